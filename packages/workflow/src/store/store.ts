@@ -1,0 +1,181 @@
+/**
+ * The storage contract between the engine and a backend.
+ *
+ * Modelled on kysely's Dialect/Driver split: the engine only ever talks to this interface; the
+ * in-memory store (tests, scripts) and the kysely store (libsql file by default, Postgres to scale
+ * out) implement it with the same semantics. Third-party clients never leak through it.
+ *
+ * Durability rule the engine relies on: every method that writes is atomic — when its promise
+ * resolves the write is committed, and when it rejects nothing of it is visible. In particular
+ * {@link Store.commitStep} writes the step row, its events and the run patch in one transaction,
+ * so a step's result is committed before any successor starts and one step costs one write.
+ */
+
+/** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
+export type RunStatus = 'queued' | 'running' | 'suspended' | 'success' | 'failed' | 'canceled';
+
+/** Status of one step attempt. */
+export type StepStatus = 'running' | 'success' | 'failed' | 'suspended' | 'skipped' | 'canceled';
+
+/** A JSON-serializable error as stored. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  /** Extra fields of typed errors (workflow id, step path, zod issues, …). */
+  details?: Record<string, unknown>;
+  cause?: SerializedError;
+}
+
+/** One row of the `runs` table. */
+export interface RunRecord {
+  id: string;
+  workflowId: string;
+  /** Structural hash of the committed workflow definition the run started with. */
+  definitionHash: string;
+  status: RunStatus;
+  input: unknown;
+  output?: unknown;
+  error?: SerializedError;
+  /** For runs of nested workflows started as their own run; undefined for top-level runs. */
+  parentRunId?: string;
+  /** Worker that holds the run, and until when (epoch ms). Expired leases are recoverable. */
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One row of the `steps` table: one attempt of one step at one path. */
+export interface StepRecord {
+  runId: string;
+  /** Path unique inside the run: `fetch`, `review/lint`, `items[3]/summarize`, `plan/tasks/t1`. */
+  path: string;
+  attempt: number;
+  status: StepStatus;
+  input?: unknown;
+  output?: unknown;
+  error?: SerializedError;
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** A suspended point of a run, resumable by its step path. */
+export interface SuspensionRecord {
+  runId: string;
+  path: string;
+  /** What the step handed to `suspend(payload)`: resume validates against this, never a stale output. */
+  payload: unknown;
+  /** Id of the schema resume data must satisfy (the step's resumeSchema), if any. */
+  resumeSchemaId?: string;
+  /** Set for waitForEvent / approval gates: the external event name that resumes it. */
+  eventName?: string;
+  createdAt: number;
+}
+
+/** An append-only event of a run; `seq` is assigned by the store and increases per run. */
+export interface EventRecord {
+  runId: string;
+  seq: number;
+  type: string;
+  path?: string;
+  data?: unknown;
+  at: number;
+}
+
+/** A durable timer: sleeps, waitForEvent timeouts, approval timeouts and reminders. */
+export interface TimerRecord {
+  id: string;
+  runId: string;
+  path: string;
+  kind: 'sleep' | 'event-timeout' | 'approval-timeout' | 'approval-reminder' | (string & {});
+  dueAt: number;
+  data?: unknown;
+}
+
+/** Filters for {@link Store.listRuns}. */
+export interface RunQuery {
+  status?: RunStatus | RunStatus[];
+  workflowId?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+/** A page of runs. */
+export interface RunPage {
+  runs: RunRecord[];
+  nextCursor?: string;
+}
+
+/** Everything one step commit writes, atomically. */
+export interface StepCommit {
+  step: StepRecord;
+  events?: Omit<EventRecord, 'seq' | 'runId'>[];
+  /** Patch applied to the run in the same transaction (e.g. final status and output). */
+  run?: Partial<Pick<RunRecord, 'status' | 'output' | 'error' | 'updatedAt'>>;
+  /** Suspension created by this commit (a step that suspended). */
+  suspension?: SuspensionRecord;
+  /** Suspension removed by this commit (a resumed step). */
+  resolvedSuspensionPath?: string;
+  /** Timer created with this commit (sleep, timeouts). */
+  timer?: TimerRecord;
+}
+
+/** Options for claiming work in {@link Store.claimRuns}. */
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  limit: number;
+  /** Only runs of these workflows. */
+  workflowIds?: string[];
+  now?: number;
+}
+
+/**
+ * A storage backend for runs, steps, suspensions, events and timers.
+ *
+ * Implementations: `createMemoryStore()` and `createStore({ url })` (kysely: libsql or Postgres).
+ */
+export interface Store {
+  /** Creates tables / applies migrations. Idempotent and safe when several processes call it at once. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  createRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * Applies `patch` if the run's status is one of `expect` (when given). Returns whether it applied.
+   * Used for compare-and-set transitions (suspended → running on resume, cancel, finish).
+   */
+  updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>, expect?: RunStatus[]): Promise<boolean>;
+  listRuns(query?: RunQuery): Promise<RunPage>;
+  deleteRun(runId: string): Promise<void>;
+  /** Deletes finished runs (success, failed, canceled) last updated before `before`, with all their rows. */
+  purgeRuns(before: number): Promise<number>;
+
+  /** Writes a step attempt, its events, a run patch, a suspension and/or a timer in one transaction. */
+  commitStep(commit: StepCommit): Promise<void>;
+  /** All step attempts of a run, ordered by start time then attempt. */
+  listSteps(runId: string): Promise<StepRecord[]>;
+
+  listSuspensions(runId: string): Promise<SuspensionRecord[]>;
+  /** Suspensions across runs, e.g. every open approval gate (`eventName: 'approval'`). */
+  findSuspensions(query: { eventName?: string; workflowId?: string; limit?: number }): Promise<SuspensionRecord[]>;
+
+  appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
+  readEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
+
+  /** Atomically takes up to `limit` queued runs or running runs whose lease expired. */
+  claimRuns(options: ClaimOptions): Promise<RunRecord[]>;
+  /** Extends leases held by `owner`; returns the ids it still holds. */
+  renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;
+
+  addTimer(timer: TimerRecord): Promise<void>;
+  /** Atomically removes and returns timers due at `now` (at most `limit`). */
+  takeDueTimers(now: number, limit: number): Promise<TimerRecord[]>;
+  deleteTimers(runId: string, path?: string): Promise<void>;
+}
