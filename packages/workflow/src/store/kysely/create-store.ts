@@ -1,0 +1,163 @@
+/**
+ * `createStore()`: picks the dialect from a URL (or takes a ready Postgres pool) and returns a
+ * {@link KyselyStore}. Drivers load lazily, so a libsql user never loads `pg` and vice versa.
+ */
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { StoreConfigError } from './errors.js';
+import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
+import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
+import { LocalSqlite } from './local-sqlite.js';
+import { kyselyBackend, localBackend } from './sql-exec.js';
+
+/** The default database: a libsql file under the working directory, created on first use. */
+export const DEFAULT_STORE_URL = 'file:.weft/weft.db';
+
+interface CommonStoreOptions {
+  /** Apply migrations automatically on first use (default true). With false, call nothing: the tables must exist. */
+  migrate?: boolean;
+  /** Largest JSON value (step input/output, run input/output, event data) in bytes. Default 16 MiB. */
+  maxValueBytes?: number;
+  /** How long a timer taken by `takeDueTimers` stays hidden before it can be taken again. Default 30 s. */
+  timerLeaseMs?: number;
+}
+
+/** Options of {@link createStore} for a URL: libsql file, `:memory:`, remote libsql, or Postgres. */
+export interface UrlStoreOptions extends CommonStoreOptions {
+  /**
+   * `file:.weft/weft.db` (default), `file:/abs/path.db`, a plain path, `:memory:`,
+   * `libsql://…` / `http(s)://…` / `ws(s)://…` (remote libsql / sqld), or `postgres://…`.
+   */
+  url?: string;
+  /** Auth token for remote libsql. */
+  authToken?: string;
+  /** libsql files: busy timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** libsql files: `NORMAL` (default; a process crash loses nothing, a power loss may lose the last commits) or `FULL`. */
+  synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /** Postgres: schema for the tables (created if missing; set as the connections' search_path). */
+  schema?: string;
+  /** Postgres: pool size (default 10). */
+  poolSize?: number;
+}
+
+/** Options of {@link createStore} with a ready `pg` Pool (or any kysely-compatible PostgresPool). */
+export interface PoolStoreOptions extends CommonStoreOptions {
+  dialect: 'postgres';
+  pool: PostgresPool | (() => Promise<PostgresPool>);
+}
+
+/** Options of {@link createStore}. */
+export type CreateStoreOptions = UrlStoreOptions | PoolStoreOptions;
+
+function localPath(url: string): string | undefined {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length).split('?')[0] as string;
+    return isAbsolute(path) ? path : resolve(process.cwd(), path);
+  }
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return isAbsolute(url) ? url : resolve(process.cwd(), url);
+  return undefined;
+}
+
+/**
+ * Creates the durable store. Synchronous: connections open lazily and migrations run on first use
+ * (or on `await store.init()`), safe when several processes start at once.
+ *
+ * @example
+ * ```ts
+ * const store = createStore();                                   // .weft/weft.db under cwd
+ * const test = createStore({ url: ':memory:' });
+ * const pg = createStore({ url: 'postgres://postgres@127.0.0.1:5432/app' });
+ * await store.init();
+ * ```
+ */
+export function createStore(options: CreateStoreOptions = {}): KyselyStore {
+  const common = {
+    migrate: options.migrate ?? true,
+    maxValueBytes: options.maxValueBytes ?? 16 * 1024 * 1024,
+    timerLeaseMs: options.timerLeaseMs ?? 30_000,
+  };
+  if (!(common.maxValueBytes > 0)) {
+    throw new StoreConfigError(`Expected maxValueBytes > 0, got ${options.maxValueBytes}.`);
+  }
+  if ('dialect' in options) {
+    if (options.dialect !== 'postgres' || !options.pool) {
+      throw new StoreConfigError(
+        `Expected { dialect: 'postgres', pool } or { url }, got dialect ${String(options.dialect)}.`,
+      );
+    }
+    const db = new Kysely({ dialect: new PostgresDialect({ pool: options.pool }) });
+    return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'postgres') });
+  }
+  const url = options.url ?? DEFAULT_STORE_URL;
+  if (/^postgres(ql)?:\/\//i.test(url)) return postgresStore(url, options, common);
+  const path = localPath(url);
+  if (path !== undefined) {
+    const sqlite = new LocalSqlite(path, {
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+    });
+    const db = new Kysely({ dialect: new LocalLibsqlDialect(sqlite, true) });
+    return new KyselyStoreImpl({ ...common, db, backend: localBackend(sqlite) });
+  }
+  if (/^(libsql|https?|wss?):\/\//i.test(url)) {
+    const require = createRequire(import.meta.url);
+    const { createClient } = require('@libsql/client') as {
+      createClient(config: { url: string; authToken?: string }): LibsqlClientLike;
+    };
+    const client = createClient({ url, ...(options.authToken ? { authToken: options.authToken } : {}) });
+    const db = new Kysely({ dialect: new LibsqlClientDialect(client) });
+    return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite') });
+  }
+  throw new StoreConfigError(
+    `Expected a store URL like file:.weft/weft.db, :memory:, libsql://host, http(s)://host or postgres://…, got "${url}".`,
+    { url },
+  );
+}
+
+function postgresStore(
+  url: string,
+  options: UrlStoreOptions,
+  common: { migrate: boolean; maxValueBytes: number; timerLeaseMs: number },
+): KyselyStore {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreConfigError(`Expected a plain Postgres schema name ([A-Za-z_][A-Za-z0-9_]*), got "${schema}".`, {
+      schema,
+    });
+  }
+  const pool = async (): Promise<PostgresPool> => {
+    const pg = (await import('pg')).default;
+    return new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    }) as unknown as PostgresPool;
+  };
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const prepare = schema
+    ? async () => {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        } catch (error) {
+          // Two processes creating it at once: the loser sees a unique violation; the schema exists.
+          if ((error as { code?: string }).code !== '23505') throw error;
+        } finally {
+          await client.end();
+        }
+      }
+    : undefined;
+  return new KyselyStoreImpl({
+    ...common,
+    db,
+    backend: kyselyBackend(db, 'postgres'),
+    ...(prepare ? { prepare } : {}),
+  });
+}

@@ -1,0 +1,8 @@
+/** Public API of the durable kysely store (re-exported from the package entry). */
+export { createStore, DEFAULT_STORE_URL } from './create-store.js';
+export type { CreateStoreOptions, PoolStoreOptions, UrlStoreOptions } from './create-store.js';
+export type { KyselyStore } from './kysely-store.js';
+export { migrate } from './migrate.js';
+export type { MigrateOptions } from './migrate.js';
+export { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
+export { CorruptRowError, MigrationError, StoreConfigError, StoreError, StoreValueError } from './errors.js';

@@ -1,0 +1,560 @@
+/**
+ * The durable {@link Store} on kysely: one implementation, two dialects (libsql, Postgres), the
+ * same schema and the same statements (`?` placeholders, rewritten to `$n` for Postgres).
+ *
+ * Cost model: one step commit is one transaction of 1–4 statements (upsert of the step row; the
+ * run patch and event-sequence bump in one UPDATE; the events in one multi-row INSERT; the
+ * suspension / timer when there is one). No SELECT before a write, no whole-run document.
+ */
+import type { Kysely } from 'kysely';
+import type {
+  ClaimOptions,
+  EventRecord,
+  RunPage,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  StepCommit,
+  StepRecord,
+  Store,
+  SuspensionRecord,
+  TimerRecord,
+} from '../store.js';
+import { StoreError } from './errors.js';
+import { migrate } from './migrate.js';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  encode,
+  RUN_COLUMNS,
+  type RunRow,
+  STEP_COLUMNS,
+  type StepRow,
+  SUSPENSION_COLUMNS,
+  type SuspensionRow,
+  TIMER_COLUMNS,
+  type TimerRow,
+  toEvent,
+  toRun,
+  toStep,
+  toSuspension,
+  toTimer,
+} from './rows.js';
+import { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
+import type { SqlBackend, SqlExec } from './sql-exec.js';
+
+/** A {@link Store} backed by a SQL database through kysely. */
+export interface KyselyStore extends Store {
+  /** The kysely instance on the same database: other packages create their own tables in it. */
+  readonly db: Kysely<any>;
+  /** `sqlite` for libsql (file, `:memory:`, remote), `postgres` for Postgres. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Removes one timer by id (after it fired). */
+  deleteTimer(timerId: string): Promise<void>;
+  /** Compacts the database file (libsql `VACUUM`, Postgres `VACUUM` of the weft tables). */
+  vacuum(): Promise<void>;
+}
+
+/** Internal settings of {@link KyselyStoreImpl}. */
+export interface KyselyStoreSettings {
+  db: Kysely<any>;
+  backend: SqlBackend;
+  migrate: boolean;
+  maxValueBytes: number;
+  timerLeaseMs: number;
+  /** Runs before migrations (e.g. CREATE SCHEMA). */
+  prepare?: () => Promise<void>;
+}
+
+const FINISHED: RunStatus[] = ['success', 'failed', 'canceled'];
+
+const RUN_PATCH_COLUMNS: Record<string, string> = {
+  workflowId: 'workflow_id',
+  definitionHash: 'definition_hash',
+  status: 'status',
+  input: 'input',
+  output: 'output',
+  error: 'error',
+  parentRunId: 'parent_run_id',
+  leaseOwner: 'lease_owner',
+  leaseExpiresAt: 'lease_expires_at',
+  updatedAt: 'updated_at',
+};
+const JSON_COLUMNS = new Set(['input', 'output', 'error']);
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+function cursorOf(run: RunRecord): string {
+  return Buffer.from(`${run.createdAt}:${run.id}`).toString('base64url');
+}
+function parseCursor(cursor: string): { createdAt: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const i = text.indexOf(':');
+  const createdAt = Number(text.slice(0, i));
+  if (i < 0 || !Number.isFinite(createdAt)) {
+    throw new StoreError('WEFT_STORE_BAD_CURSOR', `Expected a cursor from a previous listRuns page, got "${cursor}".`);
+  }
+  return { createdAt, id: text.slice(i + 1) };
+}
+
+/** The kysely store. Create it with `createStore()`. */
+export class KyselyStoreImpl implements KyselyStore {
+  readonly db: Kysely<any>;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly #sql: SqlBackend;
+  readonly #settings: KyselyStoreSettings;
+  #ready: Promise<void> | undefined;
+  #initialized = false;
+  #closed = false;
+
+  constructor(settings: KyselyStoreSettings) {
+    this.db = settings.db;
+    this.dialect = settings.backend.dialect;
+    this.#sql = settings.backend;
+    this.#settings = settings;
+  }
+
+  init(): Promise<void> {
+    this.#ready ??= (async () => {
+      await this.#settings.prepare?.();
+      if (this.#settings.migrate)
+        await migrate(this.db, { table: WORKFLOW_MIGRATION_TABLE, migrations: workflowMigrations });
+      this.#initialized = true;
+    })();
+    this.#ready.catch(() => {
+      this.#ready = undefined;
+    });
+    return this.#ready;
+  }
+
+  async #exec(): Promise<SqlBackend> {
+    if (this.#closed)
+      throw new StoreError('WEFT_STORE_CLOSED', 'The store was closed; create a new one with createStore().');
+    if (!this.#initialized) await this.init();
+    return this.#sql;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#ready?.catch(() => undefined);
+    await this.db.destroy();
+  }
+
+  #enc(value: unknown, where: Record<string, unknown>): string | null {
+    return encode(value, this.#settings.maxValueBytes, where);
+  }
+
+  // ---- runs ----
+
+  async createRun(run: RunRecord): Promise<void> {
+    const sql = await this.#exec();
+    const where = { runId: run.id, workflowId: run.workflowId };
+    const params = [
+      run.id,
+      run.workflowId,
+      run.definitionHash,
+      run.status,
+      this.#enc(run.input, { ...where, field: 'input' }),
+      this.#enc(run.output, { ...where, field: 'output' }),
+      this.#enc(run.error, { ...where, field: 'error' }),
+      run.parentRunId ?? null,
+      run.leaseOwner ?? null,
+      run.leaseExpiresAt ?? null,
+      run.createdAt,
+      run.updatedAt,
+    ];
+    try {
+      await sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(12)})`, params);
+    } catch (cause) {
+      if ((await this.getRun(run.id)) !== undefined) {
+        throw new StoreError(
+          'WEFT_STORE_RUN_EXISTS',
+          `Expected a new run id, but run ${run.id} already exists. Use a fresh id (or getRun/resume the existing run).`,
+          { cause, details: { runId: run.id } },
+        );
+      }
+      throw cause;
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const sql = await this.#exec();
+    const rows = await sql.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM weft_runs WHERE id = ?`, [runId]);
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  #runPatch(runId: string, patch: Record<string, unknown>): { sets: string[]; params: unknown[] } {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const key of Object.keys(patch)) {
+      const column = RUN_PATCH_COLUMNS[key];
+      if (!column) continue;
+      const value = patch[key];
+      sets.push(`${column} = ?`);
+      params.push(JSON_COLUMNS.has(column) ? this.#enc(value, { runId, field: key }) : (value ?? null));
+    }
+    return { sets, params };
+  }
+
+  async updateRun(
+    runId: string,
+    patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
+    expect?: RunStatus[],
+  ): Promise<boolean> {
+    const sql = await this.#exec();
+    const { sets, params } = this.#runPatch(runId, patch as Record<string, unknown>);
+    if (expect && expect.length === 0) return false;
+    if (sets.length === 0) {
+      const run = await this.getRun(runId);
+      return run !== undefined && (!expect || expect.includes(run.status));
+    }
+    let text = `UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ?`;
+    params.push(runId);
+    if (expect) {
+      text += ` AND status IN (${placeholders(expect.length)})`;
+      params.push(...expect);
+    }
+    return (await sql.run(text, params)) > 0;
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<RunPage> {
+    const sql = await this.#exec();
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status !== undefined) {
+      const statuses = Array.isArray(query.status) ? query.status : [query.status];
+      if (statuses.length === 0) return { runs: [] };
+      where.push(`status IN (${placeholders(statuses.length)})`);
+      params.push(...statuses);
+    }
+    if (query.workflowId !== undefined) {
+      where.push('workflow_id = ?');
+      params.push(query.workflowId);
+    }
+    if (query.createdAfter !== undefined) {
+      where.push('created_at >= ?');
+      params.push(query.createdAfter);
+    }
+    if (query.createdBefore !== undefined) {
+      where.push('created_at < ?');
+      params.push(query.createdBefore);
+    }
+    if (query.cursor !== undefined) {
+      const c = parseCursor(query.cursor);
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(c.createdAt, c.createdAt, c.id);
+    }
+    const limit = Math.max(1, Math.min(1000, Math.floor(query.limit ?? 100)));
+    params.push(limit + 1);
+    const rows = await sql.all<RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM weft_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      params,
+    );
+    const runs = rows.slice(0, limit).map(toRun);
+    const last = runs[runs.length - 1];
+    return rows.length > limit && last ? { runs, nextCursor: cursorOf(last) } : { runs };
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    const sql = await this.#exec();
+    await sql.transaction(async (tx) => {
+      // Nested workflows started as their own runs go with their parent.
+      const ids = [runId];
+      for (let i = 0; i < ids.length; i++) {
+        const children = await tx.all<{ id: string }>('SELECT id FROM weft_runs WHERE parent_run_id = ?', [ids[i]]);
+        for (const child of children) ids.push(child.id);
+      }
+      for (const id of ids) {
+        for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
+          await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [id]);
+        }
+        await tx.run('DELETE FROM weft_runs WHERE id = ?', [id]);
+      }
+    });
+  }
+
+  async purgeRuns(before: number): Promise<number> {
+    const sql = await this.#exec();
+    return sql.transaction(async (tx) => {
+      const match = `SELECT id FROM weft_runs WHERE status IN (${placeholders(FINISHED.length)}) AND updated_at < ?`;
+      const params = [...FINISHED, before];
+      for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
+        await tx.run(`DELETE FROM ${table} WHERE run_id IN (${match})`, params);
+      }
+      return tx.run(`DELETE FROM weft_runs WHERE id IN (${match})`, params);
+    });
+  }
+
+  // ---- steps ----
+
+  async commitStep(commit: StepCommit): Promise<void> {
+    const sql = await this.#exec();
+    const { step } = commit;
+    const where = { runId: step.runId, path: step.path, attempt: step.attempt };
+    const stepParams = [
+      step.runId,
+      step.path,
+      step.attempt,
+      step.status,
+      this.#enc(step.input, { ...where, field: 'input' }),
+      this.#enc(step.output, { ...where, field: 'output' }),
+      this.#enc(step.error, { ...where, field: 'error' }),
+      step.startedAt,
+      step.endedAt ?? null,
+    ];
+    const events = commit.events ?? [];
+    const eventData = events.map((e, i) => this.#enc(e.data, { runId: step.runId, event: e.type, index: i }));
+    const runPatch = commit.run ? this.#runPatch(step.runId, commit.run as Record<string, unknown>) : undefined;
+    const suspension = commit.suspension;
+    const suspensionParams = suspension
+      ? [
+          suspension.runId,
+          suspension.path,
+          this.#enc(suspension.payload, { runId: suspension.runId, path: suspension.path, field: 'payload' }),
+          suspension.resumeSchemaId ?? null,
+          suspension.eventName ?? null,
+          suspension.createdAt,
+        ]
+      : undefined;
+    const timer = commit.timer;
+    const timerParams = timer ? this.#timerParams(timer) : undefined;
+
+    await sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${placeholders(9)})
+         ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
+         input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
+         error = excluded.error, ended_at = excluded.ended_at`,
+        stepParams,
+      );
+      await this.#patchAndEvents(tx, step.runId, runPatch, events, eventData);
+      if (commit.resolvedSuspensionPath !== undefined) {
+        await tx.run('DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?', [
+          step.runId,
+          commit.resolvedSuspensionPath,
+        ]);
+      }
+      if (suspensionParams) await tx.run(SUSPENSION_UPSERT, suspensionParams);
+      if (timerParams) await tx.run(TIMER_UPSERT, timerParams);
+    });
+  }
+
+  /** The run patch and the event-sequence bump in one UPDATE, then the events in one INSERT. */
+  async #patchAndEvents(
+    tx: SqlExec,
+    runId: string,
+    patch: { sets: string[]; params: unknown[] } | undefined,
+    events: Omit<EventRecord, 'seq' | 'runId'>[],
+    eventData: (string | null)[],
+  ): Promise<void> {
+    const sets = patch ? [...patch.sets] : [];
+    const params = patch ? [...patch.params] : [];
+    if (events.length > 0) {
+      sets.push('event_seq = event_seq + ?');
+      params.push(events.length);
+      params.push(runId);
+      const rows = await tx.all<{ event_seq: number | string }>(
+        `UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ? RETURNING event_seq`,
+        params,
+      );
+      const row = rows[0];
+      if (!row) throw runNotFound(runId);
+      let seq = Number(row.event_seq) - events.length;
+      const values: unknown[] = [];
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
+        values.push(runId, ++seq, e.type, e.path ?? null, eventData[i] ?? null, e.at);
+      }
+      await tx.run(
+        `INSERT INTO weft_events (${EVENT_COLUMNS}) VALUES ${Array.from({ length: events.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        values,
+      );
+    } else if (sets.length > 0) {
+      params.push(runId);
+      const changed = await tx.run(`UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ?`, params);
+      if (changed === 0) throw runNotFound(runId);
+    }
+  }
+
+  async listSteps(runId: string): Promise<StepRecord[]> {
+    const sql = await this.#exec();
+    const rows = await sql.all<StepRow>(
+      `SELECT ${STEP_COLUMNS} FROM weft_steps WHERE run_id = ? ORDER BY started_at, attempt, path`,
+      [runId],
+    );
+    return rows.map(toStep);
+  }
+
+  // ---- suspensions ----
+
+  async listSuspensions(runId: string): Promise<SuspensionRecord[]> {
+    const sql = await this.#exec();
+    const rows = await sql.all<SuspensionRow>(
+      `SELECT ${SUSPENSION_COLUMNS} FROM weft_suspensions WHERE run_id = ? ORDER BY created_at, path`,
+      [runId],
+    );
+    return rows.map(toSuspension);
+  }
+
+  async findSuspensions(query: {
+    eventName?: string;
+    workflowId?: string;
+    limit?: number;
+  }): Promise<SuspensionRecord[]> {
+    const sql = await this.#exec();
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.eventName !== undefined) {
+      where.push('s.event_name = ?');
+      params.push(query.eventName);
+    }
+    if (query.workflowId !== undefined) {
+      where.push('r.workflow_id = ?');
+      params.push(query.workflowId);
+    }
+    params.push(Math.max(1, Math.min(10_000, Math.floor(query.limit ?? 1000))));
+    const columns = SUSPENSION_COLUMNS.split(', ')
+      .map((c) => `s.${c}`)
+      .join(', ');
+    const join = query.workflowId !== undefined ? ' JOIN weft_runs r ON r.id = s.run_id' : '';
+    const rows = await sql.all<SuspensionRow>(
+      `SELECT ${columns} FROM weft_suspensions s${join}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.created_at, s.run_id, s.path LIMIT ?`,
+      params,
+    );
+    return rows.map(toSuspension);
+  }
+
+  // ---- events ----
+
+  async appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
+    if (events.length === 0) return;
+    const sql = await this.#exec();
+    const data = events.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
+    await sql.transaction((tx) => this.#patchAndEvents(tx, runId, undefined, events, data));
+  }
+
+  async readEvents(runId: string, afterSeq = 0): Promise<EventRecord[]> {
+    const sql = await this.#exec();
+    const rows = await sql.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM weft_events WHERE run_id = ? AND seq > ? ORDER BY seq`,
+      [runId, afterSeq],
+    );
+    return rows.map(toEvent);
+  }
+
+  // ---- leases ----
+
+  async claimRuns(options: ClaimOptions): Promise<RunRecord[]> {
+    const sql = await this.#exec();
+    const now = options.now ?? Date.now();
+    if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
+    const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
+    let filter = '';
+    if (options.workflowIds) {
+      filter = ` AND workflow_id IN (${placeholders(options.workflowIds.length)})`;
+      params.push(...options.workflowIds);
+    }
+    params.push(Math.floor(options.limit));
+    // libsql: one UPDATE is atomic (writers are serialized). Postgres: SKIP LOCKED lets concurrent
+    // claimers take disjoint rows without waiting on each other.
+    const lock = this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const rows = await sql.all<RunRow>(
+      `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+       WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))${filter}
+       ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`,
+      params,
+    );
+    return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const sql = await this.#exec();
+    const now = Date.now();
+    const held: string[] = [];
+    for (let i = 0; i < runIds.length; i += 500) {
+      const chunk = runIds.slice(i, i + 500);
+      const rows = await sql.all<{ id: string }>(
+        `UPDATE weft_runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${placeholders(chunk.length)}) RETURNING id`,
+        [now + leaseMs, owner, ...chunk],
+      );
+      for (const row of rows) held.push(row.id);
+    }
+    return held;
+  }
+
+  // ---- timers ----
+
+  #timerParams(timer: TimerRecord): unknown[] {
+    return [
+      timer.id,
+      timer.runId,
+      timer.path,
+      timer.kind,
+      timer.dueAt,
+      this.#enc(timer.data, { runId: timer.runId, timer: timer.id, field: 'data' }),
+    ];
+  }
+
+  async addTimer(timer: TimerRecord): Promise<void> {
+    const sql = await this.#exec();
+    await sql.run(TIMER_UPSERT, this.#timerParams(timer));
+  }
+
+  async takeDueTimers(now: number, limit: number): Promise<TimerRecord[]> {
+    if (limit <= 0) return [];
+    const sql = await this.#exec();
+    // A taken timer is hidden for timerLeaseMs rather than deleted: if the taker dies before it
+    // fired (and called deleteTimer), the timer comes back instead of being lost.
+    const lock = this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const rows = await sql.all<TimerRow>(
+      `UPDATE weft_timers SET taken_until = ? WHERE id IN (SELECT id FROM weft_timers
+       WHERE due_at <= ? AND (taken_until IS NULL OR taken_until < ?) ORDER BY due_at, id LIMIT ?${lock})
+       RETURNING ${TIMER_COLUMNS}`,
+      [now + this.#settings.timerLeaseMs, now, now, Math.floor(limit)],
+    );
+    return rows.map(toTimer).sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async deleteTimers(runId: string, path?: string): Promise<void> {
+    const sql = await this.#exec();
+    if (path === undefined) await sql.run('DELETE FROM weft_timers WHERE run_id = ?', [runId]);
+    else await sql.run('DELETE FROM weft_timers WHERE run_id = ? AND path = ?', [runId, path]);
+  }
+
+  async deleteTimer(timerId: string): Promise<void> {
+    const sql = await this.#exec();
+    await sql.run('DELETE FROM weft_timers WHERE id = ?', [timerId]);
+  }
+
+  async vacuum(): Promise<void> {
+    const sql = await this.#exec();
+    if (this.dialect === 'sqlite') {
+      await sql.run('VACUUM', []);
+      if (sql.local && sql.local.path !== ':memory:') await sql.all('PRAGMA wal_checkpoint(TRUNCATE)', []);
+    } else {
+      for (const table of ['weft_runs', 'weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
+        await sql.run(`VACUUM ${table}`, []);
+      }
+    }
+  }
+}
+
+const SUSPENSION_UPSERT = `INSERT INTO weft_suspensions (${SUSPENSION_COLUMNS}) VALUES (${placeholders(6)})
+  ON CONFLICT (run_id, path) DO UPDATE SET payload = excluded.payload, resume_schema_id = excluded.resume_schema_id,
+  event_name = excluded.event_name, created_at = excluded.created_at`;
+
+const TIMER_UPSERT = `INSERT INTO weft_timers (${TIMER_COLUMNS}) VALUES (${placeholders(6)})
+  ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, path = excluded.path, kind = excluded.kind,
+  due_at = excluded.due_at, data = excluded.data, taken_until = NULL`;
+
+function runNotFound(runId: string): StoreError {
+  return new StoreError(
+    'WEFT_STORE_RUN_NOT_FOUND',
+    `Expected run ${runId} to exist, but it is not in the store (deleted or never created). Nothing was written.`,
+    { details: { runId } },
+  );
+}

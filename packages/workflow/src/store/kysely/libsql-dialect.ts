@@ -1,0 +1,200 @@
+/**
+ * kysely has no libsql dialect: these two small ones reuse kysely's SQLite adapter, compiler and
+ * introspector and only supply a driver.
+ *
+ * - {@link LocalLibsqlDialect}: a local file or `:memory:` through the synchronous `libsql`
+ *   package, sharing one connection (and its lock) with the store's hot path.
+ * - {@link LibsqlClientDialect}: a remote libsql / sqld server through `@libsql/client`.
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { cleanRow, type LocalSqlite } from './local-sqlite.js';
+
+abstract class SqliteDialectBase implements Dialect {
+  abstract createDriver(): Driver;
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+/** kysely dialect over a {@link LocalSqlite} connection. */
+export class LocalLibsqlDialect extends SqliteDialectBase {
+  readonly #sqlite: LocalSqlite;
+  readonly #ownsConnection: boolean;
+  constructor(sqlite: LocalSqlite, ownsConnection = false) {
+    super();
+    this.#sqlite = sqlite;
+    this.#ownsConnection = ownsConnection;
+  }
+  createDriver(): Driver {
+    return new LocalLibsqlDriver(this.#sqlite, this.#ownsConnection);
+  }
+}
+
+class LocalLibsqlConnection implements DatabaseConnection {
+  readonly #sqlite: LocalSqlite;
+  constructor(sqlite: LocalSqlite) {
+    this.#sqlite = sqlite;
+  }
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#sqlite.statement(query.sql);
+    if (stmt.reader) return { rows: stmt.all(query.parameters as unknown[]).map((r) => cleanRow<R>(r)) };
+    const { changes, lastInsertRowid } = stmt.run(query.parameters as unknown[]);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+  }
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const result = await this.executeQuery<R>(query);
+    for (const row of result.rows) yield { rows: [row] };
+  }
+}
+
+class LocalLibsqlDriver implements Driver {
+  readonly #sqlite: LocalSqlite;
+  readonly #owns: boolean;
+  readonly #connection: LocalLibsqlConnection;
+  constructor(sqlite: LocalSqlite, owns: boolean) {
+    this.#sqlite = sqlite;
+    this.#owns = owns;
+    this.#connection = new LocalLibsqlConnection(sqlite);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#sqlite.lock.acquire();
+    return this.#connection;
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    // IMMEDIATE takes the write lock up front: two processes never deadlock upgrading read locks.
+    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  }
+  async releaseConnection(): Promise<void> {
+    this.#sqlite.lock.release();
+  }
+  async destroy(): Promise<void> {
+    if (this.#owns) this.#sqlite.close();
+  }
+}
+
+/** The part of `@libsql/client`'s Client used here (described structurally). */
+export interface LibsqlClientLike {
+  execute(stmt: { sql: string; args: unknown[] }): Promise<LibsqlResultLike>;
+  transaction(mode: 'write' | 'read' | 'deferred'): Promise<LibsqlTransactionLike>;
+  close(): void;
+}
+interface LibsqlResultLike {
+  columns: string[];
+  rows: ArrayLike<unknown>[];
+  rowsAffected: number;
+  lastInsertRowid: bigint | undefined;
+}
+interface LibsqlTransactionLike {
+  execute(stmt: { sql: string; args: unknown[] }): Promise<LibsqlResultLike>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): void;
+}
+
+/** kysely dialect over an `@libsql/client` Client (remote libsql / sqld). */
+export class LibsqlClientDialect extends SqliteDialectBase {
+  readonly #client: LibsqlClientLike;
+  constructor(client: LibsqlClientLike) {
+    super();
+    this.#client = client;
+  }
+  createDriver(): Driver {
+    return new LibsqlClientDriver(this.#client);
+  }
+}
+
+function toResult<R>(result: LibsqlResultLike): QueryResult<R> {
+  const rows = result.rows.map((row) => {
+    const obj: Record<string, unknown> = {};
+    result.columns.forEach((column, i) => {
+      const value = row[i];
+      obj[column] = typeof value === 'bigint' ? Number(value) : value;
+    });
+    return obj as R;
+  });
+  return {
+    rows,
+    numAffectedRows: BigInt(result.rowsAffected),
+    ...(result.lastInsertRowid === undefined ? {} : { insertId: result.lastInsertRowid }),
+  };
+}
+
+class LibsqlClientConnection implements DatabaseConnection {
+  readonly #client: LibsqlClientLike;
+  #tx: LibsqlTransactionLike | undefined;
+  constructor(client: LibsqlClientLike) {
+    this.#client = client;
+  }
+  async begin(): Promise<void> {
+    this.#tx = await this.#client.transaction('write');
+  }
+  async end(commit: boolean): Promise<void> {
+    const tx = this.#tx;
+    this.#tx = undefined;
+    if (!tx) return;
+    try {
+      if (commit) await tx.commit();
+      else await tx.rollback();
+    } finally {
+      tx.close();
+    }
+  }
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = { sql: query.sql, args: query.parameters as unknown[] };
+    return toResult<R>(await (this.#tx ?? this.#client).execute(stmt));
+  }
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const result = await this.executeQuery<R>(query);
+    for (const row of result.rows) yield { rows: [row] };
+  }
+}
+
+class LibsqlClientDriver implements Driver {
+  readonly #client: LibsqlClientLike;
+  constructor(client: LibsqlClientLike) {
+    this.#client = client;
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new LibsqlClientConnection(this.#client);
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as LibsqlClientConnection).begin();
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as LibsqlClientConnection).end(true);
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as LibsqlClientConnection).end(false);
+  }
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {
+    this.#client.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The workflow store's tables. Incremental rows only: a step commit inserts or updates one step
+ * row (plus its events, suspension, timer), never a whole-run document.
+ *
+ * Timestamps are epoch milliseconds in `bigint` columns; JSON values are `text` (identical on
+ * both dialects, and a corrupt value can be reported without the driver choking on it).
+ */
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+/** Migration table of @weft/workflow. */
+export const WORKFLOW_MIGRATION_TABLE = 'weft_workflow_migrations';
+
+type Db = Kysely<any>;
+
+/** Migrations of the workflow tables, in order. Never edit one that shipped: add a new one. */
+export const workflowMigrations: Record<string, Migration> = {
+  '0001_init': {
+    async up(db: Db) {
+      await db.schema
+        .createTable('weft_runs')
+        .ifNotExists()
+        .addColumn('id', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('workflow_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('definition_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('input', 'text')
+        .addColumn('output', 'text')
+        .addColumn('error', 'text')
+        .addColumn('parent_run_id', 'varchar(255)')
+        .addColumn('lease_owner', 'varchar(255)')
+        .addColumn('lease_expires_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('weft_runs_claim')
+        .ifNotExists()
+        .on('weft_runs')
+        .columns(['status', 'lease_expires_at'])
+        .execute();
+      await db.schema
+        .createIndex('weft_runs_workflow')
+        .ifNotExists()
+        .on('weft_runs')
+        .columns(['workflow_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('weft_runs_created')
+        .ifNotExists()
+        .on('weft_runs')
+        .columns(['created_at', 'id'])
+        .execute();
+      await db.schema.createIndex('weft_runs_updated').ifNotExists().on('weft_runs').columns(['updated_at']).execute();
+      await db.schema.createIndex('weft_runs_parent').ifNotExists().on('weft_runs').column('parent_run_id').execute();
+
+      await db.schema
+        .createTable('weft_steps')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('input', 'text')
+        .addColumn('output', 'text')
+        .addColumn('error', 'text')
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addPrimaryKeyConstraint('weft_steps_pk', ['run_id', 'path', 'attempt'])
+        .execute();
+
+      await db.schema
+        .createTable('weft_suspensions')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('payload', 'text')
+        .addColumn('resume_schema_id', 'varchar(255)')
+        .addColumn('event_name', 'varchar(255)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('weft_suspensions_pk', ['run_id', 'path'])
+        .execute();
+      await db.schema
+        .createIndex('weft_suspensions_event')
+        .ifNotExists()
+        .on('weft_suspensions')
+        .columns(['event_name', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('weft_events')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1024)')
+        .addColumn('data', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('weft_events_pk', ['run_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('weft_timers')
+        .ifNotExists()
+        .addColumn('id', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(64)', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('data', 'text')
+        .addColumn('taken_until', 'bigint')
+        .execute();
+      await db.schema.createIndex('weft_timers_due').ifNotExists().on('weft_timers').column('due_at').execute();
+      await db.schema
+        .createIndex('weft_timers_run')
+        .ifNotExists()
+        .on('weft_timers')
+        .columns(['run_id', 'path'])
+        .execute();
+    },
+  },
+};

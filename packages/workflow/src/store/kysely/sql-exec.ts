@@ -1,0 +1,121 @@
+/**
+ * The store's hot path does not build queries: it runs a fixed set of hand-written statements
+ * (written once with `?` placeholders) through this tiny executor. On a local libsql file they are
+ * cached synchronous prepared statements; on Postgres and remote libsql they go through kysely's
+ * driver, so pooling and transactions are kysely's.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { LocalSqlite } from './local-sqlite.js';
+
+/** Runs statements; `all` for statements that return rows (incl. RETURNING), `run` for the rest. */
+export interface SqlExec {
+  all<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+  run(sql: string, params: readonly unknown[]): Promise<number>;
+}
+
+/** An executor that can also open a transaction. */
+export interface SqlBackend extends SqlExec {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it rejects. */
+  transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T>;
+  /**
+   * Local files only: runs `fn` synchronously in one transaction under the connection lock.
+   * Lets the hot path commit a step without a promise per statement.
+   */
+  readonly local?: LocalSqlite;
+}
+
+class LocalTxExec implements SqlExec {
+  readonly #sqlite: LocalSqlite;
+  constructor(sqlite: LocalSqlite) {
+    this.#sqlite = sqlite;
+  }
+  async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return this.#sqlite.all<R>(sql, params);
+  }
+  async run(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.#sqlite.run(sql, params);
+  }
+}
+
+/** Backend over a local libsql file: every statement and transaction holds the connection lock. */
+export function localBackend(sqlite: LocalSqlite): SqlBackend {
+  const tx = new LocalTxExec(sqlite);
+  return {
+    dialect: 'sqlite',
+    local: sqlite,
+    async all<R>(sql: string, params: readonly unknown[]) {
+      await sqlite.lock.acquire();
+      try {
+        return sqlite.all<R>(sql, params);
+      } finally {
+        sqlite.lock.release();
+      }
+    },
+    async run(sql: string, params: readonly unknown[]) {
+      await sqlite.lock.acquire();
+      try {
+        return sqlite.run(sql, params);
+      } finally {
+        sqlite.lock.release();
+      }
+    },
+    async transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
+      await sqlite.lock.acquire();
+      try {
+        sqlite.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(tx);
+          sqlite.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          sqlite.db.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        sqlite.lock.release();
+      }
+    },
+  };
+}
+
+const pgSqlCache = new Map<string, string>();
+/** `?` → `$1, $2, …` (the hand-written statements never contain a literal `?`). */
+function toPg(sql: string): string {
+  let out = pgSqlCache.get(sql);
+  if (out === undefined) {
+    let i = 0;
+    out = sql.replace(/\?/g, () => `$${++i}`);
+    pgSqlCache.set(sql, out);
+  }
+  return out;
+}
+
+type AnyKysely = Kysely<any>;
+
+function kyselyExec(db: AnyKysely, pg: boolean): SqlExec {
+  return {
+    async all<R>(sql: string, params: readonly unknown[]) {
+      const result = await db.executeQuery<R>(CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
+      return result.rows as R[];
+    },
+    async run(sql: string, params: readonly unknown[]) {
+      const result = await db.executeQuery(CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
+      return Number(result.numAffectedRows ?? 0n);
+    },
+  };
+}
+
+/** Backend over a kysely instance (Postgres, remote libsql). */
+export function kyselyBackend(db: AnyKysely, dialect: 'sqlite' | 'postgres'): SqlBackend {
+  const pg = dialect === 'postgres';
+  const exec = kyselyExec(db, pg);
+  return {
+    dialect,
+    all: exec.all,
+    run: exec.run,
+    transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
+      return db.transaction().execute((trx) => fn(kyselyExec(trx, pg)));
+    },
+  };
+}
