@@ -1,33 +1,22 @@
+import { WeftError } from '../../errors/weft-error.js';
+
 /**
  * Typed errors of the durable (kysely) store. Each has a stable `code`, keeps its `cause` and
  * serializes with `toJSON()`, so a failure can be logged or returned over HTTP as data.
  */
 
 /** Base class of every error thrown by the kysely store and the worker. */
-export class StoreError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: string;
-  /** Extra structured details (run id, table, column, …). */
-  readonly details: Record<string, unknown>;
+export class StoreError extends WeftError {
+  readonly #details: Record<string, unknown>;
 
   constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'StoreError';
-    this.code = code;
-    this.details = options.details ?? {};
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.#details = options.details ?? {};
   }
 
-  toJSON(): Record<string, unknown> {
-    const cause = this.cause as { message?: unknown } | undefined;
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      details: this.details,
-      ...(cause === undefined
-        ? {}
-        : { cause: cause instanceof Error ? { name: cause.name, message: cause.message } : cause }),
-    };
+  /** Structured details (run id, table, column, …), also part of `toJSON()`. */
+  override details(): Record<string, unknown> {
+    return { ...this.#details };
   }
 }
 
@@ -39,7 +28,6 @@ export class CorruptRowError extends StoreError {
       `Expected valid JSON in ${table}.${column} for ${key}, but it could not be parsed. The row was left unchanged; fix or delete it (store.deleteRun) to continue.`,
       { cause, details: { table, key, column } },
     );
-    this.name = 'CorruptRowError';
   }
 }
 
@@ -47,7 +35,6 @@ export class CorruptRowError extends StoreError {
 export class StoreValueError extends StoreError {
   constructor(message: string, details: Record<string, unknown>, cause?: unknown) {
     super('WEFT_STORE_VALUE', message, { cause, details });
-    this.name = 'StoreValueError';
   }
 }
 
@@ -55,7 +42,6 @@ export class StoreValueError extends StoreError {
 export class StoreConfigError extends StoreError {
   constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {
     super('WEFT_STORE_CONFIG', message, { cause, details });
-    this.name = 'StoreConfigError';
   }
 }
 
@@ -63,6 +49,5 @@ export class StoreConfigError extends StoreError {
 export class MigrationError extends StoreError {
   constructor(message: string, details: Record<string, unknown>, cause?: unknown) {
     super('WEFT_STORE_MIGRATION', message, { cause, details });
-    this.name = 'MigrationError';
   }
 }

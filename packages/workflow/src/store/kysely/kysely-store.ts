@@ -235,7 +235,7 @@ export class KyselyStoreImpl implements KyselyStore {
       params.push(query.workflowId);
     }
     if (query.createdAfter !== undefined) {
-      where.push('created_at >= ?');
+      where.push('created_at > ?');
       params.push(query.createdAfter);
     }
     if (query.createdBefore !== undefined) {
@@ -463,7 +463,7 @@ export class KyselyStoreImpl implements KyselyStore {
     const lock = this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const rows = await sql.all<RunRow>(
       `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-       WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND lease_expires_at < ?))${filter}
+       WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
        ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`,
       params,
     );

@@ -1,0 +1,259 @@
+/**
+ * A worker: claims queued runs and runs whose lease expired, executes them through the engine,
+ * keeps their leases alive with heartbeats, and fires due timers (sleeps, waitForEvent and
+ * approval timeouts). Run as many as you like, in as many processes or machines as share the
+ * store: claims are atomic (Postgres `FOR UPDATE SKIP LOCKED`, libsql one conditional UPDATE),
+ * so each run is held by one worker at a time, and a dead worker's runs come back when its leases
+ * expire.
+ */
+import type { Engine } from '../engine/types.js';
+import type { RunRecord, Store, TimerRecord } from '../store/store.js';
+import { WorkerConfigError } from './errors.js';
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions {
+  /** The engine that executes runs; its store is the one claimed from, its `ownerId` the lease owner. */
+  engine: Engine;
+  /** Max runs (and timers) this worker executes at once. Default 10. */
+  concurrency?: number;
+  /** Lease length in ms; renewed every `leaseMs / 3` while a run executes. Default 30 000. */
+  leaseMs?: number;
+  /** Pause between polls when there was nothing to do, in ms. Default 250. */
+  pollMs?: number;
+  /** Only claim runs of these workflow ids (default: every workflow). */
+  workflowIds?: string[];
+  /**
+   * Global limits of running runs per workflow id, across every worker sharing the store
+   * (checked before each claim; a burst of simultaneous claims can overshoot by a few).
+   */
+  workflowConcurrency?: Record<string, number>;
+  /** Fire due timers (default true). */
+  timers?: boolean;
+  /** Called with errors of the loop, executions and timers (default: console.error). */
+  onError?: (error: unknown, context: { runId?: string; timerId?: string }) => void;
+}
+
+/** A running worker. */
+export interface Worker {
+  /** Lease owner id (the engine's `ownerId`). */
+  readonly id: string;
+  /** Runs and timers currently executing. */
+  readonly active: number;
+  /** Starts polling; idempotent. */
+  start(): void;
+  /** Stops claiming, waits for executing runs to finish or suspend, stops heartbeats. */
+  stop(): Promise<void>;
+  /** One poll: claims and starts runs, fires due timers; resolves to how many it started. */
+  tick(): Promise<number>;
+  /** Resolves when nothing is executing. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Creates a worker over an engine.
+ *
+ * @example
+ * ```ts
+ * const store = createStore({ url: 'postgres://localhost/app' });
+ * const engine = createEngine({ store, workflows: [triage] });
+ * const worker = createWorker({ engine, concurrency: 20 });
+ * worker.start();
+ * process.on('SIGTERM', () => worker.stop());
+ * ```
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  const engine = options.engine;
+  if (!engine || typeof engine.execute !== 'function') {
+    throw new WorkerConfigError(
+      'Expected createWorker({ engine }) with an engine from createEngine({ store, workflows }).',
+    );
+  }
+  const concurrency = options.concurrency ?? 10;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new WorkerConfigError(`Expected concurrency to be an integer from 1 and up, got ${String(concurrency)}.`);
+  }
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 250;
+  if (!(leaseMs > 0) || !(pollMs >= 0)) {
+    throw new WorkerConfigError(`Expected leaseMs > 0 and pollMs >= 0, got leaseMs=${leaseMs} pollMs=${pollMs}.`);
+  }
+  const store: Store = engine.store;
+  const id = engine.ownerId;
+  const onError =
+    options.onError ??
+    ((error: unknown, context: { runId?: string; timerId?: string }) => {
+      console.error(`[weft worker ${id}]`, context, error);
+    });
+  const limits = options.workflowConcurrency ?? {};
+  const limited = Object.keys(limits);
+
+  const runs = new Map<string, Promise<void>>();
+  const timers = new Map<string, Promise<void>>();
+  let started = false;
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let wake: (() => void) | undefined;
+  let idleWaiters: Array<() => void> = [];
+
+  const activeCount = () => runs.size + timers.size;
+  const settle = () => {
+    wake?.();
+    if (activeCount() === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  };
+
+  const launch = (run: RunRecord) => {
+    const p = engine
+      .execute(run.id)
+      .then(
+        () => undefined,
+        (error) => onError(error, { runId: run.id }),
+      )
+      .finally(() => {
+        runs.delete(run.id);
+        settle();
+      });
+    runs.set(run.id, p);
+  };
+
+  const fire = (timer: TimerRecord) => {
+    const p = engine
+      .fireTimer(timer)
+      .then(async () => {
+        // Removed only after it fired: a worker dying in between leaves it to fire again later.
+        const maybe = store as Store & { deleteTimer?: (id: string) => Promise<void> };
+        if (maybe.deleteTimer) await maybe.deleteTimer(timer.id);
+      })
+      .catch((error) => onError(error, { runId: timer.runId, timerId: timer.id }))
+      .finally(() => {
+        timers.delete(timer.id);
+        settle();
+      });
+    timers.set(timer.id, p);
+  };
+
+  const claim = async (free: number): Promise<RunRecord[]> => {
+    const base = options.workflowIds;
+    if (limited.length === 0)
+      return store.claimRuns({ owner: id, leaseMs, limit: free, ...(base ? { workflowIds: base } : {}) });
+    const claimed: RunRecord[] = [];
+    // Unlimited workflows first in one claim, then each limited workflow up to its free slots.
+    const unlimited = base ? base.filter((w) => !(w in limits)) : undefined;
+    if (!base || (unlimited && unlimited.length > 0)) {
+      const rows = await store.claimRuns({
+        owner: id,
+        leaseMs,
+        limit: free,
+        ...(unlimited ? { workflowIds: unlimited } : {}),
+      });
+      // Without an explicit list we cannot exclude limited workflows in SQL; hand back extras.
+      for (const run of rows) {
+        if (run.workflowId in limits) await release(run);
+        else claimed.push(run);
+      }
+    }
+    for (const workflowId of limited) {
+      if (base && !base.includes(workflowId)) continue;
+      const slots = free - claimed.length;
+      if (slots <= 0) break;
+      const max = limits[workflowId] as number;
+      const page = await store.listRuns({ status: 'running', workflowId, limit: max });
+      const now = Date.now();
+      const busy = page.runs.filter((r) => (r.leaseExpiresAt ?? 0) > now).length;
+      const room = Math.min(slots, max - busy);
+      if (room > 0)
+        claimed.push(...(await store.claimRuns({ owner: id, leaseMs, limit: room, workflowIds: [workflowId] })));
+    }
+    return claimed;
+  };
+
+  const release = async (run: RunRecord) => {
+    await store.updateRun(run.id, { status: 'queued', leaseOwner: undefined, leaseExpiresAt: undefined }, ['running']);
+  };
+
+  const tick = async (): Promise<number> => {
+    let startedNow = 0;
+    const free = concurrency - activeCount();
+    if (free > 0 && !stopping) {
+      for (const run of await claim(free)) {
+        if (runs.has(run.id)) continue;
+        launch(run);
+        startedNow++;
+      }
+    }
+    const timerSlots = concurrency - activeCount();
+    if (options.timers !== false && timerSlots > 0 && !stopping) {
+      for (const timer of await store.takeDueTimers(Date.now(), timerSlots)) {
+        fire(timer);
+        startedNow++;
+      }
+    }
+    return startedNow;
+  };
+
+  const renew = async () => {
+    const ids = [...runs.keys()];
+    if (ids.length === 0) return;
+    try {
+      await store.renewLeases(id, ids, leaseMs);
+    } catch (error) {
+      onError(error, {});
+    }
+  };
+
+  const run = async () => {
+    while (!stopping) {
+      let n = 0;
+      try {
+        n = await tick();
+      } catch (error) {
+        onError(error, {});
+      }
+      if (stopping) break;
+      // Busy: poll again right away when a slot frees up; idle: wait pollMs.
+      if (n === 0 || activeCount() >= concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, activeCount() >= concurrency ? Math.max(pollMs, 1000) : pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  };
+
+  return {
+    id,
+    get active() {
+      return activeCount();
+    },
+    start() {
+      if (started) return;
+      started = true;
+      stopping = false;
+      heartbeat = setInterval(renew, Math.max(10, Math.floor(leaseMs / 3)));
+      heartbeat.unref?.();
+      loop = run();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+      await Promise.all([...runs.values(), ...timers.values()]);
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = undefined;
+      started = false;
+    },
+    tick,
+    idle() {
+      if (activeCount() === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
