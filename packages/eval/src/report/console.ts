@@ -1,0 +1,68 @@
+/** Plain-text tables for terminals and CI logs. */
+import type { Comparison } from '../compare/compare.js';
+import type { ThresholdResult } from '../compare/thresholds.js';
+import type { EvalRun } from '../runner/types.js';
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${f3(x)}`;
+const pfmt = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+
+/**
+ * A run as a table: per scorer mean, stddev, min, max; then errors, latency and cost.
+ *
+ * @example
+ * ```ts
+ * console.log(formatRun(await runEval(def)));
+ * ```
+ */
+export function formatRun(run: EvalRun): string {
+  const s = run.summary;
+  const head = `${run.evalName} · ${run.variant} · ${s.items} items × ${run.trials} trial(s)${run.gitCommit ? ` · ${run.gitCommit.slice(0, 8)}` : ''}`;
+  const rows = Object.entries(s.scorers).map(([name, x]) => [name, f3(x.mean), f3(x.stddev), f3(x.min), f3(x.max)]);
+  const foot = `errors ${s.errors}/${s.results} · latency p50 ${s.latencyMs.median.toFixed(1)} ms · cost $${s.costUsd.toFixed(4)}`;
+  return `${head}\n${table(['scorer', 'mean', 'sd', 'min', 'max'], rows)}\n${foot}`;
+}
+
+/**
+ * A comparison as a table: per scorer A and B means, difference with its CI, p-value and verdict;
+ * then the items that regressed most.
+ */
+export function formatComparison(cmp: Comparison): string {
+  const head = `${cmp.evalName}: ${cmp.a.variant} (A) → ${cmp.b.variant} (B), ${cmp.test} test, α = ${cmp.alpha}`;
+  const rows = cmp.scorers.map((s) => [
+    s.scorer,
+    f3(s.meanA),
+    f3(s.meanB),
+    signed(s.diff),
+    `[${signed(s.ci.lower)}, ${signed(s.ci.upper)}]`,
+    pfmt(s.pValue),
+    s.verdict === 'improved' ? '▲ improved' : s.verdict === 'regressed' ? '▼ regressed' : '= no sig. change',
+  ]);
+  const out = [head, table(['scorer', 'A', 'B', 'B−A', '95% CI', 'p', 'verdict'], rows)];
+  if (cmp.regressions.length > 0) {
+    out.push('Most regressed items:');
+    for (const r of cmp.regressions.slice(0, 5)) {
+      out.push(
+        `  ${r.scorer} ${f3(r.a)} → ${f3(r.b)} (${signed(r.delta)})  ${r.itemId}  ${truncate(JSON.stringify(r.input), 60)}`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** Threshold outcome as lines with ✓ / ✗. */
+export function formatThresholds(result: ThresholdResult): string {
+  if (result.checked.length === 0) return 'no thresholds';
+  return result.checked.map((c) => `${c.passed ? '✓' : '✗'} ${c.message}`).join('\n');
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,50 @@
+/** Shapes of a finished eval run: per-item results and a summary. */
+import type { ScoreResult } from '../scorers/scorer.js';
+import type { Summary } from '../stats/descriptive.js';
+import type { TaskUsage } from '../task/task.js';
+
+/** Result of one item × trial. */
+export interface ItemResult {
+  itemId: string;
+  trial: number;
+  input: unknown;
+  expected?: unknown;
+  output?: unknown;
+  /** Serialized error when the task failed (after retries); every scorer then scores 0. */
+  error?: Record<string, unknown>;
+  latencyMs: number;
+  costUsd?: number;
+  usage?: TaskUsage;
+  scores: Record<string, ScoreResult>;
+  tags: string[];
+  /** Output came from the task-output cache. */
+  cached: boolean;
+  attempts: number;
+}
+
+/** Aggregates of a run. */
+export interface RunSummary {
+  items: number;
+  results: number;
+  errors: number;
+  scorers: Record<string, Summary>;
+  latencyMs: Summary;
+  costUsd: number;
+}
+
+/** A finished eval run. */
+export interface EvalRun {
+  id: string;
+  evalName: string;
+  variant: string;
+  gitCommit?: string;
+  taskVersion: string;
+  /** Model id for model tasks (quality feedback). */
+  modelId?: string;
+  taskTag?: string;
+  trials: number;
+  startedAt: number;
+  endedAt: number;
+  results: ItemResult[];
+  summary: RunSummary;
+}

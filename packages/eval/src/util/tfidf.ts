@@ -1,0 +1,66 @@
+/**
+ * TF-IDF vectors and cosine similarity: the embedding fallback when no embedding model is
+ * configured, and the index behind similar-item lookups.
+ */
+
+/** Lower-cased word tokens (letters and digits, any script). */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** A sparse vector: term → weight. */
+export type SparseVector = Map<string, number>;
+
+/**
+ * Fits smoothed IDF weights on `documents` (`idf = ln((1 + N) / (1 + df)) + 1`, as scikit-learn)
+ * and returns a function that vectorizes any text with raw term counts × idf.
+ */
+export function fitTfIdf(documents: readonly string[]): (text: string) => SparseVector {
+  const df = new Map<string, number>();
+  for (const doc of documents) for (const term of new Set(tokenize(doc))) df.set(term, (df.get(term) ?? 0) + 1);
+  const n = documents.length;
+  const idf = (term: string) => Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1;
+  return (text) => {
+    const vec: SparseVector = new Map();
+    for (const term of tokenize(text)) vec.set(term, (vec.get(term) ?? 0) + 1);
+    for (const [term, count] of vec) vec.set(term, count * idf(term));
+    return vec;
+  };
+}
+
+/** Cosine similarity of two sparse vectors; 0 when either is empty. */
+export function sparseCosine(a: SparseVector, b: SparseVector): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [term, w] of a) {
+    na += w * w;
+    const other = b.get(term);
+    if (other !== undefined) dot += w * other;
+  }
+  for (const w of b.values()) nb += w * w;
+  if (na === 0 || nb === 0) return 0;
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Cosine similarity of two dense vectors; 0 when either has zero norm. */
+export function denseCosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  if (na === 0 || nb === 0) return 0;
+  return dot / Math.sqrt(na * nb);
+}
+
+/** TF-IDF cosine of two texts, with IDF fitted on the pair plus an optional corpus. */
+export function tfidfSimilarity(a: string, b: string, corpus: readonly string[] = []): number {
+  const vectorize = fitTfIdf([...corpus, a, b]);
+  return sparseCosine(vectorize(a), vectorize(b));
+}
