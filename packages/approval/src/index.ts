@@ -1,1 +1,58 @@
-export {};
+/**
+ * @weft/approval — durable human approval gates for Weft workflows: who may decide, what they may
+ * change, and a record of it. The workflow core owns suspend/resume (`.awaitApproval()`); this
+ * package owns policy, decisions, timers, notifications, signed links and the HTTP/terminal inboxes.
+ */
+export {
+  ApprovalClosedError,
+  ApprovalError,
+  ApprovalForbiddenError,
+  ApprovalInvalidRequestError,
+  ApprovalNotFoundError,
+  ApprovalTokenError,
+  ApprovalUnauthenticatedError,
+  ApprovalValidationError,
+} from './errors/errors.js';
+export type { ApprovalFieldIssue } from './errors/errors.js';
+export { parseDuration } from './policy/duration.js';
+export type { Duration } from './policy/duration.js';
+export { approvalPolicy } from './policy/options.js';
+export type {
+  ApprovalActor,
+  ApprovalGateOptions,
+  ApprovalPolicyFn,
+  ApprovalPolicyRequest,
+  ApproverSpec,
+  EscalationSpec,
+} from './policy/options.js';
+export type { ApprovalDecision, ApprovalInterface, ApprovalVote } from './policy/quorum.js';
+export { createApprovalService } from './service/service.js';
+export type {
+  ApprovalDetails,
+  ApprovalEngineLike,
+  ApprovalRequest,
+  ApprovalResumeData,
+  ApprovalService,
+  ApprovalServiceOptions,
+  ApprovalStoreLike,
+  DecideInput,
+  DecideResult,
+  ListPendingFilter,
+} from './service/types.js';
+export type { ApprovalWorkflowLike } from './service/definitions.js';
+export type { ApprovalStatus, AuditEntry } from './storage/approval-storage.js';
+export { APPROVAL_MIGRATION_TABLE } from './storage/schema.js';
+export { consoleNotifier, describeNotification } from './notify/notifier.js';
+export type { ApprovalNotification, ApprovalNotificationType, Notifier } from './notify/notifier.js';
+export {
+  discordNotifier,
+  signWebhookBody,
+  slackNotifier,
+  WebhookDeliveryError,
+  webhookNotifier,
+} from './notify/webhook.js';
+export type { WebhookNotifierOptions } from './notify/webhook.js';
+export { formatDiscordMessage, formatSlackMessage } from './notify/formats.js';
+export { createApprovalHandler } from './http/handler.js';
+export type { ApprovalHandlerOptions } from './http/handler.js';
+export { toNodeHandler } from './http/node.js';

@@ -1,0 +1,108 @@
+/**
+ * Errors of @weft/approval. Every error has a stable `code`, an optional `cause` and a `toJSON()`
+ * that the HTTP handler returns as the response body, so callers branch on `code`, never on text.
+ */
+
+/** Base class of every @weft/approval error. */
+export class ApprovalError extends Error {
+  /** Stable machine-readable code, e.g. `APPROVAL_FORBIDDEN`. */
+  readonly code: string;
+  readonly #details: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.#details = options.details ?? {};
+  }
+
+  /** Extra structured fields (approval id, actor, issues, …) included in {@link toJSON}. */
+  details(): Record<string, unknown> {
+    return { ...this.#details };
+  }
+
+  /** A JSON-serializable view: `{ name, code, message, ...details }`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, ...this.details() };
+  }
+}
+
+/** No approval request with that id exists (or it was purged). */
+export class ApprovalNotFoundError extends ApprovalError {
+  constructor(id: string) {
+    super(
+      'APPROVAL_NOT_FOUND',
+      `No approval request "${id}" exists. List pending requests with service.listPending().`,
+      {
+        details: { approvalId: id },
+      },
+    );
+  }
+}
+
+/** The actor may not decide this request; nothing was changed. */
+export class ApprovalForbiddenError extends ApprovalError {
+  constructor(id: string, actorId: string, reason: string) {
+    super(
+      'APPROVAL_FORBIDDEN',
+      `Actor "${actorId}" may not decide approval "${id}": ${reason}. Nothing was changed; ask one of the configured approvers.`,
+      { details: { approvalId: id, actorId, reason } },
+    );
+  }
+}
+
+/** The gate is already closed with a different outcome than the decision now sent. */
+export class ApprovalClosedError extends ApprovalError {
+  constructor(id: string, outcome: string, attempted: string) {
+    super(
+      'APPROVAL_CLOSED',
+      `Approval "${id}" is already closed as "${outcome}"; the "${attempted}" decision was not applied. Reload the request to see who decided.`,
+      { details: { approvalId: id, outcome, attempted } },
+    );
+  }
+}
+
+/** One schema issue of an edited payload, with the path of the field. */
+export interface ApprovalFieldIssue {
+  /** Path of the field inside the payload, e.g. `['args', 'amount']`; empty for the root. */
+  path: (string | number)[];
+  message: string;
+  code?: string;
+}
+
+/** An edited payload failed the gate's schema (or was not valid JSON). `issues` are field by field. */
+export class ApprovalValidationError extends ApprovalError {
+  readonly issues: ApprovalFieldIssue[];
+
+  constructor(id: string, issues: ApprovalFieldIssue[], hint = 'Fix the listed fields and decide again.') {
+    const list = issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+    super('APPROVAL_VALIDATION', `The edited payload of approval "${id}" is invalid: ${list}. ${hint}`, {
+      details: { approvalId: id, issues },
+    });
+    this.issues = issues;
+  }
+}
+
+/** The request does not allow the operation (e.g. an edit when `allowEdit` is off). */
+export class ApprovalInvalidRequestError extends ApprovalError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('APPROVAL_INVALID_REQUEST', message, { details });
+  }
+}
+
+/** A signed decision link was forged, expired, replayed, or belongs to another approval. */
+export class ApprovalTokenError extends ApprovalError {
+  readonly reason: 'malformed' | 'signature' | 'expired' | 'replayed' | 'mismatch';
+
+  constructor(reason: ApprovalTokenError['reason'], message: string) {
+    super('APPROVAL_TOKEN_INVALID', `Decision link rejected (${reason}): ${message}`, { details: { reason } });
+    this.reason = reason;
+  }
+}
+
+/** The request carried no identity (the `authenticate` hook returned nothing) or a bad CSRF token. */
+export class ApprovalUnauthenticatedError extends ApprovalError {
+  constructor(message: string) {
+    super('APPROVAL_UNAUTHENTICATED', message);
+  }
+}
