@@ -1,1 +1,37 @@
-export {};
+/**
+ * @weft/llm — provider routing on the Vercel AI SDK: fallbacks, retries, cooldowns, limits, budgets,
+ * cost records, a response cache, learned routing and a deterministic offline model.
+ */
+export { createRouter } from './router/create-router.js';
+export type { OutcomeInput, RoutedModelOptions, Router, WeftCallMetadata } from './router/create-router.js';
+export type { CallContext, ProviderLike, RetryOptions, RouterEvent, RouterOptions, WeftCallOptions } from './router/options.js';
+export type { BudgetOptions } from './router/budget.js';
+export type { CacheOptions } from './router/cache.js';
+export type { CircuitState, CooldownOptions, ProviderHealth } from './router/circuit-breaker.js';
+export type { ProviderLimits } from './router/limiter.js';
+export type { LearnedRoutingOptions } from './router/learned.js';
+
+export {
+  BudgetExceededError,
+  InvalidLlmConfigError,
+  NoProviderAvailableError,
+  ProviderError,
+  UnknownProviderError,
+  UnknownRouteError,
+  WeftLlmError,
+} from './errors/errors.js';
+export type { AttemptInfo, BudgetScope, LlmErrorCode } from './errors/errors.js';
+
+export { costOf, DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, lookupPrice, tokenCounts } from './pricing/price-table.js';
+export type { ModelPrice, PriceTable, TokenCounts } from './pricing/price-table.js';
+
+export { createMemoryUsageStore, summarizeCalls } from './store/usage-store.js';
+export type { CallOutcome, CallRecord, UsageQuery, UsageStore, UsageSummary } from './store/usage-store.js';
+export { createKyselyQualityStore, createKyselyUsageStore, migrateLlmTables } from './store/kysely-usage-store.js';
+export type { KyselyStoreOptions, SqlDialectName } from './store/kysely-usage-store.js';
+
+export { createMemoryQualityStore } from './quality/quality-store.js';
+export type { QualityRecord, QualityStat, QualityStore } from './quality/quality-store.js';
+
+export { createOfflineModel, createOfflineProvider, OFFLINE_LABEL } from './offline/offline-model.js';
+export type { OfflineModelOptions, OfflineProvider } from './offline/offline-model.js';
