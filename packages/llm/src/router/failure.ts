@@ -34,7 +34,9 @@ export function classifyFailure(error: unknown): FailureInfo {
     const status = error.statusCode;
     const retryAfterMs = parseRetryAfter(error.responseHeaders);
     if (status !== undefined) {
-      const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+      // A 2xx whose body broke off mid-way is a dropped connection, which the SDK marks retryable.
+      if (status < 300) return { retryable: true, status, kind: 'connection', message };
+      const retryable = error.isRetryable || status === 408 || status === 409 || status === 429 || status >= 500;
       return { retryable, status, kind: 'http', message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
     return { retryable: error.isRetryable || CONNECTION.test(chain(error)), kind: 'connection', message };
