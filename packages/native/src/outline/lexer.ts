@@ -1,0 +1,402 @@
+/**
+ * One small lexer for the six languages, configured per family. It produces identifier, number,
+ * string and punctuation tokens (comments kept aside) with 1-based lines, never throws and always
+ * advances, so unterminated strings/comments, binary data and deep nesting cannot crash or hang it.
+ *
+ * Portability rule (the Rust port in crate/src/parse/lexer.rs mirrors this file): every code unit
+ * >= 0x80 counts as an identifier character. Non-ASCII characters are runs of such units in both
+ * UTF-16 and UTF-8, so token boundaries, and therefore every result, agree across the backends.
+ */
+
+export const T_IDENT = 1;
+export const T_NUM = 2;
+export const T_STR = 3;
+export const T_PUNCT = 4;
+/** Rust lifetime `'a`. */
+export const T_LIFETIME = 5;
+
+export const L_TS = 0;
+export const L_PY = 1;
+export const L_RUST = 2;
+export const L_GO = 3;
+
+export interface Tokens {
+  n: number;
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  line: Int32Array;
+  /** Line on which the token ends (differs from `line` for multi-line strings). */
+  endLine: Int32Array;
+  /** Number of comments that start before this token; comments between tokens i-1 and i are cIdx[i-1]..cIdx[i]. */
+  cIdx: Int32Array;
+  /** Start offset of each line (index 0 = line 1). */
+  lineStarts: number[];
+  comments: number[]; // flat: start, end, line, endLine
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+export function isIdentChar(c: number): boolean {
+  return isIdentPart(c);
+}
+
+/** Keywords after which `/` starts a regular expression in JS/TS. */
+const REGEX_AFTER = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
+
+export function lex(src: string, lang: number): Tokens {
+  const len = src.length;
+  let cap = 64 + (len >> 2);
+  let kind = new Uint8Array(cap);
+  let start = new Int32Array(cap);
+  let end = new Int32Array(cap);
+  let lineA = new Int32Array(cap);
+  let endLineA = new Int32Array(cap);
+  let cIdx = new Int32Array(cap);
+  const comments: number[] = [];
+  const lineStarts: number[] = [0];
+  let n = 0;
+  let line = 1;
+  let i = 0;
+  // Template-literal nesting (JS/TS): brace depth at which each open `${` resumes its template.
+  const tmpl: number[] = [];
+  let depth = 0;
+
+  const push = (k: number, s: number, e: number, l: number) => {
+    if (n === cap) {
+      cap *= 2;
+      const k2 = new Uint8Array(cap);
+      k2.set(kind);
+      kind = k2;
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      start = grow(start);
+      end = grow(end);
+      lineA = grow(lineA);
+      endLineA = grow(endLineA);
+      cIdx = grow(cIdx);
+    }
+    kind[n] = k;
+    start[n] = s;
+    end[n] = e;
+    lineA[n] = l;
+    endLineA[n] = line;
+    cIdx[n] = comments.length >> 2;
+    n++;
+  };
+  const newline = (at: number) => {
+    line++;
+    lineStarts.push(at + 1);
+  };
+  // Scans a quoted string body from i (just past the opening quote); stops after the closing quote,
+  // at a newline when `single` (that language forbids raw newlines there), or at EOF.
+  const scanQuoted = (q: number, single: boolean) => {
+    while (i < len) {
+      const c = src.charCodeAt(i);
+      if (c === 92) {
+        // backslash: skip the next unit (counting a newline it escapes)
+        if (i + 1 < len && src.charCodeAt(i + 1) === 10) newline(i + 1);
+        i += 2;
+        continue;
+      }
+      if (c === q) {
+        i++;
+        return;
+      }
+      if (c === 10) {
+        if (single) return;
+        newline(i);
+      }
+      i++;
+    }
+    if (i > len) i = len;
+  };
+  // JS template literal from i (past '`' or past a closing '}' of `${`): returns true when it stopped at `${`.
+  const scanTemplate = (): boolean => {
+    while (i < len) {
+      const c = src.charCodeAt(i);
+      if (c === 92) {
+        if (i + 1 < len && src.charCodeAt(i + 1) === 10) newline(i + 1);
+        i += 2;
+        continue;
+      }
+      if (c === 96) {
+        i++;
+        return false;
+      }
+      if (c === 36 && i + 1 < len && src.charCodeAt(i + 1) === 123) {
+        i += 2;
+        return true;
+      }
+      if (c === 10) newline(i);
+      i++;
+    }
+    if (i > len) i = len;
+    return false;
+  };
+  const regexAllowed = (): boolean => {
+    if (n === 0) return true;
+    const k = kind[n - 1]!;
+    if (k === T_NUM || k === T_STR) return false;
+    if (k === T_IDENT) return REGEX_AFTER.has(src.slice(start[n - 1]!, end[n - 1]!));
+    const p = src.charCodeAt(start[n - 1]!);
+    return p !== 41 && p !== 93 && p !== 125; // ) ] }
+  };
+
+  while (i < len) {
+    const c = src.charCodeAt(i);
+    if (c === 10) {
+      newline(i);
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    const s = i;
+    const l = line;
+    // Comments
+    if (lang === L_PY) {
+      if (c === 35) {
+        while (i < len && src.charCodeAt(i) !== 10) i++;
+        comments.push(s, i, l, l);
+        continue;
+      }
+    } else if (c === 47 && i + 1 < len) {
+      const d = src.charCodeAt(i + 1);
+      if (d === 47) {
+        while (i < len && src.charCodeAt(i) !== 10) i++;
+        comments.push(s, i, l, l);
+        continue;
+      }
+      if (d === 42) {
+        i += 2;
+        let nest = 1;
+        while (i < len) {
+          const e = src.charCodeAt(i);
+          if (e === 10) newline(i);
+          else if (e === 42 && i + 1 < len && src.charCodeAt(i + 1) === 47) {
+            i += 2;
+            if (--nest === 0 || lang !== L_RUST) break;
+            continue;
+          } else if (lang === L_RUST && e === 47 && i + 1 < len && src.charCodeAt(i + 1) === 42) {
+            nest++;
+            i += 2;
+            continue;
+          }
+          i++;
+        }
+        if (i > len) i = len;
+        comments.push(s, i, l, line);
+        continue;
+      }
+    }
+    if (isIdentStart(c)) {
+      i++;
+      while (i < len && isIdentPart(src.charCodeAt(i))) i++;
+      // String prefixes: Python r/b/f/u combos, Rust b"…", r"…", r#"…"#, br"…".
+      if (i < len) {
+        const q = src.charCodeAt(i);
+        if (lang === L_PY && (q === 34 || q === 39) && i - s <= 2 && isPyPrefix(src, s, i)) {
+          scanPyString(q);
+          push(T_STR, s, i, l);
+          continue;
+        }
+        if (lang === L_RUST && i - s <= 2) {
+          const w = src.slice(s, i);
+          if ((w === 'r' || w === 'br' || w === 'cr') && (q === 34 || q === 35)) {
+            let hashes = 0;
+            let j = i;
+            while (j < len && src.charCodeAt(j) === 35) {
+              hashes++;
+              j++;
+            }
+            if (j < len && src.charCodeAt(j) === 34) {
+              i = j + 1;
+              scanRustRaw(hashes);
+              push(T_STR, s, i, l);
+              continue;
+            }
+          } else if ((w === 'b' || w === 'c') && q === 34) {
+            i++;
+            scanQuoted(34, false);
+            push(T_STR, s, i, l);
+            continue;
+          } else if (w === 'b' && q === 39) {
+            i++;
+            scanQuoted(39, true);
+            push(T_STR, s, i, l);
+            continue;
+          }
+        }
+      }
+      push(T_IDENT, s, i, l);
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      i++;
+      while (i < len) {
+        const e = src.charCodeAt(i);
+        if (isIdentPart(e)) i++;
+        else if (e === 46 && i + 1 < len && src.charCodeAt(i + 1) >= 48 && src.charCodeAt(i + 1) <= 57) i += 2;
+        else break;
+      }
+      push(T_NUM, s, i, l);
+      continue;
+    }
+    if (c === 34 || c === 39 || c === 96) {
+      if (lang === L_PY) {
+        scanPyString(c);
+        push(T_STR, s, i, l);
+        continue;
+      }
+      if (lang === L_RUST && c === 39) {
+        // char literal or lifetime
+        let j = i + 1;
+        if (j < len && src.charCodeAt(j) === 92) {
+          i = j;
+          scanQuoted(39, true);
+          push(T_STR, s, i, l);
+          continue;
+        }
+        while (j < len && isIdentPart(src.charCodeAt(j))) j++;
+        if (j === i + 1 && j < len && src.charCodeAt(j) !== 10) j++; // one non-ident char: '{'
+        if (j < len && src.charCodeAt(j) === 39) {
+          i = j + 1;
+          push(T_STR, s, i, l);
+        } else {
+          i = j > i + 1 && isIdentPart(src.charCodeAt(i + 1)) ? j : i + 1;
+          push(T_LIFETIME, s, i, l);
+        }
+        continue;
+      }
+      if (c === 96 && lang === L_TS) {
+        i++;
+        if (scanTemplate()) tmpl.push(depth);
+        push(T_STR, s, i, l);
+        continue;
+      }
+      if (c === 96) {
+        // Go raw string
+        i++;
+        while (i < len && src.charCodeAt(i) !== 96) {
+          if (src.charCodeAt(i) === 10) newline(i);
+          i++;
+        }
+        if (i < len) i++;
+        push(T_STR, s, i, l);
+        continue;
+      }
+      i++;
+      scanQuoted(c, lang !== L_RUST);
+      push(T_STR, s, i, l);
+      continue;
+    }
+    if (lang === L_TS) {
+      if (c === 123) depth++;
+      else if (c === 125) {
+        if (tmpl.length > 0 && tmpl[tmpl.length - 1] === depth) {
+          tmpl.pop();
+          i++;
+          if (scanTemplate()) tmpl.push(depth);
+          push(T_STR, s, i, l);
+          continue;
+        }
+        depth--;
+      } else if (c === 47 && regexAllowed()) {
+        i++;
+        let cls = false;
+        while (i < len) {
+          const e = src.charCodeAt(i);
+          if (e === 10) break;
+          i++;
+          if (e === 92) i++;
+          else if (e === 91) cls = true;
+          else if (e === 93) cls = false;
+          else if (e === 47 && !cls) break;
+        }
+        if (i > len) i = len;
+        while (i < len && isIdentPart(src.charCodeAt(i))) i++;
+        push(T_STR, s, i, l);
+        continue;
+      }
+    }
+    i++;
+    push(T_PUNCT, s, i, l);
+  }
+  // Python needs a sentinel comment count after the last token too.
+  return { n, kind, start, end, line: lineA, endLine: endLineA, cIdx, lineStarts, comments };
+
+  function scanPyString(q0: number) {
+    let q = q0;
+    // i points at the opening quote
+    q = src.charCodeAt(i);
+    if (i + 2 < len && src.charCodeAt(i + 1) === q && src.charCodeAt(i + 2) === q) {
+      i += 3;
+      while (i < len) {
+        const e = src.charCodeAt(i);
+        if (e === 92) {
+          if (i + 1 < len && src.charCodeAt(i + 1) === 10) newline(i + 1);
+          i += 2;
+          continue;
+        }
+        if (e === 10) newline(i);
+        else if (e === q && i + 2 < len && src.charCodeAt(i + 1) === q && src.charCodeAt(i + 2) === q) {
+          i += 3;
+          return;
+        }
+        i++;
+      }
+      if (i > len) i = len;
+      return;
+    }
+    i++;
+    scanQuoted(q, true);
+  }
+  function scanRustRaw(hashes: number) {
+    while (i < len) {
+      const e = src.charCodeAt(i);
+      if (e === 10) newline(i);
+      else if (e === 34) {
+        let k = 0;
+        while (k < hashes && i + 1 + k < len && src.charCodeAt(i + 1 + k) === 35) k++;
+        if (k === hashes) {
+          i += 1 + hashes;
+          return;
+        }
+      }
+      i++;
+    }
+  }
+}
+
+function isPyPrefix(src: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const c = src.charCodeAt(k) | 32;
+    if (c !== 114 && c !== 98 && c !== 102 && c !== 117) return false; // r b f u
+  }
+  return true;
+}

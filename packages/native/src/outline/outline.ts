@@ -1,0 +1,60 @@
+/** Dispatch: source + language → symbols and imports (and the internal records the skeleton uses). */
+import { computeMatch, type Ctx, type Sym } from './common.js';
+import { L_GO, L_PY, L_RUST, L_TS, lex } from './lexer.js';
+import { parseGo } from './parse-go.js';
+import { parsePython } from './parse-py.js';
+import { parseRust } from './parse-rust.js';
+import { parseStatements } from './parse-ts.js';
+import type { ImportInfo, Language, Outline, SymbolInfo } from './types.js';
+import { NativeInputError } from '../errors/native-error.js';
+
+export const LANGUAGES: readonly Language[] = ['typescript', 'tsx', 'javascript', 'python', 'rust', 'go'];
+
+function family(language: string): number {
+  switch (language) {
+    case 'typescript':
+    case 'tsx':
+    case 'javascript':
+      return L_TS;
+    case 'python':
+      return L_PY;
+    case 'rust':
+      return L_RUST;
+    case 'go':
+      return L_GO;
+    default:
+      throw new NativeInputError(
+        `Expected language to be one of ${LANGUAGES.join(', ')}, found ${JSON.stringify(language)}.`,
+      );
+  }
+}
+
+export function analyze(source: string, language: string): { syms: Sym[]; imports: ImportInfo[]; ctx: Ctx } {
+  if (typeof source !== 'string') throw new NativeInputError(`Expected source to be a string, found ${typeof source}.`);
+  const fam = family(language);
+  const t = lex(source, fam);
+  const ctx: Ctx = { src: source, t, match: computeMatch(source, t), syms: [], imports: [] };
+  if (fam === L_TS) parseStatements(ctx, 0, t.n, undefined, 0);
+  else if (fam === L_PY) parsePython(ctx);
+  else if (fam === L_RUST) parseRust(ctx);
+  else parseGo(ctx);
+  return { syms: ctx.syms, imports: ctx.imports, ctx };
+}
+
+export function toSymbolInfo(s: Sym): SymbolInfo {
+  const out: SymbolInfo = {
+    name: s.name,
+    kind: s.kind,
+    startLine: s.startLine,
+    endLine: s.endLine,
+    signature: s.signature,
+    exported: s.exported,
+  };
+  if (s.parent !== undefined) out.parent = s.parent;
+  return out;
+}
+
+export function outline(source: string, language: string): Outline {
+  const a = analyze(source, language);
+  return { symbols: a.syms.map(toSymbolInfo), imports: a.imports };
+}

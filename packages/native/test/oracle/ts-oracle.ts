@@ -1,0 +1,99 @@
+/**
+ * Reference outline from the TypeScript compiler API, mapped to @weft/native's SymbolInfo rules
+ * (see README "Symbol rules"). Used only by the accuracy test and the bench.
+ */
+import ts from 'typescript';
+
+export interface RefSymbol {
+  name: string;
+  parent?: string;
+  kind: string;
+  startLine: number;
+  endLine: number;
+}
+
+export function tsOracle(source: string, language: 'typescript' | 'tsx' | 'javascript'): RefSymbol[] {
+  const kind = language === 'tsx' ? ts.ScriptKind.TSX : language === 'javascript' ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const sf = ts.createSourceFile(
+    'x.' + (language === 'tsx' ? 'tsx' : 'ts'),
+    source,
+    ts.ScriptTarget.Latest,
+    true,
+    kind,
+  );
+  const out: RefSymbol[] = [];
+  const line = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+  const start = (node: ts.Node): number => {
+    const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+    const decos = ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined;
+    if (decos && decos.length > 0) {
+      const afterDecos = ts.skipTrivia(source, decos[decos.length - 1]!.end);
+      if (mods && mods.length > 0) return line(Math.max(afterDecos, mods[0]!.getStart(sf)));
+      return line(afterDecos);
+    }
+    return line(node.getStart(sf));
+  };
+  const push = (name: string, k: string, node: ts.Node, parent: string | undefined, s?: number) => {
+    const r: RefSymbol = { name, kind: k, startLine: s ?? start(node), endLine: line(node.getEnd()) };
+    if (parent !== undefined) r.parent = parent;
+    out.push(r);
+  };
+  const isFn = (e: ts.Expression | undefined): boolean => {
+    while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)))
+      e = e.expression;
+    return !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
+  };
+  const isDefault = (n: ts.Node) =>
+    (ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ??
+    false;
+  const statements = (list: readonly ts.Statement[], parent: string | undefined) => {
+    for (const st of list) {
+      if (ts.isFunctionDeclaration(st)) {
+        const name = st.name?.text ?? (isDefault(st) ? 'default' : undefined);
+        if (name) push(name, 'function', st, parent);
+      } else if (ts.isClassDeclaration(st)) {
+        const name = st.name?.text ?? (isDefault(st) ? 'default' : undefined);
+        if (!name) continue;
+        push(name, 'class', st, parent);
+        for (const m of st.members) {
+          if (ts.isConstructorDeclaration(m)) push('constructor', 'method', m, name);
+          else if (ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m))
+            push(m.name.getText(sf), 'method', m, name);
+          else if (ts.isPropertyDeclaration(m))
+            push(m.name.getText(sf), isFn(m.initializer) ? 'method' : 'variable', m, name);
+        }
+      } else if (ts.isInterfaceDeclaration(st)) {
+        const name = st.name.text;
+        push(name, 'interface', st, parent);
+        for (const m of st.members) {
+          if (ts.isMethodSignature(m)) push(m.name.getText(sf), 'method', m, name);
+          else if (ts.isPropertySignature(m)) push(m.name.getText(sf), 'variable', m, name);
+        }
+      } else if (ts.isTypeAliasDeclaration(st)) {
+        push(st.name.text, 'type', st, parent);
+      } else if (ts.isEnumDeclaration(st)) {
+        push(st.name.text, 'enum', st, parent);
+      } else if (ts.isModuleDeclaration(st)) {
+        let name = ts.isStringLiteral(st.name) ? st.name.text : st.name.text;
+        let body = st.body;
+        while (body && ts.isModuleDeclaration(body)) {
+          name += '.' + body.name.text;
+          body = body.body;
+        }
+        push(name, 'module', st, parent);
+        if (body && ts.isModuleBlock(body)) statements(body.statements, name);
+      } else if (ts.isVariableStatement(st)) {
+        const scoped = st.declarationList.flags & ts.NodeFlags.BlockScoped;
+        if (scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing) continue;
+        const isConst = scoped === ts.NodeFlags.Const;
+        st.declarationList.declarations.forEach((d, idx) => {
+          if (!ts.isIdentifier(d.name)) return;
+          const k = isFn(d.initializer) ? 'function' : isConst ? 'constant' : 'variable';
+          push(d.name.text, k, d, parent, idx === 0 ? start(st) : line(d.name.getStart(sf)));
+        });
+      }
+    }
+  };
+  statements(sf.statements, undefined);
+  return out;
+}
