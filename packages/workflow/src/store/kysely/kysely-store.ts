@@ -41,7 +41,7 @@ import {
   toTimer,
 } from './rows.js';
 import { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
-import type { SqlBackend, SqlExec } from './sql-exec.js';
+import type { SqlBackend, SqlStatement } from './sql-exec.js';
 
 /** A {@link Store} backed by a SQL database through kysely. */
 export interface KyselyStore extends Store {
@@ -322,60 +322,41 @@ export class KyselyStoreImpl implements KyselyStore {
     const timer = commit.timer;
     const timerParams = timer ? this.#timerParams(timer) : undefined;
 
-    await sql.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${placeholders(9)})
-         ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
-         input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
-         error = excluded.error, ended_at = excluded.ended_at`,
-        stepParams,
-      );
-      await this.#patchAndEvents(tx, step.runId, runPatch, events, eventData);
-      if (commit.resolvedSuspensionPath !== undefined) {
-        await tx.run('DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?', [
-          step.runId,
-          commit.resolvedSuspensionPath,
-        ]);
-      }
-      if (suspensionParams) await tx.run(SUSPENSION_UPSERT, suspensionParams);
-      if (timerParams) await tx.run(TIMER_UPSERT, timerParams);
-    });
+    const statements: SqlStatement[] = [{ sql: STEP_UPSERT, params: stepParams }];
+    if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
+    if (runPatch && runPatch.sets.length > 0) {
+      statements.push({
+        sql: `UPDATE weft_runs SET ${runPatch.sets.join(', ')} WHERE id = ?`,
+        params: [...runPatch.params, step.runId],
+      });
+    }
+    if (commit.resolvedSuspensionPath !== undefined) {
+      statements.push({
+        sql: 'DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?',
+        params: [step.runId, commit.resolvedSuspensionPath],
+      });
+    }
+    if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
+    if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
+    await this.#batch(sql, step.runId, statements);
   }
 
-  /** The run patch and the event-sequence bump in one UPDATE, then the events in one INSERT. */
-  async #patchAndEvents(
-    tx: SqlExec,
-    runId: string,
-    patch: { sets: string[]; params: unknown[] } | undefined,
-    events: Omit<EventRecord, 'seq' | 'runId'>[],
-    eventData: (string | null)[],
-  ): Promise<void> {
-    const sets = patch ? [...patch.sets] : [];
-    const params = patch ? [...patch.params] : [];
-    if (events.length > 0) {
-      sets.push('event_seq = event_seq + ?');
-      params.push(events.length);
-      params.push(runId);
-      const rows = await tx.all<{ event_seq: number | string }>(
-        `UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ? RETURNING event_seq`,
-        params,
-      );
-      const row = rows[0];
-      if (!row) throw runNotFound(runId);
-      let seq = Number(row.event_seq) - events.length;
-      const values: unknown[] = [];
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
-        values.push(runId, ++seq, e.type, e.path ?? null, eventData[i] ?? null, e.at);
+  /**
+   * One transaction. A foreign-key violation means the run does not exist; on Postgres two
+   * concurrent appends to one run can race for the same event seq: the loser retries.
+   */
+  async #batch(sql: SqlBackend, runId: string, statements: SqlStatement[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql.batch(statements);
+        return;
+      } catch (error) {
+        const e = error as { code?: string; message?: string };
+        if (e.code === '23503' || /FOREIGN KEY/i.test(e.message ?? '')) throw runNotFound(runId, error);
+        if (e.code === '23505' && attempt < 5 && statements.some((s) => s.sql.startsWith(EVENTS_INSERT_PREFIX)))
+          continue;
+        throw error;
       }
-      await tx.run(
-        `INSERT INTO weft_events (${EVENT_COLUMNS}) VALUES ${Array.from({ length: events.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        values,
-      );
-    } else if (sets.length > 0) {
-      params.push(runId);
-      const changed = await tx.run(`UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ?`, params);
-      if (changed === 0) throw runNotFound(runId);
     }
   }
 
@@ -433,7 +414,7 @@ export class KyselyStoreImpl implements KyselyStore {
     if (events.length === 0) return;
     const sql = await this.#exec();
     const data = events.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
-    await sql.transaction((tx) => this.#patchAndEvents(tx, runId, undefined, events, data));
+    await this.#batch(sql, runId, [eventsInsert(runId, events, data)]);
   }
 
   async readEvents(runId: string, afterSeq = 0): Promise<EventRecord[]> {
@@ -551,10 +532,43 @@ const TIMER_UPSERT = `INSERT INTO weft_timers (${TIMER_COLUMNS}) VALUES (${place
   ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, path = excluded.path, kind = excluded.kind,
   due_at = excluded.due_at, data = excluded.data, taken_until = NULL`;
 
-function runNotFound(runId: string): StoreError {
+function runNotFound(runId: string, cause?: unknown): StoreError {
   return new StoreError(
     'WEFT_STORE_RUN_NOT_FOUND',
     `Expected run ${runId} to exist, but it is not in the store (deleted or never created). Nothing was written.`,
-    { details: { runId } },
+    { cause, details: { runId } },
   );
+}
+
+const STEP_UPSERT = `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${placeholders(9)})
+  ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
+  input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
+  error = excluded.error, ended_at = excluded.ended_at`;
+
+const EVENTS_INSERT_PREFIX = 'INSERT INTO weft_events';
+const eventsSql = new Map<number, string>();
+
+/**
+ * Appends events with seq = the run's current max + 1…n, computed inside the INSERT: no SELECT
+ * round trip, no counter row to update. The casts type the VALUES list for Postgres.
+ */
+function eventsInsert(
+  runId: string,
+  events: Omit<EventRecord, 'seq' | 'runId'>[],
+  data: (string | null)[],
+): SqlStatement {
+  let text = eventsSql.get(events.length);
+  if (text === undefined) {
+    const rows = events.map(
+      (_, i) => `(${i + 1}, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))`,
+    );
+    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) SELECT CAST(? AS TEXT), COALESCE((SELECT MAX(seq) FROM weft_events WHERE run_id = ?), 0) + v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ${rows.join(', ')}) AS v`;
+    if (events.length <= 16) eventsSql.set(events.length, text);
+  }
+  const params: unknown[] = [runId, runId];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
+    params.push(e.type, e.path ?? null, data[i] ?? null, e.at);
+  }
+  return { sql: text, params };
 }

@@ -30,6 +30,13 @@ export class AsyncLock {
   #held = false;
   #waiters: Array<() => void> = [];
 
+  /** Takes the lock if it is free (synchronous fast path); false when someone holds it. */
+  tryAcquire(): boolean {
+    if (this.#held) return false;
+    this.#held = true;
+    return true;
+  }
+
   acquire(): Promise<void> {
     if (!this.#held) {
       this.#held = true;

@@ -5,7 +5,7 @@
  * Timestamps are epoch milliseconds in `bigint` columns; JSON values are `text` (identical on
  * both dialects, and a corrupt value can be reported without the driver choking on it).
  */
-import type { Kysely } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, SqliteAdapter, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /** Migration table of @weft/workflow. */
@@ -17,6 +17,12 @@ type Db = Kysely<any>;
 export const workflowMigrations: Record<string, Migration> = {
   '0001_init': {
     async up(db: Db) {
+      // SQLite: child tables are clustered on their primary key (WITHOUT ROWID), so a step commit
+      // touches one b-tree page per table instead of a table page plus an index page.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      const clustered = <T extends string, C extends string>(b: CreateTableBuilder<T, C>) =>
+        sqlite ? b.modifyEnd(sql`without rowid`) : b;
+      const runRef = (c: ColumnDefinitionBuilder) => c.notNull().references('weft_runs.id').onDelete('cascade');
       await db.schema
         .createTable('weft_runs')
         .ifNotExists()
@@ -32,7 +38,6 @@ export const workflowMigrations: Record<string, Migration> = {
         .addColumn('lease_expires_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addColumn('event_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema
         .createIndex('weft_runs_claim')
@@ -58,7 +63,7 @@ export const workflowMigrations: Record<string, Migration> = {
       await db.schema
         .createTable('weft_steps')
         .ifNotExists()
-        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('run_id', 'varchar(255)', runRef)
         .addColumn('path', 'varchar(1024)', (c) => c.notNull())
         .addColumn('attempt', 'integer', (c) => c.notNull())
         .addColumn('status', 'varchar(16)', (c) => c.notNull())
@@ -68,18 +73,20 @@ export const workflowMigrations: Record<string, Migration> = {
         .addColumn('started_at', 'bigint', (c) => c.notNull())
         .addColumn('ended_at', 'bigint')
         .addPrimaryKeyConstraint('weft_steps_pk', ['run_id', 'path', 'attempt'])
+        .$call(clustered)
         .execute();
 
       await db.schema
         .createTable('weft_suspensions')
         .ifNotExists()
-        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('run_id', 'varchar(255)', runRef)
         .addColumn('path', 'varchar(1024)', (c) => c.notNull())
         .addColumn('payload', 'text')
         .addColumn('resume_schema_id', 'varchar(255)')
         .addColumn('event_name', 'varchar(255)')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('weft_suspensions_pk', ['run_id', 'path'])
+        .$call(clustered)
         .execute();
       await db.schema
         .createIndex('weft_suspensions_event')
@@ -91,20 +98,21 @@ export const workflowMigrations: Record<string, Migration> = {
       await db.schema
         .createTable('weft_events')
         .ifNotExists()
-        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('run_id', 'varchar(255)', runRef)
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('type', 'varchar(255)', (c) => c.notNull())
         .addColumn('path', 'varchar(1024)')
         .addColumn('data', 'text')
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('weft_events_pk', ['run_id', 'seq'])
+        .$call(clustered)
         .execute();
 
       await db.schema
         .createTable('weft_timers')
         .ifNotExists()
         .addColumn('id', 'varchar(255)', (c) => c.primaryKey())
-        .addColumn('run_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('run_id', 'varchar(255)', runRef)
         .addColumn('path', 'varchar(1024)', (c) => c.notNull())
         .addColumn('kind', 'varchar(64)', (c) => c.notNull())
         .addColumn('due_at', 'bigint', (c) => c.notNull())

@@ -13,11 +13,22 @@ export interface SqlExec {
   run(sql: string, params: readonly unknown[]): Promise<number>;
 }
 
+/** One statement of a {@link SqlBackend.batch}. */
+export interface SqlStatement {
+  sql: string;
+  params: readonly unknown[];
+}
+
 /** An executor that can also open a transaction. */
 export interface SqlBackend extends SqlExec {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it rejects. */
   transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T>;
+  /**
+   * Runs `statements` in order in one write transaction; resolves to each one's changed-row count.
+   * On a local file this is fully synchronous under the connection lock: no promise per statement.
+   */
+  batch(statements: readonly SqlStatement[]): Promise<number[]>;
   /**
    * Local files only: runs `fn` synchronously in one transaction under the connection lock.
    * Lets the hot path commit a step without a promise per statement.
@@ -60,13 +71,32 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
         sqlite.lock.release();
       }
     },
+    batch(statements: readonly SqlStatement[]): Promise<number[]> {
+      // Uncontended: run now, synchronously — the whole commit costs no promise hop.
+      if (sqlite.lock.tryAcquire()) {
+        try {
+          return Promise.resolve(runBatchSync(sqlite, statements));
+        } catch (error) {
+          return Promise.reject(error);
+        } finally {
+          sqlite.lock.release();
+        }
+      }
+      return sqlite.lock.acquire().then(() => {
+        try {
+          return runBatchSync(sqlite, statements);
+        } finally {
+          sqlite.lock.release();
+        }
+      });
+    },
     async transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
       await sqlite.lock.acquire();
       try {
-        sqlite.db.exec('BEGIN IMMEDIATE');
+        sqlite.run('BEGIN IMMEDIATE', []);
         try {
           const result = await fn(tx);
-          sqlite.db.exec('COMMIT');
+          sqlite.run('COMMIT', []);
           return result;
         } catch (error) {
           sqlite.db.exec('ROLLBACK');
@@ -77,6 +107,19 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
       }
     },
   };
+}
+
+function runBatchSync(sqlite: LocalSqlite, statements: readonly SqlStatement[]): number[] {
+  const changes: number[] = [];
+  sqlite.run('BEGIN IMMEDIATE', []);
+  try {
+    for (const s of statements) changes.push(sqlite.run(s.sql, s.params));
+    sqlite.run('COMMIT', []);
+  } catch (error) {
+    sqlite.db.exec('ROLLBACK');
+    throw error;
+  }
+  return changes;
 }
 
 const pgSqlCache = new Map<string, string>();
@@ -116,6 +159,14 @@ export function kyselyBackend(db: AnyKysely, dialect: 'sqlite' | 'postgres'): Sq
     run: exec.run,
     transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
       return db.transaction().execute((trx) => fn(kyselyExec(trx, pg)));
+    },
+    batch(statements: readonly SqlStatement[]): Promise<number[]> {
+      return db.transaction().execute(async (trx) => {
+        const tx = kyselyExec(trx, pg);
+        const changes: number[] = [];
+        for (const s of statements) changes.push(await tx.run(s.sql, s.params));
+        return changes;
+      });
     },
   };
 }
