@@ -56,3 +56,5 @@ export { formatDiscordMessage, formatSlackMessage } from './notify/formats.js';
 export { createApprovalHandler } from './http/handler.js';
 export type { ApprovalHandlerOptions } from './http/handler.js';
 export { toNodeHandler } from './http/node.js';
+export { promptApproval, runApprovalCli } from './terminal/prompt.js';
+export type { ApprovalCliOptions, PromptApprovalOptions } from './terminal/prompt.js';

@@ -8,7 +8,17 @@ import { WebhookDeliveryError, webhookNotifier } from './webhook.js';
 
 const event: ApprovalNotification = {
   type: 'request',
-  approval: { id: 'apr_1', runId: 'run_1', workflowId: 'refund', path: 'review', title: 'Refund $40?', summary: 'Customer 7', status: 'pending', payload: { amount: 40 }, url: 'http://127.0.0.1/approvals/apr_1' },
+  approval: {
+    id: 'apr_1',
+    runId: 'run_1',
+    workflowId: 'refund',
+    path: 'review',
+    title: 'Refund $40?',
+    summary: 'Customer 7',
+    status: 'pending',
+    payload: { amount: 40 },
+    url: 'http://127.0.0.1/approvals/apr_1',
+  },
   at: Date.UTC(2026, 0, 1),
 };
 
@@ -55,7 +65,9 @@ describe('notifiers', () => {
 
   it('webhook: gives up after the retries, and does not retry a 400', async () => {
     const failing = await receiver([500, 500, 500]);
-    await expect(webhookNotifier({ url: failing.url, retries: 2, backoffMs: 1 }).notify(event)).rejects.toBeInstanceOf(WebhookDeliveryError);
+    await expect(webhookNotifier({ url: failing.url, retries: 2, backoffMs: 1 }).notify(event)).rejects.toBeInstanceOf(
+      WebhookDeliveryError,
+    );
     expect(failing.hits).toHaveLength(3);
     const bad = await receiver([400]);
     await expect(webhookNotifier({ url: bad.url, retries: 3, backoffMs: 1 }).notify(event)).rejects.toThrow(/HTTP 400/);
@@ -79,7 +91,12 @@ describe('notifiers', () => {
     const lines: string[] = [];
     const log = consoleNotifier({ log: (l) => lines.push(l) });
     for (const type of ['request', 'reminder', 'decision', 'escalation', 'timeout'] as const) {
-      const e: ApprovalNotification = { ...event, type, decision: { actor: { id: 'alice' }, decision: 'approve', via: 'inbox', outcome: 'approved' }, timeoutAction: 'reject' };
+      const e: ApprovalNotification = {
+        ...event,
+        type,
+        decision: { actor: { id: 'alice' }, decision: 'approve', via: 'inbox', outcome: 'approved' },
+        timeoutAction: 'reject',
+      };
       await log.notify(e);
       expect(formatSlackMessage(e).text.length).toBeGreaterThan(10);
       expect(formatDiscordMessage(e).embeds).toHaveLength(1);

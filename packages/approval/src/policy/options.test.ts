@@ -15,7 +15,14 @@ describe('gate options', () => {
   });
 
   it('normalizes defaults and validates early', () => {
-    expect(normalizeGateOptions({})).toMatchObject({ open: true, quorum: 1, rejections: 1, allowEdit: false, onTimeout: 'reject', remindBeforeMs: [] });
+    expect(normalizeGateOptions({})).toMatchObject({
+      open: true,
+      quorum: 1,
+      rejections: 1,
+      allowEdit: false,
+      onTimeout: 'reject',
+      remindBeforeMs: [],
+    });
     expect(normalizeGateOptions({ approvers: ['a', 'b'], timeout: '2h', remindBefore: ['1h', '10m'] })).toMatchObject({
       users: ['a', 'b'],
       open: false,
@@ -30,14 +37,19 @@ describe('gate options', () => {
   });
 
   it('authorizes by user, group, policy, and escalation targets', () => {
-    const o = normalizeGateOptions({ approvers: { users: ['alice'], groups: ['leads'] }, onTimeout: 'escalate', escalateTo: { users: ['boss'] } });
+    const o = normalizeGateOptions({
+      approvers: { users: ['alice'], groups: ['leads'] },
+      onTimeout: 'escalate',
+      escalateTo: { users: ['boss'] },
+    });
     expect(authorizeActor({ id: 'alice' }, o, req, undefined)).toBeUndefined();
     expect(authorizeActor({ id: 'bob', groups: ['leads'] }, o, req, undefined)).toBeUndefined();
     expect(authorizeActor({ id: 'mallory', groups: ['devs'] }, o, req, undefined)).toMatch(/not among the approvers/);
     expect(authorizeActor({ id: 'boss' }, o, req, undefined)).toMatch(/not among/);
     expect(authorizeActor({ id: 'boss' }, o, { ...req, escalated: true }, undefined)).toBeUndefined();
     const p = normalizeGateOptions({ approvers: { policy: () => true } });
-    const small = (actor: { id: string }, r: { payload: unknown }) => actor.id === 'carol' && (r.payload as { amount: number }).amount < 10;
+    const small = (actor: { id: string }, r: { payload: unknown }) =>
+      actor.id === 'carol' && (r.payload as { amount: number }).amount < 10;
     expect(authorizeActor({ id: 'carol' }, p, req, small)).toBeUndefined();
     expect(authorizeActor({ id: 'dave' }, p, req, small)).toMatch(/policy function denied/);
     expect(authorizeActor({ id: 'carol' }, p, req, undefined)).toMatch(/was not given the workflow/);

@@ -30,7 +30,10 @@ describe('evaluateQuorum', () => {
 
   it('does not count approvals of a payload that was edited afterwards', () => {
     const votes = [vote('a', 'approve', 'h0'), vote('b', 'approve', 'h1')];
-    expect(evaluateQuorum(votes, { quorum: 2, rejections: 1 }, 'h1')).toMatchObject({ outcome: 'pending', approvals: 1 });
+    expect(evaluateQuorum(votes, { quorum: 2, rejections: 1 }, 'h1')).toMatchObject({
+      outcome: 'pending',
+      approvals: 1,
+    });
   });
 
   it('can tolerate rejections when configured', () => {
@@ -39,7 +42,14 @@ describe('evaluateQuorum', () => {
   });
 
   it('property: outcome matches the counts of latest votes per actor', () => {
-    const arb = fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), d: fc.constantFrom('approve', 'reject', 'request_changes') as fc.Arbitrary<ApprovalVote['decision']>, h: fc.constantFrom('h0', 'h1') }), { maxLength: 12 });
+    const arb = fc.array(
+      fc.record({
+        id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+        d: fc.constantFrom('approve', 'reject', 'request_changes') as fc.Arbitrary<ApprovalVote['decision']>,
+        h: fc.constantFrom('h0', 'h1'),
+      }),
+      { maxLength: 12 },
+    );
     fc.assert(
       fc.property(arb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), (list, quorum, rejections) => {
         let votes: ApprovalVote[] = [];

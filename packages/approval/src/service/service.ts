@@ -52,6 +52,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  let unsubscribe: (() => void) | undefined;
+  let kick: (() => void) | undefined;
 
   const init = () => {
     ready ??= migrateApprovalTables(options.store.db).catch((err) => {
@@ -504,6 +506,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       const pollMs = startOptions.pollMs ?? 1000;
       const loop = async () => {
         if (stopped) return;
+        if (timer) clearTimeout(timer);
+        timer = undefined;
         running = (async () => {
           await sync().catch(() => undefined);
           await processTimers().catch((err) => report(err, { phase: 'timer' }));
@@ -511,10 +515,19 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         await running;
         if (!stopped) timer = setTimeout(loop, pollMs);
       };
+      // A suspension at an approval gate triggers a sync right away instead of at the next poll.
+      kick = () => {
+        if (!stopped && timer) {
+          clearTimeout(timer);
+          timer = setTimeout(loop, 0);
+        }
+      };
+      unsubscribe = options.engine.on?.('step:suspended', () => kick?.());
       void loop();
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
       if (timer) clearTimeout(timer);
       await running;
     },

@@ -28,6 +28,8 @@ export interface ApprovalResumeData {
 /** The parts of the workflow engine the service uses. */
 export interface ApprovalEngineLike {
   resume(runId: string, input: { step: string; data: ApprovalResumeData }): Promise<unknown>;
+  /** When present, `start()` listens for `step:suspended` to pick new gates up at once. */
+  on?(type: string, listener: (event: { type: string; runId: string; path?: string }) => void): () => void;
 }
 
 /** Options of {@link createApprovalService}. */

@@ -1,12 +1,12 @@
-import { type NormalizedGateOptions, normalizeGateOptions } from '../policy/options.js';
+import type { NormalizedGateOptions } from '../policy/options.js';
 import { evaluateQuorum } from '../policy/quorum.js';
 import type { RequestRecord } from '../storage/approval-storage.js';
 import { payloadHash } from './definitions.js';
 import type { ApprovalRequest } from './types.js';
 
-/** Normalized options of a stored request. */
+/** Normalized options of a stored request (validated when the request was created). */
 export function optionsOf(row: RequestRecord): NormalizedGateOptions {
-  return normalizeGateOptions(row.options);
+  return row.options as NormalizedGateOptions;
 }
 
 /** The public view of a stored request. */
