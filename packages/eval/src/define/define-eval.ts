@@ -11,7 +11,8 @@ export interface EvalOptions<I = unknown, O = unknown, E = unknown> {
   name: string;
   data: EvalData<I, E>;
   task: EvalTask<I, O, E>;
-  scorers: readonly Scorer<I, O, E>[] | readonly Scorer[];
+  /** Scorers; built-in scorers accept any output, custom ones see the typed input/output/expected. */
+  scorers: readonly Scorer<NoInfer<I>, NoInfer<O>, NoInfer<E>>[];
   /** Repetitions per item (default 1). Several trials measure variance. */
   trials?: number;
   /** Items in flight at once (default 4). */

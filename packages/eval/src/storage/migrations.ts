@@ -1,5 +1,5 @@
 /** Schema of @weft/eval's tables; applied with kysely's Migrator (table `weft_eval_migrations`). */
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import { EvalStorageError } from '../errors/errors.js';
 
@@ -68,21 +68,33 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** Applies @weft/eval's migrations; safe to call repeatedly and from several processes. */
+/**
+ * Applies @weft/eval's migrations (tracked in `weft_eval_migrations`); safe to call repeatedly and
+ * from several processes. Same approach as @weft/workflow's `migrate`: on Postgres the migration
+ * tables live in the connection's current schema, and a lost creation race is retried.
+ */
 export async function migrateEvalTables(db: Kysely<any>): Promise<void> {
+  let schema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+    schema = rows[0]?.s;
+  }
   const migrator = new Migrator({
     db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'weft_eval_migrations',
     migrationLockTableName: 'weft_eval_migrations_lock',
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error) {
-    throw new EvalStorageError(
-      `Expected @weft/eval's tables to migrate, but the migration failed: ${(error as Error).message ?? error}. Check database permissions.`,
-      {
-        cause: error,
-      },
-    );
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    lastError = error;
+    await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
   }
+  throw new EvalStorageError(
+    `Expected @weft/eval's tables to migrate, but the migration failed: ${(lastError as Error)?.message ?? String(lastError)}. Check the database URL and permissions.`,
+    { cause: lastError },
+  );
 }
