@@ -27,7 +27,10 @@ export function tsOracle(source: string, language: 'typescript' | 'tsx' | 'javas
     const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
     const decos = ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined;
     if (decos && decos.length > 0) {
-      const afterDecos = ts.skipTrivia(source, decos[decos.length - 1]!.end);
+      const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, source);
+      scanner.resetTokenState(decos[decos.length - 1]!.end);
+      scanner.scan();
+      const afterDecos = scanner.getTokenStart();
       if (mods && mods.length > 0) return line(Math.max(afterDecos, mods[0]!.getStart(sf)));
       return line(afterDecos);
     }
