@@ -1,1 +1,79 @@
+/**
+ * @weft/workflow — zod-typed steps composed with an immutable fluent builder, executed by a
+ * durable engine with retries, timeouts, suspend/resume, events and crash recovery.
+ *
+ * @packageDocumentation
+ */
+
+// Definitions
+export { step } from './step/step.js';
+export type { StepConfigInferred, StepConfigWithOutput } from './step/step.js';
+export type {
+  Logger,
+  Resources,
+  RetryOptions,
+  Runnable,
+  Step,
+  StepContext,
+  StepOptions,
+  StepRunArgs,
+  InputOf,
+  OutputOf,
+} from './step/types.js';
+export { workflow } from './builder/workflow.js';
+export type {
+  ApprovalDecision,
+  ApprovalOptions,
+  DagOptions,
+  DagResult,
+  DagRunArgs,
+  DagTask,
+  DagTaskStatus,
+  ElementOf,
+  WorkflowBuilder,
+  WorkflowConfig,
+} from './builder/types.js';
+export type { StepInfo, Workflow } from './definition/workflow.js';
+export type { DataArgs, Node, NodeKind } from './definition/nodes.js';
+export type { Duration } from './util/duration.js';
+
+// Engine
+export { createEngine } from './engine/engine.js';
+export type {
+  BuiltInEventType,
+  Engine,
+  EngineOptions,
+  EventListener,
+  ResumeArgs,
+  Run,
+  RunResult,
+  WeftEvent,
+} from './engine/types.js';
+
+// Errors
+export { WeftError } from './errors/weft-error.js';
+export type { WeftErrorOptions } from './errors/weft-error.js';
+export {
+  ApprovalRejectedError,
+  CanceledError,
+  DagCycleError,
+  DefinitionChangedError,
+  LoopLimitError,
+  NoBranchMatchedError,
+  NonRetryableError,
+  ResumeValidationError,
+  RunNotFoundError,
+  RunNotSuspendedError,
+  StepFailedError,
+  StepValidationError,
+  TimeoutError,
+  WorkflowDefinitionError,
+} from './errors/errors.js';
+export type { ValidationIssue, ValidationTarget } from './errors/errors.js';
+export { RestoredError, serializeError } from './errors/serialize.js';
+
+// Storage
+export { createMemoryStore } from './store/memory-store.js';
 export type * from './store/store.js';
+export * from './store/kysely/index.js';
+export * from './worker/index.js';

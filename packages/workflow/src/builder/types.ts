@@ -1,0 +1,215 @@
+/** Types of the fluent builder. Each call returns a new builder whose type has grown. */
+import type { z } from 'zod';
+import type { DataArgs } from '../definition/nodes.js';
+import type { Workflow } from '../definition/workflow.js';
+import type { Resources, Runnable, StepContext, StepOptions, StepRunArgs } from '../step/types.js';
+import type { Duration } from '../util/duration.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** The output type of a runnable (step or workflow). */
+export type OutOf<S> = S extends { readonly '~types'?: { readonly output: infer O } } ? O : never;
+
+/** What a step after `foreach`'s input must accept: an element of the previous (array) output. */
+export type ElementOf<T> = T extends readonly (infer E)[]
+  ? E
+  : { 'foreach needs the previous step to output an array, got': T };
+
+/**
+ * Options of `awaitApproval`. Extra fields (approvers, quorum, allowEdit, timeout, …) are kept raw
+ * on the definition for `@weft/approval`; the JSON-serializable ones are stored with the suspension.
+ */
+export interface ApprovalOptions<Prev = unknown, T = Prev, S = Record<string, unknown>> {
+  /** Builds what the approver sees and (edited or not) what flows on. Default: the previous output. */
+  payload?: (args: { input: Prev; steps: S; runId: string }) => T | Promise<T>;
+  /** Validates the payload, including an approver's edit (a violation is a ResumeValidationError). */
+  schema?: z.ZodType<T>;
+  title?: string;
+  summary?: string;
+  [policy: string]: unknown;
+}
+
+/** Resume data of an approval gate. */
+export interface ApprovalDecision<T = unknown> {
+  decision: 'approved' | 'rejected';
+  /** An edited payload (validated by the gate's schema). */
+  payload?: T;
+  actors?: string[];
+  comment?: string;
+}
+
+/** A task of a `dag`. Extra fields are free. */
+export interface DagTask {
+  id: string;
+  dependsOn?: string[];
+  [field: string]: unknown;
+}
+
+/** Per-task status in a dag's output. */
+export type DagTaskStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** The output of a `dag` node. */
+export interface DagResult<O = unknown, T extends DagTask = DagTask> {
+  /** `failed` when any task failed (only reachable with failurePolicy 'continue'). */
+  status: 'succeeded' | 'failed';
+  tasks: {
+    id: string;
+    task: T;
+    status: DagTaskStatus;
+    output?: O;
+    error?: { name: string; message: string; code?: string };
+  }[];
+  /** Outputs of succeeded tasks by id. */
+  results: Record<string, O>;
+  /** The topological batches the tasks ran in. */
+  batches: string[][];
+}
+
+/** Arguments of a dag task function. */
+export interface DagRunArgs<T, Prev, R> {
+  task: T;
+  /** Outputs of the tasks it depends on, by id. */
+  results: Record<string, unknown>;
+  input: Prev;
+  signal: AbortSignal;
+  ctx: StepContext<R>;
+}
+
+/** Options of `dag`. */
+export interface DagOptions<Prev, T extends DagTask, O, R> {
+  /** The tasks; default: the previous output's `tasks` field. */
+  tasks?: (args: DataArgs<Prev>) => MaybePromise<readonly T[]>;
+  /** Runs one task: a step (whose input is the task) or a function. */
+  run: Runnable<string, T, O> | ((args: DagRunArgs<T, Prev, R>) => MaybePromise<O>);
+  /** Max tasks running at once (default 4). */
+  concurrency?: number;
+  /** `fail-fast` (default) fails the dag at the first failed task; `continue` skips its dependants only. */
+  failurePolicy?: 'fail-fast' | 'continue';
+}
+
+/** Resolves the workflow output type: the output schema's if any, else the last step's. */
+type FinalOutput<TOS, TPrev> = TOS extends z.ZodType ? z.output<TOS> : TPrev;
+
+/** Extra argument that makes `commit()` fail to compile when the last output does not fit the output schema. */
+type CommitCheck<TOS, TPrev> = TOS extends z.ZodType
+  ? [TPrev] extends [z.input<TOS>]
+    ? []
+    : [error: { 'the last step output does not match the workflow output schema': TPrev; expected: z.input<TOS> }]
+  : [];
+
+/**
+ * The fluent builder returned by `workflow()`.
+ *
+ * - `Id`: the workflow id; `TIn`: what `start({ input })` accepts; `TOS`: the output schema type;
+ * - `TPrev`: output of the last step so far (the next step's input);
+ * - `TSteps`: outputs of completed steps by id; `TRes`: the workflow's resources.
+ */
+export interface WorkflowBuilder<Id extends string, TIn, TOS, TPrev, TSteps extends Record<string, unknown>, TRes> {
+  /** Appends a step (or a committed workflow). Its input must accept the previous output. */
+  step<SId extends string, O>(
+    step: Runnable<SId, TPrev, O>,
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes>;
+  /** Appends an inline step whose input type is the previous output. */
+  step<SId extends string, O>(
+    id: SId,
+    run: (args: StepRunArgs<TPrev, Resources & TRes>) => MaybePromise<O>,
+    options?: StepOptions,
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes>;
+  /** Same as {@link WorkflowBuilder.step}: reads well after the first step. */
+  then<SId extends string, O>(
+    step: Runnable<SId, TPrev, O>,
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes>;
+  then<SId extends string, O>(
+    id: SId,
+    run: (args: StepRunArgs<TPrev, Resources & TRes>) => MaybePromise<O>,
+    options?: StepOptions,
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes>;
+
+  /** Pure data reshaping between steps (not persisted; recomputed on replay). */
+  map<O>(
+    fn: (args: DataArgs<TPrev, TSteps>) => O,
+    options?: { id?: string },
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps, TRes>;
+
+  /**
+   * The first branch whose predicate returns true runs; its output flows on (the output type is
+   * the union of the branches'). No match fails the run unless `default` is given.
+   */
+  branch<
+    const B extends readonly (readonly [
+      when: (args: DataArgs<TPrev, TSteps>) => boolean | Promise<boolean>,
+      step: Runnable<string, TPrev, unknown>,
+    ])[],
+    D = never,
+  >(
+    branches: B,
+    options?: { id?: string; default?: Runnable<string, TPrev, D> },
+  ): WorkflowBuilder<Id, TIn, TOS, OutOf<B[number][1]> | D, TSteps, TRes>;
+
+  /** Runs steps concurrently on the same input; the next step receives `{ [stepId]: output }`. */
+  parallel<const S extends readonly Runnable<string, TPrev, unknown>[]>(
+    steps: S,
+    options?: { id?: string },
+  ): WorkflowBuilder<Id, TIn, TOS, { [K in S[number] as K['id']]: OutOf<K> }, TSteps, TRes>;
+
+  /** Runs a step for every item of the previous (array) output; outputs keep the items' order. */
+  foreach<SId extends string, O>(
+    step: Runnable<SId, ElementOf<TPrev>, O>,
+    options?: { id?: string; concurrency?: number },
+  ): WorkflowBuilder<Id, TIn, TOS, O[], TSteps, TRes>;
+
+  /** Runs a step, then again on its own output while `condition` holds (at most `maxIterations`, default 100). */
+  dowhile<SId extends string, O>(
+    step: Runnable<SId, TPrev | NoInfer<O>, O>,
+    condition: (args: { output: O; iteration: number; runId: string }) => boolean | Promise<boolean>,
+    options?: { id?: string; maxIterations?: number },
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes>;
+  /** Runs a step, then again on its own output until `condition` holds (at most `maxIterations`, default 100). */
+  dountil<SId extends string, O>(
+    step: Runnable<SId, TPrev | NoInfer<O>, O>,
+    condition: (args: { output: O; iteration: number; runId: string }) => boolean | Promise<boolean>,
+    options?: { id?: string; maxIterations?: number },
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes>;
+
+  /** Durable sleep; the previous output passes through. */
+  sleep(duration: Duration, options?: { id?: string }): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes>;
+  /** Durable sleep until a date (or one computed from the input); the previous output passes through. */
+  sleepUntil(
+    until: Date | number | ((args: DataArgs<TPrev, TSteps>) => Date | number),
+    options?: { id?: string },
+  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes>;
+
+  /** Suspends until `engine.sendEvent(event, payload)`; the payload (validated by `schema`) flows on. */
+  waitForEvent<SId extends string, ES extends z.ZodType = z.ZodUnknown>(
+    id: SId,
+    options: { event: string; schema?: ES; timeout?: Duration },
+  ): WorkflowBuilder<Id, TIn, TOS, z.output<ES>, TSteps & { [K in SId]: z.output<ES> }, TRes>;
+
+  /** Suspends for a human decision. Approved: the (possibly edited) payload flows on. Rejected: the run fails. */
+  awaitApproval<SId extends string, T = TPrev>(
+    id: SId,
+    options?: ApprovalOptions<TPrev, T, TSteps>,
+  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes>;
+
+  /** Executes a task graph produced at run time, in topological batches. */
+  dag<SId extends string, T extends DagTask = DagTask, O = unknown>(
+    id: SId,
+    options: DagOptions<TPrev, T, O, Resources & TRes>,
+  ): WorkflowBuilder<Id, TIn, TOS, DagResult<O, T>, TSteps & { [K in SId]: DagResult<O, T> }, TRes>;
+
+  /** Validates the definition, computes its hash and returns the runnable workflow. */
+  commit(...check: CommitCheck<TOS, TPrev>): Workflow<Id, TIn, FinalOutput<TOS, TPrev>>;
+}
+
+/** Config of {@link workflow}. */
+export interface WorkflowConfig<Id extends string, IS, OS, R> {
+  id: Id;
+  description?: string;
+  input?: IS;
+  /** Enforced at the end of every run (a violation fails the run with a StepValidationError). */
+  output?: OS;
+  /** Reach this workflow's steps as `ctx.resources` (over the engine's). */
+  resources?: R;
+  /** Max user steps running at once inside one run. */
+  concurrency?: number;
+}

@@ -1,0 +1,107 @@
+/** The committed, immutable workflow: definition tree, hash and lookups by step path. */
+import type { z } from 'zod';
+import type { Run } from '../engine/types.js';
+import type { Runnable } from '../step/types.js';
+import { hashDefinition } from './hash.js';
+import { childrenOf, type Node, type NodeKind } from './nodes.js';
+import { validateDefinition } from './validate.js';
+
+/** One node of a committed workflow, as listed by `workflow.steps` and found by `getStep`. */
+export interface StepInfo {
+  /** Path with item/iteration markers removed: `items/summarize`, `review/lint`. */
+  path: string;
+  id: string;
+  kind: NodeKind;
+  node: Node;
+  /** Raw options of approval gates (functions included), for packages that add policies. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * A committed workflow: usable as a step in another workflow, runnable through an engine.
+ * `I` is what `start({ input })` accepts, `O` the typed `result.output`.
+ */
+export interface Workflow<Id extends string = string, I = any, O = any> extends Runnable<Id, I, O> {
+  readonly kind: 'workflow';
+  readonly id: Id;
+  /** Stable structural hash of the definition, stored with every run. */
+  readonly hash: string;
+  readonly description?: string;
+  readonly inputSchema?: z.ZodType;
+  readonly outputSchema?: z.ZodType;
+  readonly nodes: readonly Node[];
+  /** Workflow-level resources (merged over the engine's) for `ctx.resources`. */
+  readonly resources: Readonly<Record<string, unknown>>;
+  /** Max user steps running at once inside one run of this workflow. */
+  readonly concurrency?: number;
+  /** Every node of the definition, depth first. */
+  readonly steps: readonly StepInfo[];
+  /** The node at a step path (`[i]` / `#i` markers are ignored), e.g. `getStep('ship-it')`. */
+  getStep(path: string): StepInfo | undefined;
+  /** A run on the default in-memory engine (see createEngine for durable stores). */
+  createRun(options?: { runId?: string }): Run<I, O>;
+}
+
+/** Removes foreach item and loop iteration markers from a path. */
+export const normalizePath = (path: string): string => path.replace(/\[\d+\]|#\d+/g, '');
+
+type RunFactory = (wf: Workflow, options?: { runId?: string }) => Run;
+let defaultRunFactory: RunFactory | undefined;
+/** @internal Set by the engine module so `createRun()` works without importing it here. */
+export function setDefaultRunFactory(f: RunFactory): void {
+  defaultRunFactory = f;
+}
+
+/** @internal Builds the committed workflow (validation, hash, step index). */
+export function commitWorkflow(def: {
+  id: string;
+  description?: string;
+  inputSchema?: z.ZodType;
+  outputSchema?: z.ZodType;
+  nodes: readonly Node[];
+  resources?: Record<string, unknown>;
+  concurrency?: number;
+}): Workflow {
+  validateDefinition(def.id, def.nodes);
+  const index = new Map<string, StepInfo>();
+  const visit = (nodes: readonly Node[], prefix: string) => {
+    for (const node of nodes) {
+      const path = prefix ? `${prefix}/${node.id}` : node.id;
+      const info: StepInfo = { path, id: node.id, kind: node.kind, node };
+      if (node.kind === 'approval') info.options = node.options;
+      if (!index.has(path)) index.set(path, info);
+      visit(childrenOf(node), path);
+    }
+  };
+  visit(def.nodes, '');
+  const nested: Record<string, unknown> = {};
+  for (const info of index.values())
+    if (info.node.kind === 'workflow') Object.assign(nested, info.node.workflow.resources);
+  const steps = Object.freeze([...index.values()]);
+  const wf: Workflow = Object.freeze({
+    kind: 'workflow' as const,
+    id: def.id,
+    hash: hashDefinition(def.id, def.inputSchema, def.outputSchema, def.nodes),
+    description: def.description,
+    inputSchema: def.inputSchema,
+    outputSchema: def.outputSchema,
+    nodes: Object.freeze([...def.nodes]),
+    resources: Object.freeze({ ...nested, ...def.resources }),
+    concurrency: def.concurrency,
+    steps,
+    getStep(path: string): StepInfo | undefined {
+      const p = normalizePath(path);
+      const hit = index.get(p);
+      if (hit) return hit;
+      // Dag tasks (`plan/t1`) are created at run time: answer with the dag node.
+      const parent = index.get(p.slice(0, p.lastIndexOf('/')));
+      return parent?.kind === 'dag' ? parent : undefined;
+    },
+    createRun(options?: { runId?: string }): Run {
+      if (!defaultRunFactory)
+        throw new Error('weft: the engine module is not loaded; import createEngine from @weft/workflow');
+      return defaultRunFactory(wf, options);
+    },
+  });
+  return wf;
+}

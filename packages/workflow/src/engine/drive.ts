@@ -1,0 +1,124 @@
+/** Driving one execution of a run from its current state to success, failure, suspension or cancel. */
+import type { LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
+import { CanceledError } from '../errors/errors.js';
+import { RestoredError, serializeError } from '../errors/serialize.js';
+import type { Workflow } from '../definition/workflow.js';
+import type { EventRecord, RunRecord, StepRecord, Store, SuspensionRecord } from '../store/store.js';
+import { execSequence } from './exec-node.js';
+import { type EngineCore, type ResumeRequest, RunExec, SuspendSignal } from './run-state.js';
+import type { RunResult } from './types.js';
+
+/** What an execution starts from: committed history (absent for a fresh run) and a resume request. */
+export interface History {
+  memo: Map<string, StepRecord>;
+  suspensions: Map<string, SuspensionRecord>;
+  resume?: ResumeRequest;
+}
+
+type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
+
+/** Loads a run's committed steps and open suspensions: the durable state an execution replays. */
+export async function loadHistory(store: Store, runId: string): Promise<History> {
+  const [steps, sus] = await Promise.all([store.listSteps(runId), store.listSuspensions(runId)]);
+  const memo = new Map<string, StepRecord>();
+  for (const s of steps) {
+    const prev = memo.get(s.path);
+    // A success is final whatever its order; otherwise the latest record wins.
+    if (prev?.status !== 'success') memo.set(s.path, s);
+  }
+  return { memo, suspensions: new Map(sus.map((s) => [s.path, s])) };
+}
+
+/** Builds a result from a stored run that is not executing here. */
+export async function resultFromRecord(store: Store, rec: RunRecord): Promise<RunResult> {
+  const steps: Record<string, unknown> = {};
+  for (const s of await store.listSteps(rec.id)) if (s.status === 'success') steps[s.path] = s.output;
+  switch (rec.status) {
+    case 'success':
+      return { status: 'success', runId: rec.id, output: rec.output, steps };
+    case 'canceled':
+      return { status: 'canceled', runId: rec.id, error: new CanceledError(rec.id), steps };
+    case 'failed':
+      return {
+        status: 'failed',
+        runId: rec.id,
+        error: new RestoredError(rec.error ?? { name: 'Error', message: 'unknown failure' }),
+        steps,
+      };
+    default:
+      return { status: 'suspended', runId: rec.id, suspended: await store.listSuspensions(rec.id), steps };
+  }
+}
+
+/** Executes `wf` for run `runId` from `input`, replaying `history` when given. Never throws for workflow failures. */
+export async function drive(
+  core: EngineCore,
+  active: Map<string, RunExec>,
+  wf: Workflow,
+  runId: string,
+  input: unknown,
+  history: History | undefined,
+  events: PendingEvent[],
+): Promise<RunResult> {
+  const limiter: LimitFunction | undefined = wf.concurrency ? pLimit(wf.concurrency) : undefined;
+  const x = new RunExec(core, runId, wf, resourcesOf(core, wf), limiter);
+  if (history) {
+    x.memo = history.memo;
+    x.suspensions = history.suspensions;
+    x.resume = history.resume;
+  }
+  for (const e of events) x.custom(e.type, e.path as string, e.data);
+  active.set(runId, x);
+  const store = core.store;
+  try {
+    let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
+    v = await execSequence(x, wf.nodes, v, '');
+    if (wf.outputSchema) v = x.validate(wf.outputSchema, v, '', 'workflow-output');
+    const at = Date.now();
+    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'])))
+      return canceled(x);
+    await store.appendEvents(runId, [...x.takePending(), { type: 'run:success', at }]);
+    x.live('run:success', undefined, v, at);
+    return { status: 'success', runId, output: v, steps: x.steps };
+  } catch (e) {
+    if (x.signal.aborted) return canceled(x);
+    const at = Date.now();
+    if (e instanceof SuspendSignal) {
+      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running']))) return canceled(x);
+      const suspended = await store.listSuspensions(runId);
+      const data = { paths: suspended.map((s) => s.path) };
+      await store.appendEvents(runId, [...x.takePending(), { type: 'run:suspended', data, at }]);
+      x.live('run:suspended', undefined, data, at);
+      return { status: 'suspended', runId, suspended, steps: x.steps };
+    }
+    const error = e instanceof Error ? e : new Error(String(e));
+    const serialized = serializeError(error);
+    if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'])))
+      return canceled(x);
+    await store.appendEvents(runId, [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }]);
+    x.live('run:failed', undefined, error, at);
+    return { status: 'failed', runId, error, steps: x.steps };
+  } finally {
+    active.delete(runId);
+  }
+}
+
+function canceled(x: RunExec): RunResult {
+  const reason = x.signal.reason;
+  return {
+    status: 'canceled',
+    runId: x.runId,
+    error: reason instanceof CanceledError ? reason : new CanceledError(x.runId),
+    steps: x.steps,
+  };
+}
+
+const resourceCache = new WeakMap<EngineCore, WeakMap<Workflow, Record<string, unknown>>>();
+function resourcesOf(core: EngineCore, wf: Workflow): Record<string, unknown> {
+  let byWf = resourceCache.get(core);
+  if (!byWf) resourceCache.set(core, (byWf = new WeakMap()));
+  let r = byWf.get(wf);
+  if (!r) byWf.set(wf, (r = { ...core.resources, ...wf.resources }));
+  return r;
+}

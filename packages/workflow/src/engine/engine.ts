@@ -1,0 +1,309 @@
+/** `createEngine()`: starting, resuming, recovering, canceling and observing runs over a Store. */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import pLimit from 'p-limit';
+import {
+  CanceledError,
+  DefinitionChangedError,
+  RunNotFoundError,
+  RunNotSuspendedError,
+  WorkflowDefinitionError,
+} from '../errors/errors.js';
+import { serializeError } from '../errors/serialize.js';
+import { setDefaultRunFactory, type Workflow } from '../definition/workflow.js';
+import type { Logger } from '../step/types.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import type { RunRecord, TimerRecord } from '../store/store.js';
+import { drive, loadHistory, resultFromRecord } from './drive.js';
+import { validateResume } from './resume.js';
+import type { EngineCore, RunExec } from './run-state.js';
+import { streamRun } from './stream.js';
+import type { Engine, EngineOptions, EventListener, ResumeArgs, Run, RunResult, WeftEvent } from './types.js';
+
+const consoleLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (m, d) => console.warn(`[weft] ${m}`, d ?? ''),
+  error: (m, d) => console.error(`[weft] ${m}`, d ?? ''),
+};
+
+/**
+ * Creates an engine over a store (default: in memory).
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ store: createStore({ url: 'file:weft.db' }), workflows: [triage] });
+ * const result = await engine.run(triage).start({ input: { repo: 'acme/api' } });
+ * if (result.status === 'suspended') await engine.resume(result.runId, { step: 'ship-it', data: { decision: 'approved' } });
+ * ```
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+    throw new TypeError(
+      `Expected createEngine({ concurrency }) to be an integer from 1 and up, got ${options.concurrency}`,
+    );
+  }
+  const store = options.store ?? createMemoryStore();
+  const ownerId = options.ownerId ?? `engine-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const emitter = new EventEmitter();
+  const core: EngineCore = {
+    store,
+    emitter,
+    live: false,
+    limiter: options.concurrency ? pLimit(options.concurrency) : undefined,
+    logger: options.logger ?? consoleLogger,
+    resources: options.resources ?? {},
+  };
+  const registry = new Map<string, Workflow>();
+  const active = new Map<string, RunExec>();
+  let renewal: ReturnType<typeof setInterval> | undefined;
+
+  const register = (wf: Workflow) => {
+    if (wf?.kind !== 'workflow')
+      throw new TypeError('Expected a committed workflow (the result of workflow(…).commit())');
+    registry.set(wf.id, wf);
+  };
+  for (const wf of options.workflows ?? []) register(wf);
+
+  const on = (type: string, listener: EventListener): (() => void) => {
+    emitter.on(type, listener);
+    core.live = true;
+    return () => {
+      emitter.off(type, listener);
+      core.live = emitter.eventNames().length > 0;
+    };
+  };
+
+  // Renews leases of runs executing here; a run whose lease is lost or that another process
+  // canceled is aborted locally (its steps see their signal abort).
+  const ensureRenewal = () => {
+    if (renewal) return;
+    renewal = setInterval(
+      () => {
+        if (active.size === 0) return;
+        const ids = [...active.keys()];
+        store.renewLeases(ownerId, ids, leaseMs).then(
+          async (held) => {
+            const kept = new Set(held);
+            for (const id of ids) {
+              if (kept.has(id)) continue;
+              const rec = await store.getRun(id);
+              if (rec?.status === 'canceled') active.get(id)?.controller.abort(new CanceledError(id));
+            }
+          },
+          (e: unknown) => core.logger.warn('lease renewal failed', { error: serializeError(e) }),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    renewal.unref?.();
+  };
+
+  const lookup = (rec: RunRecord): Workflow => {
+    const wf = registry.get(rec.workflowId);
+    if (!wf) {
+      throw new WorkflowDefinitionError(
+        rec.workflowId,
+        `it is not registered with this engine, so run "${rec.id}" cannot execute. Pass it in createEngine({ workflows: [...] }) or call engine.register(workflow).`,
+      );
+    }
+    if (wf.hash !== rec.definitionHash && !options.allowDefinitionChange)
+      throw new DefinitionChangedError(rec.id, wf.id, rec.definitionHash, wf.hash);
+    return wf;
+  };
+
+  const startRun = async (wf: Workflow, runId: string, input: unknown): Promise<RunResult> => {
+    const now = Date.now();
+    await store.createRun({
+      id: runId,
+      workflowId: wf.id,
+      definitionHash: wf.hash,
+      status: 'running',
+      input,
+      leaseOwner: ownerId,
+      leaseExpiresAt: now + leaseMs,
+      createdAt: now,
+      updatedAt: now,
+    });
+    ensureRenewal();
+    return drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]);
+  };
+
+  const execute = async (runId: string): Promise<RunResult> => {
+    const rec = await store.getRun(runId);
+    if (!rec) throw new RunNotFoundError(runId);
+    if (rec.status !== 'running' && rec.status !== 'queued') return resultFromRecord(store, rec);
+    const wf = lookup(rec);
+    const now = Date.now();
+    await store.updateRun(
+      runId,
+      { status: 'running', leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
+      ['running', 'queued'],
+    );
+    const history = await loadHistory(store, runId);
+    ensureRenewal();
+    const type = history.memo.size ? 'run:recover' : 'run:start';
+    return drive(core, active, wf, runId, rec.input, history, [{ type, at: now }]);
+  };
+
+  const resumeAt = async (runId: string, path: string, data: unknown, timedOut: boolean): Promise<RunResult> => {
+    const rec = await store.getRun(runId);
+    if (!rec) throw new RunNotFoundError(runId);
+    if (rec.status !== 'suspended') throw new RunNotSuspendedError(runId, path, `its status is "${rec.status}"`);
+    const wf = lookup(rec);
+    const suspensions = await store.listSuspensions(runId);
+    const suspension = suspensions.find((s) => s.path === path);
+    if (!suspension) {
+      throw new RunNotSuspendedError(
+        runId,
+        path,
+        `it is suspended at ${suspensions.map((s) => `"${s.path}"`).join(', ') || 'no step'}, not there. Resume one of those paths`,
+      );
+    }
+    const parsed = timedOut ? undefined : validateResume(wf, runId, path, suspension, data);
+    const now = Date.now();
+    const ok = await store.updateRun(
+      runId,
+      { status: 'running', leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
+      ['suspended'],
+    );
+    if (!ok) throw new RunNotSuspendedError(runId, path, 'another process resumed or canceled it first');
+    const history = await loadHistory(store, runId);
+    history.resume = { path, data: parsed, suspension, timedOut };
+    ensureRenewal();
+    return drive(core, active, wf, runId, rec.input, history, [
+      { type: 'run:resume', at: now },
+      { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
+    ]);
+  };
+
+  const cancel = async (runId: string, reason?: string): Promise<void> => {
+    const now = Date.now();
+    const error = new CanceledError(runId, reason);
+    const ok = await store.updateRun(runId, { status: 'canceled', error: serializeError(error), updatedAt: now }, [
+      'queued',
+      'running',
+      'suspended',
+    ]);
+    if (!ok) {
+      if (!(await store.getRun(runId))) throw new RunNotFoundError(runId);
+      return; // already finished: nothing to cancel
+    }
+    await store.appendEvents(runId, [
+      { type: 'run:canceled', data: reason === undefined ? undefined : { reason }, at: now },
+    ]);
+    await store.deleteTimers(runId);
+    const x = active.get(runId);
+    if (x) {
+      x.live('run:canceled', undefined, { reason }, now);
+      x.controller.abort(error);
+    } else if (core.live) {
+      const e: WeftEvent = { runId, type: 'run:canceled', at: now, data: { reason } };
+      emitter.emit('run:canceled', e);
+      emitter.emit('*', e);
+    }
+  };
+
+  const engine: Engine = {
+    store,
+    ownerId,
+    register,
+    run<I, O>(wf: Workflow<string, I, O>, opts?: { runId?: string }): Run<I, O> {
+      register(wf);
+      const runId = opts?.runId ?? randomUUID();
+      return {
+        runId,
+        start: (args) => startRun(wf, runId, args?.input) as Promise<RunResult<O>>,
+        resume: (args) => engine.resume(runId, args) as Promise<RunResult<O>>,
+        cancel: () => cancel(runId),
+        on: (type, listener) => on(type, (e) => e.runId === runId && listener(e)),
+        stream: () => engine.stream(runId),
+      };
+    },
+    async enqueue(wfOrId, input, opts) {
+      const wf = typeof wfOrId === 'string' ? registry.get(wfOrId) : wfOrId;
+      if (!wf)
+        throw new WorkflowDefinitionError(
+          String(wfOrId),
+          'it is not registered with this engine. Pass it in createEngine({ workflows }) or enqueue the workflow object.',
+        );
+      register(wf);
+      const id = opts?.runId ?? randomUUID();
+      const now = Date.now();
+      await store.createRun({
+        id,
+        workflowId: wf.id,
+        definitionHash: wf.hash,
+        status: 'queued',
+        input,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await store.appendEvents(id, [{ type: 'run:queued', at: now }]);
+      return id;
+    },
+    execute,
+    resume: (runId, args: ResumeArgs) => resumeAt(runId, args.step, args.data, false),
+    cancel,
+    async recover(opts) {
+      const claimed = await store.claimRuns({
+        owner: ownerId,
+        leaseMs,
+        limit: opts?.limit ?? 10,
+        workflowIds: [...registry.keys()],
+      });
+      return Promise.all(claimed.map((r) => execute(r.id)));
+    },
+    getRun: (runId) => store.getRun(runId),
+    on,
+    stream: (runId) => streamRun(store, runId, (l) => on('*', l)),
+    async sendEvent(event, payload, opts) {
+      const waiting = await store.findSuspensions({ eventName: event });
+      const results: RunResult[] = [];
+      for (const s of waiting) {
+        if (opts?.runId !== undefined && s.runId !== opts.runId) continue;
+        try {
+          results.push(await resumeAt(s.runId, s.path, payload, false));
+        } catch (e) {
+          if (!(e instanceof RunNotSuspendedError)) throw e; // another process took it: fine
+        }
+      }
+      return results;
+    },
+    async fireTimer(timer: TimerRecord) {
+      const rec = await store.getRun(timer.runId);
+      if (!rec) return undefined;
+      if (timer.kind === 'event-timeout') {
+        if (rec.status !== 'suspended') return undefined;
+        const open = await store.listSuspensions(timer.runId);
+        if (!open.some((s) => s.path === timer.path)) return undefined;
+        try {
+          return await resumeAt(timer.runId, timer.path, undefined, true);
+        } catch (e) {
+          if (e instanceof RunNotSuspendedError) return undefined;
+          throw e;
+        }
+      }
+      if (timer.kind === 'sleep') {
+        // The sleeping process normally wakes itself; act only if it died (lease expired).
+        if (rec.status !== 'running' || (rec.leaseExpiresAt ?? 0) > Date.now() || active.has(rec.id)) return undefined;
+        return execute(rec.id);
+      }
+      const at = Date.now();
+      const e: WeftEvent = { runId: timer.runId, type: 'timer', path: timer.path, data: timer, at };
+      emitter.emit('timer', e);
+      emitter.emit('*', e);
+      return undefined;
+    },
+  };
+  return engine;
+}
+
+let defaultEngine: Engine | undefined;
+/** @internal The engine behind `workflow.createRun()`: in memory, created on first use. */
+export function getDefaultEngine(): Engine {
+  defaultEngine ??= createEngine();
+  return defaultEngine;
+}
+setDefaultRunFactory((wf, opts) => getDefaultEngine().run(wf, opts));

@@ -1,0 +1,154 @@
+/** Executing a user step: memoization, validation, retries, timeout, suspend, one commit. */
+import { StepFailedError, StepValidationError, TimeoutError } from '../errors/errors.js';
+import { serializeError } from '../errors/serialize.js';
+import type { StepNode } from '../definition/nodes.js';
+import { backoffDelay, shouldRetry } from '../step/retry.js';
+import type { Step } from '../step/types.js';
+import { sleep } from '../util/sleep.js';
+import { type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
+
+/** Thrown by `suspend(payload)` inside a step's run. */
+class StepSuspend {
+  readonly payload: unknown;
+  constructor(payload: unknown) {
+    this.payload = payload;
+  }
+}
+const suspend = (payload: unknown): never => {
+  throw new StepSuspend(payload);
+};
+
+/**
+ * Checks memoized state for a leaf at `path`: returns true (and records the output) when it already
+ * succeeded, throws a SuspendSignal when it is still suspended and not the one being resumed.
+ */
+export function replayed(x: RunExec, path: string): boolean {
+  const rec = x.memo?.get(path);
+  if (rec?.status === 'success') {
+    x.steps[path] = rec.output;
+    return true;
+  }
+  if (x.resume?.path !== path && x.suspensions?.has(path)) throw new SuspendSignal(path);
+  return false;
+}
+
+/** Runs one step node at `path` with `input`; resolves to its validated output. */
+export async function execStep(x: RunExec, node: StepNode, input: unknown, path: string): Promise<unknown> {
+  if (x.memo !== undefined && replayed(x, path)) return x.steps[path];
+  const step = node.step;
+  const resume: ResumeRequest | undefined = x.resume?.path === path ? x.resume : undefined;
+  const parsed = step.inputSchema ? x.validate(step.inputSchema, input, path, 'input') : input;
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = Date.now();
+    x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
+    let output: unknown;
+    try {
+      output = await attemptStep(x, step, parsed, path, attempt, resume?.data);
+      if (x.signal.aborted) throw x.signal.reason;
+      if (step.outputSchema) output = x.validate(step.outputSchema, output, path, 'output');
+    } catch (err) {
+      if (err instanceof StepSuspend)
+        return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
+      if (x.signal.aborted) throw x.signal.reason;
+      const endedAt = Date.now();
+      const error = serializeError(err);
+      if (shouldRetry(step.retry, err, attempt)) {
+        const delay = backoffDelay(step.retry as NonNullable<Step['retry']>, attempt);
+        await x.commit({
+          step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
+          events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
+        });
+        x.live('step:retry', path, { attempt, delay, error: err }, endedAt);
+        await sleep(delay, x.signal);
+        continue;
+      }
+      await x.commit({
+        step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
+        events: [{ type: 'step:failed', path, data: { attempt, error }, at: endedAt }],
+      });
+      x.live('step:failed', path, { attempt, error: err }, endedAt);
+      throw err instanceof StepValidationError ? err : new StepFailedError(x.workflow.id, path, attempt, err);
+    }
+    const endedAt = Date.now();
+    await x.commit({
+      step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
+      events: [
+        { type: 'step:start', path, at: startedAt },
+        { type: 'step:success', path, at: endedAt },
+      ],
+      resolvedSuspensionPath: resume ? path : undefined,
+    });
+    x.live('step:success', path, output, endedAt);
+    x.steps[path] = output;
+    return output;
+  }
+}
+
+async function suspendStep(
+  x: RunExec,
+  step: Step,
+  input: unknown,
+  path: string,
+  attempt: number,
+  startedAt: number,
+  payload: unknown,
+  resume: ResumeRequest | undefined,
+): Promise<never> {
+  const data = step.suspendSchema ? x.validate(step.suspendSchema, payload, path, 'suspend') : payload;
+  const at = Date.now();
+  await x.commit({
+    step: { runId: x.runId, path, attempt, status: 'suspended', input, output: data, startedAt, endedAt: at },
+    events: [{ type: 'step:suspended', path, data, at }],
+    resolvedSuspensionPath: resume ? path : undefined,
+    suspension: {
+      runId: x.runId,
+      path,
+      payload: data,
+      resumeSchemaId: step.resumeSchema ? path : undefined,
+      createdAt: at,
+    },
+  });
+  x.live('step:suspended', path, data, at);
+  throw new SuspendSignal(path);
+}
+
+function attemptStep(
+  x: RunExec,
+  step: Step,
+  input: unknown,
+  path: string,
+  attempt: number,
+  resumeData: unknown,
+): unknown {
+  const ms = step.timeoutMs;
+  if (ms === undefined) {
+    const args = { input, signal: x.signal, ctx: x.context(step.id, path, attempt, x.signal), suspend, resumeData };
+    return limited(x, () => step.run(args));
+  }
+  // A per-attempt controller, linked to the run's, that the timeout aborts.
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(x.signal.reason);
+  x.signal.addEventListener('abort', onAbort, { once: true });
+  const args = { input, signal: ac.signal, ctx: x.context(step.id, path, attempt, ac.signal), suspend, resumeData };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new TimeoutError(x.workflow.id, path, ms);
+      ac.abort(e);
+      reject(e);
+    }, ms);
+  });
+  const work = Promise.resolve().then(() => limited(x, () => step.run(args)));
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+    x.signal.removeEventListener('abort', onAbort);
+  });
+}
+
+function limited(x: RunExec, fn: () => unknown): unknown {
+  const engineLimit = x.core.limiter;
+  const runLimit = x.limiter;
+  if (!engineLimit && !runLimit) return fn();
+  const inner = engineLimit ? () => engineLimit(fn as () => Promise<unknown>) : fn;
+  return runLimit ? runLimit(inner as () => Promise<unknown>) : inner();
+}

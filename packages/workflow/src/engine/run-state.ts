@@ -1,0 +1,189 @@
+/**
+ * Per-run execution state: memoized step records loaded from the store, resume data, the abort
+ * controller, pending custom events and the helpers every node executor uses.
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { LimitFunction } from 'p-limit';
+import { StepValidationError, type ValidationIssue, type ValidationTarget } from '../errors/errors.js';
+import type { Workflow } from '../definition/workflow.js';
+import type { Logger, StepContext } from '../step/types.js';
+import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
+import type { WeftEvent } from './types.js';
+
+/** Thrown (not an Error: no stack to capture) to unwind a run that suspended somewhere. */
+export class SuspendSignal {
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
+}
+
+/** What the engine shares with every run it executes. */
+export interface EngineCore {
+  store: Store;
+  emitter: EventEmitter;
+  /** True when anyone listens: events are only built for listeners (stored ones always). */
+  live: boolean;
+  limiter: LimitFunction | undefined;
+  logger: Logger;
+  resources: Record<string, unknown>;
+}
+
+/** Resume request for one path of this execution. */
+export interface ResumeRequest {
+  path: string;
+  data: unknown;
+  suspension: SuspensionRecord;
+  /** Set when a waitForEvent timeout fires instead of an event. */
+  timedOut?: boolean;
+}
+
+type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
+
+/** Converts zod issues into Weft's {@link ValidationIssue}s. */
+export const toIssues = (
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[],
+): ValidationIssue[] =>
+  issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+    code: i.code,
+  }));
+
+/** The state of one execution of one run. */
+export class RunExec {
+  readonly runId: string;
+  readonly workflow: Workflow;
+  readonly core: EngineCore;
+  readonly store: Store;
+  readonly controller = new AbortController();
+  readonly resources: Record<string, unknown>;
+  readonly limiter: LimitFunction | undefined;
+  /** Latest record per path, when the run has history (undefined for a fresh run: nothing to replay). */
+  memo: Map<string, StepRecord> | undefined;
+  suspensions: Map<string, SuspensionRecord> | undefined;
+  resume: ResumeRequest | undefined;
+  /** Outputs by path, exposed to map/predicates and in the run result. */
+  readonly steps: Record<string, unknown> = {};
+  #pending: PendingEvent[] | undefined;
+
+  constructor(
+    core: EngineCore,
+    runId: string,
+    workflow: Workflow,
+    resources: Record<string, unknown>,
+    limiter: LimitFunction | undefined,
+  ) {
+    this.core = core;
+    this.store = core.store;
+    this.runId = runId;
+    this.workflow = workflow;
+    this.resources = resources;
+    this.limiter = limiter;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Emits a live event (only when someone listens). */
+  live(type: string, path: string | undefined, data: unknown, at: number): void {
+    if (this.core.live) {
+      const e: WeftEvent = { runId: this.runId, type, path, data, at };
+      this.core.emitter.emit(type, e);
+      this.core.emitter.emit('*', e);
+    }
+  }
+
+  /** A custom event from `ctx.emit`: live now, persisted with the next commit. */
+  custom(type: string, path: string, data: unknown): void {
+    const at = Date.now();
+    this.live(type, path, data, at);
+    (this.#pending ??= []).push({ type, path, data, at });
+  }
+
+  /** Commits through the store, carrying pending custom events along. */
+  commit(c: StepCommit): Promise<void> {
+    if (this.#pending) {
+      c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
+      this.#pending = undefined;
+    }
+    return this.store.commitStep(c);
+  }
+
+  /** Events not yet written (flushed with the run's final write). */
+  takePending(): PendingEvent[] {
+    const p = this.#pending ?? [];
+    this.#pending = undefined;
+    return p;
+  }
+
+  /** Parses `value` with `schema` or throws a StepValidationError naming the path. */
+  validate(
+    schema: {
+      safeParse(v: unknown): {
+        success: boolean;
+        data?: unknown;
+        error?: { issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[] };
+      };
+    },
+    value: unknown,
+    path: string,
+    target: ValidationTarget,
+  ): unknown {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    throw new StepValidationError(this.workflow.id, path, target, toIssues(r.error?.issues ?? []));
+  }
+
+  /** Throws the cancel reason if the run was canceled. */
+  throwIfCanceled(): void {
+    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+  }
+
+  /** A step context for one attempt. */
+  context(stepId: string, path: string, attempt: number, signal: AbortSignal): StepContext<never> {
+    return new Ctx(this, stepId, path, attempt, signal) as unknown as StepContext<never>;
+  }
+}
+
+class Ctx {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly stepId: string;
+  readonly path: string;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly resources: Record<string, unknown>;
+  #x: RunExec;
+  #logger: Logger | undefined;
+  constructor(x: RunExec, stepId: string, path: string, attempt: number, signal: AbortSignal) {
+    this.#x = x;
+    this.runId = x.runId;
+    this.workflowId = x.workflow.id;
+    this.stepId = stepId;
+    this.path = path;
+    this.attempt = attempt;
+    this.signal = signal;
+    this.resources = x.resources;
+  }
+  get idempotencyKey(): string {
+    return `${this.runId}:${this.path}`;
+  }
+  get logger(): Logger {
+    if (!this.#logger) {
+      const base = this.#x.core.logger;
+      const bind = { runId: this.runId, workflowId: this.workflowId, path: this.path, attempt: this.attempt };
+      this.#logger = {
+        debug: (m, d) => base.debug(m, { ...bind, ...d }),
+        info: (m, d) => base.info(m, { ...bind, ...d }),
+        warn: (m, d) => base.warn(m, { ...bind, ...d }),
+        error: (m, d) => base.error(m, { ...bind, ...d }),
+      };
+    }
+    return this.#logger;
+  }
+  emit(type: string, data?: unknown): void {
+    this.#x.custom(type, this.path, data);
+  }
+}

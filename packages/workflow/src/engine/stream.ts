@@ -1,0 +1,53 @@
+/** `stream(runId)`: replay stored events, then follow live ones until the run finishes or suspends. */
+import type { Store } from '../store/store.js';
+import type { EventListener, WeftEvent } from './types.js';
+
+const TERMINAL = new Set(['run:success', 'run:failed', 'run:canceled', 'run:suspended']);
+const FINISHED = new Set(['success', 'failed', 'canceled', 'suspended']);
+const fingerprint = (e: WeftEvent) => `${e.type}|${e.path ?? ''}|${e.at}`;
+
+/**
+ * Subscribes first, then reads the store, so nothing falls between replay and live events; live
+ * events already replayed are dropped by fingerprint (type, path, time).
+ */
+export async function* streamRun(
+  store: Store,
+  runId: string,
+  subscribe: (l: EventListener) => () => void,
+): AsyncGenerator<WeftEvent> {
+  const queue: WeftEvent[] = [];
+  let wake: (() => void) | undefined;
+  const off = subscribe((e) => {
+    if (e.runId !== runId) return;
+    queue.push(e);
+    wake?.();
+  });
+  try {
+    const stored = await store.readEvents(runId);
+    const seen = new Set<string>();
+    for (const e of stored) {
+      const ev: WeftEvent = { runId: e.runId, type: e.type, path: e.path, data: e.data, at: e.at, seq: e.seq };
+      seen.add(fingerprint(ev));
+      yield ev;
+    }
+    const last = stored[stored.length - 1];
+    if (last && TERMINAL.has(last.type)) return;
+    const run = await store.getRun(runId);
+    if (!run) return;
+    for (;;) {
+      while (queue.length) {
+        const e = queue.shift() as WeftEvent;
+        if (seen.has(fingerprint(e))) continue;
+        yield e;
+        if (TERMINAL.has(e.type)) return;
+      }
+      if (!stored.length && FINISHED.has(run.status) && !queue.length) return;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = undefined;
+    }
+  } finally {
+    off();
+  }
+}

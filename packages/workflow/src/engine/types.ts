@@ -1,0 +1,120 @@
+/** Public types of the engine: run results, runs, events and the Engine interface. */
+import type { CanceledError } from '../errors/errors.js';
+import type { Workflow } from '../definition/workflow.js';
+import type { Logger } from '../step/types.js';
+import type { RunRecord, Store, SuspensionRecord, TimerRecord } from '../store/store.js';
+
+/** Fields every run result has. */
+interface RunResultBase {
+  runId: string;
+  /** Outputs of the completed steps, by path. */
+  steps: Record<string, unknown>;
+}
+
+/**
+ * The outcome of start / resume / execute: a tagged union on `status`. Runs never throw for a
+ * workflow failure; they return `status: 'failed'` with the error.
+ */
+export type RunResult<O = unknown> =
+  | (RunResultBase & { status: 'success'; output: O })
+  | (RunResultBase & { status: 'failed'; error: Error })
+  | (RunResultBase & { status: 'suspended'; suspended: SuspensionRecord[] })
+  | (RunResultBase & { status: 'canceled'; error: CanceledError });
+
+/** Built-in event types; custom events from `ctx.emit` use their own type. */
+export type BuiltInEventType =
+  | 'run:start'
+  | 'run:success'
+  | 'run:failed'
+  | 'run:suspended'
+  | 'run:resume'
+  | 'run:canceled'
+  | 'step:start'
+  | 'step:success'
+  | 'step:failed'
+  | 'step:retry'
+  | 'step:suspended'
+  | 'step:resume'
+  | 'timer';
+
+/** An event of a run, live or replayed. `seq` is set on events read back from the store. */
+export interface WeftEvent {
+  runId: string;
+  type: BuiltInEventType | (string & {});
+  path?: string;
+  data?: unknown;
+  at: number;
+  seq?: number;
+}
+
+/** A listener for {@link WeftEvent}s. */
+export type EventListener = (event: WeftEvent) => void;
+
+/** Arguments of resume. `step` is the suspended step's path. */
+export interface ResumeArgs<T = unknown> {
+  step: string;
+  data?: T;
+}
+
+/** A handle on one run of one workflow. */
+export interface Run<I = unknown, O = unknown> {
+  readonly runId: string;
+  /** Starts the run and resolves when it finishes or suspends. */
+  start(args: { input: I }): Promise<RunResult<O>>;
+  /** Resumes the run at a suspended step. */
+  resume<T = unknown>(args: ResumeArgs<T>): Promise<RunResult<O>>;
+  /** Cancels the run: its status becomes `canceled` and running steps see their signal abort. */
+  cancel(): Promise<void>;
+  /** Listens to this run's events (`'*'` for all); returns an unsubscribe function. */
+  on(type: string, listener: EventListener): () => void;
+  /** Replays stored events of this run, then follows live ones until the run finishes or suspends. */
+  stream(): AsyncIterable<WeftEvent>;
+}
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** Where runs live (default: a new in-memory store). */
+  store?: Store;
+  /** Workflows this engine can execute, resume and recover by id. */
+  workflows?: Workflow<string, any, any>[];
+  /** Reach every step as `ctx.resources` (merged under the workflow's own resources). */
+  resources?: Record<string, unknown>;
+  /** Max user steps running at once across all runs of this engine. */
+  concurrency?: number;
+  logger?: Logger;
+  /** Resume/execute runs whose stored definition hash differs from the registered one. */
+  allowDefinitionChange?: boolean;
+  /** Lease length for runs this engine executes (default 30 s); renewed while they run. */
+  leaseMs?: number;
+  /** Identifies this engine as lease owner (default: a random id). */
+  ownerId?: string;
+}
+
+/** The engine: starts, resumes, recovers and observes runs stored in a {@link Store}. */
+export interface Engine {
+  readonly store: Store;
+  readonly ownerId: string;
+  /** Registers a workflow (idempotent for the same definition). */
+  register(workflow: Workflow<string, any, any>): void;
+  /** A handle to start a new run of `workflow` (registered on the fly). */
+  run<I, O>(workflow: Workflow<string, I, O>, options?: { runId?: string }): Run<I, O>;
+  /** Creates a `queued` run for a worker to claim; resolves to its id. */
+  enqueue(workflow: Workflow<string, any, any> | string, input: unknown, options?: { runId?: string }): Promise<string>;
+  /** Executes a run this process holds (after `store.claimRuns`), memoizing committed steps. */
+  execute(runId: string): Promise<RunResult>;
+  /** Resumes a suspended run at `step` with `data`, from any process. */
+  resume<T = unknown>(runId: string, args: ResumeArgs<T>): Promise<RunResult>;
+  /** Cancels a run (any non-finished status); running steps in this process see their signal abort. */
+  cancel(runId: string, reason?: string): Promise<void>;
+  /** Claims runs whose lease expired (or queued runs) and executes them. */
+  recover(options?: { limit?: number }): Promise<RunResult[]>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Listens to events of all runs (`'*'` for all types); returns an unsubscribe function. */
+  on(type: string, listener: EventListener): () => void;
+  /** Replays a run's stored events, then follows live ones until it finishes or suspends. */
+  stream(runId: string): AsyncIterable<WeftEvent>;
+  /** Delivers an external event to every run waiting for it (or only `runId`'s). */
+  sendEvent(event: string, payload: unknown, options?: { runId?: string }): Promise<RunResult[]>;
+  /** Fires a due timer (called by workers): sleeps, waitForEvent timeouts; others emit a `timer` event. */
+  fireTimer(timer: TimerRecord): Promise<RunResult | undefined>;
+}

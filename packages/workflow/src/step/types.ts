@@ -1,0 +1,111 @@
+/** Types shared by steps, the builder and the engine: step context, retry options, runnables. */
+import type { z } from 'zod';
+import type { Duration } from '../util/duration.js';
+
+/**
+ * Resources registered on the engine (`createEngine({ resources })`) reach every step as
+ * `ctx.resources`. Type them once for the whole app by augmenting this interface.
+ *
+ * @example
+ * ```ts
+ * declare module '@weft/workflow' {
+ *   interface Resources { llm: LlmRouter; db: Kysely<DB> }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: an augmentation point, empty on purpose.
+export interface Resources {}
+
+/** A minimal structured logger; the default writes nothing below `warn` to the console. */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** What a running step knows about where it runs. */
+export interface StepContext<R = Resources> {
+  readonly runId: string;
+  readonly workflowId: string;
+  /** The step's own id (`summarize`). */
+  readonly stepId: string;
+  /** The step's unique path in the run (`items[3]/summarize`). */
+  readonly path: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** Stable per run and step path across retries, resumes and crash recovery: pass it to APIs that dedupe. */
+  readonly idempotencyKey: string;
+  /** Aborts on cancel and on timeout. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  /** Engine-level resources merged with the workflow's. */
+  readonly resources: R;
+  /** Emits a custom event to the run's listeners and stream (also persisted with the next commit). */
+  emit(type: string, data?: unknown): void;
+}
+
+/** Retry policy of a step. */
+export interface RetryOptions {
+  /** Total attempts including the first (>= 1). */
+  attempts: number;
+  /** `exponential` (default) doubles the delay each retry; `fixed` keeps it. */
+  backoff?: 'exponential' | 'fixed';
+  /** First retry delay (default 100 ms). */
+  delay?: Duration;
+  /** Cap on any delay (default 30 s). */
+  maxDelay?: Duration;
+  /** Full jitter: a random delay between 0 and the computed one (default true). */
+  jitter?: boolean;
+  /** Return false to stop retrying this error. `NonRetryableError` and validation errors never retry. */
+  retryOn?: (error: unknown, attempt: number) => boolean;
+}
+
+/**
+ * Anything that can be wired as a step: a {@link Step} or a committed workflow.
+ * The optional `~types` member carries types only (never set at run time); its `input` is a
+ * function parameter so that assignability is contravariant: a step fits where the previous
+ * output is assignable to its input.
+ */
+export interface Runnable<Id extends string = string, I = any, O = any> {
+  readonly id: Id;
+  readonly '~types'?: { readonly input: (input: I) => void; readonly output: O };
+}
+
+/** The input type a runnable accepts. */
+export type InputOf<S> = S extends Runnable<string, infer I, unknown> ? I : never;
+/** The output type a runnable produces. */
+export type OutputOf<S> = S extends { readonly '~types'?: { readonly output: infer O } } ? O : never;
+
+/** Arguments of a step's `run` function. */
+export interface StepRunArgs<I, R = Resources, TSuspend = unknown, TResume = unknown> {
+  /** The input, parsed by the input schema (defaults applied). */
+  input: I;
+  signal: AbortSignal;
+  ctx: StepContext<R>;
+  /** Suspends the run here with a payload; `return suspend(…)`. Resume with `resume({ step, data })`. */
+  suspend: (payload: TSuspend) => never;
+  /** The resume data when this step is being resumed, undefined otherwise. */
+  resumeData: TResume | undefined;
+}
+
+/** A step definition produced by {@link step}. Plain data plus the `run` function. */
+export interface Step<Id extends string = string, I = any, O = any> extends Runnable<Id, I, O> {
+  readonly kind: 'step';
+  readonly description?: string;
+  readonly inputSchema?: z.ZodType;
+  readonly outputSchema?: z.ZodType;
+  readonly suspendSchema?: z.ZodType;
+  readonly resumeSchema?: z.ZodType;
+  readonly retry?: RetryOptions;
+  readonly timeoutMs?: number;
+  readonly run: (args: StepRunArgs<any, any, any, any>) => unknown;
+}
+
+/** Options shared by {@link step} configs. */
+export interface StepOptions {
+  description?: string;
+  retry?: RetryOptions;
+  /** Aborts the attempt (and fails it with TimeoutError, retryable) after this long. */
+  timeout?: Duration;
+}

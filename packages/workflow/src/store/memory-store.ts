@@ -1,0 +1,205 @@
+/**
+ * An in-memory {@link Store}: same semantics as the durable stores, no I/O.
+ *
+ * Values are kept by reference (no JSON cloning) because the engine never mutates what it commits;
+ * that keeps the per-step cost to a few array pushes. Use it for tests, scripts and benchmarks, and
+ * share one instance between several engines to simulate several processes.
+ */
+import type {
+  ClaimOptions,
+  EventRecord,
+  RunPage,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  StepCommit,
+  StepRecord,
+  Store,
+  SuspensionRecord,
+  TimerRecord,
+} from './store.js';
+
+interface RunState {
+  run: RunRecord;
+  steps: StepRecord[];
+  events: EventRecord[];
+  suspensions: Map<string, SuspensionRecord>;
+}
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'canceled']);
+
+/**
+ * Creates an in-memory store.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore();
+ * const engine = createEngine({ store, workflows: [triage] });
+ * ```
+ */
+export function createMemoryStore(): Store {
+  const runs = new Map<string, RunState>();
+  const timers = new Map<string, TimerRecord>();
+  const done = Promise.resolve();
+
+  const state = (runId: string): RunState => {
+    const s = runs.get(runId);
+    if (!s) throw new Error(`memory store: run "${runId}" does not exist`);
+    return s;
+  };
+
+  const pushEvents = (s: RunState, events: Omit<EventRecord, 'seq' | 'runId'>[]) => {
+    for (const e of events) {
+      s.events.push({ runId: s.run.id, seq: s.events.length + 1, type: e.type, path: e.path, data: e.data, at: e.at });
+    }
+  };
+
+  return {
+    init: () => done,
+    close: () => done,
+
+    createRun(run) {
+      if (runs.has(run.id)) return Promise.reject(new Error(`memory store: run "${run.id}" already exists`));
+      runs.set(run.id, { run: { ...run }, steps: [], events: [], suspensions: new Map() });
+      return done;
+    },
+    getRun(runId) {
+      const s = runs.get(runId);
+      return Promise.resolve(s ? { ...s.run } : undefined);
+    },
+    updateRun(runId, patch, expect) {
+      const s = runs.get(runId);
+      if (!s || (expect && !expect.includes(s.run.status))) return Promise.resolve(false);
+      Object.assign(s.run, patch);
+      return Promise.resolve(true);
+    },
+    listRuns(query: RunQuery = {}): Promise<RunPage> {
+      const statuses =
+        query.status === undefined ? undefined : Array.isArray(query.status) ? query.status : [query.status];
+      const all = [...runs.values()]
+        .map((s) => s.run)
+        .filter(
+          (r) =>
+            (!statuses || statuses.includes(r.status)) &&
+            (!query.workflowId || r.workflowId === query.workflowId) &&
+            (query.createdAfter === undefined || r.createdAt > query.createdAfter) &&
+            (query.createdBefore === undefined || r.createdAt < query.createdBefore),
+        )
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+      const offset = query.cursor ? Number(query.cursor) : 0;
+      const limit = query.limit ?? 100;
+      const page = all.slice(offset, offset + limit).map((r) => ({ ...r }));
+      return Promise.resolve(
+        offset + limit < all.length ? { runs: page, nextCursor: String(offset + limit) } : { runs: page },
+      );
+    },
+    deleteRun(runId) {
+      runs.delete(runId);
+      for (const [id, t] of timers) if (t.runId === runId) timers.delete(id);
+      return done;
+    },
+    purgeRuns(before) {
+      let n = 0;
+      for (const [id, s] of runs) {
+        if (FINISHED.has(s.run.status) && s.run.updatedAt < before) {
+          runs.delete(id);
+          for (const [tid, t] of timers) if (t.runId === id) timers.delete(tid);
+          n++;
+        }
+      }
+      return Promise.resolve(n);
+    },
+
+    commitStep(commit: StepCommit) {
+      const s = runs.get(commit.step.runId);
+      if (!s) return Promise.reject(new Error(`memory store: run "${commit.step.runId}" does not exist`));
+      s.steps.push(commit.step);
+      if (commit.events) pushEvents(s, commit.events);
+      if (commit.run) Object.assign(s.run, commit.run);
+      if (commit.resolvedSuspensionPath !== undefined) s.suspensions.delete(commit.resolvedSuspensionPath);
+      if (commit.suspension) s.suspensions.set(commit.suspension.path, commit.suspension);
+      if (commit.timer) timers.set(commit.timer.id, commit.timer);
+      return done;
+    },
+    listSteps(runId) {
+      const s = runs.get(runId);
+      return Promise.resolve(s ? s.steps.slice() : []);
+    },
+
+    listSuspensions(runId) {
+      const s = runs.get(runId);
+      return Promise.resolve(s ? [...s.suspensions.values()] : []);
+    },
+    findSuspensions(query) {
+      const out: SuspensionRecord[] = [];
+      for (const s of runs.values()) {
+        if (query.workflowId && s.run.workflowId !== query.workflowId) continue;
+        for (const sus of s.suspensions.values()) {
+          if (query.eventName === undefined || sus.eventName === query.eventName) out.push(sus);
+        }
+      }
+      out.sort((a, b) => a.createdAt - b.createdAt);
+      return Promise.resolve(query.limit === undefined ? out : out.slice(0, query.limit));
+    },
+
+    appendEvents(runId, events) {
+      try {
+        pushEvents(state(runId), events);
+        return done;
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    readEvents(runId, afterSeq = 0) {
+      const s = runs.get(runId);
+      return Promise.resolve(s ? s.events.slice(afterSeq) : []);
+    },
+
+    claimRuns(options: ClaimOptions) {
+      const now = options.now ?? Date.now();
+      const out: RunRecord[] = [];
+      for (const s of runs.values()) {
+        if (out.length >= options.limit) break;
+        const r = s.run;
+        if (options.workflowIds && !options.workflowIds.includes(r.workflowId)) continue;
+        const claimable = r.status === 'queued' || (r.status === 'running' && (r.leaseExpiresAt ?? 0) <= now);
+        if (!claimable) continue;
+        r.status = 'running';
+        r.leaseOwner = options.owner;
+        r.leaseExpiresAt = now + options.leaseMs;
+        r.updatedAt = now;
+        out.push({ ...r });
+      }
+      return Promise.resolve(out);
+    },
+    renewLeases(owner, runIds, leaseMs) {
+      const now = Date.now();
+      const held: string[] = [];
+      for (const id of runIds) {
+        const r = runs.get(id)?.run;
+        if (r && r.leaseOwner === owner && r.status === 'running') {
+          r.leaseExpiresAt = now + leaseMs;
+          held.push(id);
+        }
+      }
+      return Promise.resolve(held);
+    },
+
+    addTimer(timer) {
+      timers.set(timer.id, timer);
+      return done;
+    },
+    takeDueTimers(now, limit) {
+      const due = [...timers.values()]
+        .filter((t) => t.dueAt <= now)
+        .sort((a, b) => a.dueAt - b.dueAt)
+        .slice(0, limit);
+      for (const t of due) timers.delete(t.id);
+      return Promise.resolve(due);
+    },
+    deleteTimers(runId, path) {
+      for (const [id, t] of timers) if (t.runId === runId && (path === undefined || t.path === path)) timers.delete(id);
+      return done;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  createEngine,
+  createMemoryStore,
+  NoBranchMatchedError,
+  StepValidationError,
+  step,
+  WorkflowDefinitionError,
+  workflow,
+} from '../../src/index.js';
+
+const fetchIssue = step({
+  id: 'fetch',
+  input: z.object({ repo: z.string() }),
+  output: z.object({ title: z.string(), body: z.string() }),
+  run: async ({ input }) => ({ title: `issue of ${input.repo}`, body: 'it crashes' }),
+});
+const classify = step({
+  id: 'classify',
+  input: z.object({ title: z.string(), body: z.string() }),
+  output: z.object({ title: z.string(), severity: z.enum(['low', 'high']).optional() }),
+  run: async ({ input }) => ({
+    title: input.title,
+    severity: input.body.includes('crash') ? ('high' as const) : undefined,
+  }),
+});
+const escalate = step({ id: 'escalate', run: async ({ input }: { input: unknown }) => ({ action: 'page', input }) });
+const autoFix = step({ id: 'autofix', run: async () => ({ action: 'pr' }) });
+
+describe('chain, map, branch, parallel', () => {
+  it('runs a typed chain end to end and returns a typed success', async () => {
+    const wf = workflow({ id: 'triage', input: z.object({ repo: z.string() }) })
+      .step(fetchIssue)
+      .then(classify)
+      .step('normalize', async ({ input }) => ({ ...input, severity: input.severity ?? 'low' }))
+      .branch([
+        [({ input }) => input.severity === 'high', escalate],
+        [() => true, autoFix],
+      ])
+      .commit();
+    const result = await wf.createRun().start({ input: { repo: 'acme/api' } });
+    expect(result.status).toBe('success');
+    if (result.status !== 'success') return;
+    expect(result.output).toEqual({ action: 'page', input: { title: 'issue of acme/api', severity: 'high' } });
+    expect(result.steps.fetch).toEqual({ title: 'issue of acme/api', body: 'it crashes' });
+    expect(result.steps['branch-4/escalate']).toBeDefined();
+  });
+
+  it('parallel branches all run and the next step receives their outputs by id', async () => {
+    const lint = step({ id: 'lint', input: z.number(), run: async ({ input }) => input + 1 });
+    const test = step({ id: 'test', input: z.number(), run: async ({ input }) => input * 2 });
+    const wf = workflow({ id: 'par', input: z.number() })
+      .parallel([lint, test], { id: 'checks' })
+      .map(({ input }) => input.lint + input.test)
+      .commit();
+    const r = await createEngine().run(wf).start({ input: 5 });
+    expect(r).toMatchObject({ status: 'success', output: 16 });
+    expect(r.steps['checks/lint']).toBe(6);
+  });
+
+  it('input validation failure is a StepValidationError naming workflow, step and zod path', async () => {
+    const bad = step({
+      id: 'bad',
+      output: z.object({ n: z.number() }),
+      run: async () => ({ n: 'x' as unknown as number }),
+    });
+    const wf = workflow({ id: 'val' }).step(bad).commit();
+    const r = await createEngine().run(wf).start({ input: undefined });
+    expect(r.status).toBe('failed');
+    if (r.status !== 'failed') return;
+    expect(r.error).toBeInstanceOf(StepValidationError);
+    const e = r.error as StepValidationError;
+    expect(e.workflowId).toBe('val');
+    expect(e.stepPath).toBe('bad');
+    expect(e.issues[0]?.path).toEqual(['n']);
+    expect(e.message).toMatch(/step "bad" of workflow "val"/);
+  });
+
+  it('workflow input is validated and the output schema is enforced', async () => {
+    const wf = workflow({ id: 'out', input: z.object({ n: z.number() }), output: z.object({ doubled: z.number() }) })
+      .step('double', async ({ input }) => ({ doubled: input.n * 2 }))
+      .commit();
+    const engine = createEngine();
+    expect(await engine.run(wf).start({ input: { n: 2 } })).toMatchObject({
+      status: 'success',
+      output: { doubled: 4 },
+    });
+    const badIn = await engine.run(wf).start({ input: { n: 'two' } as unknown as { n: number } });
+    expect(badIn.status).toBe('failed');
+    const wf2 = workflow({ id: 'out2', output: z.object({ doubled: z.number() }) })
+      .step('oops', async () => ({ doubled: 'no' as unknown as number }))
+      .commit();
+    const r = await engine.run(wf2).start({ input: undefined });
+    expect(r.status).toBe('failed');
+    if (r.status === 'failed') expect((r.error as StepValidationError).target).toBe('workflow-output');
+  });
+
+  it('branch with no match fails clearly; a default catches it', async () => {
+    const wf = workflow({ id: 'nomatch', input: z.number() })
+      .branch([[({ input }) => input > 10, autoFix]], { id: 'route' })
+      .commit();
+    const r = await createEngine().run(wf).start({ input: 1 });
+    expect(r.status).toBe('failed');
+    if (r.status === 'failed') {
+      expect(r.error).toBeInstanceOf(NoBranchMatchedError);
+      expect(r.error.message).toMatch(/route.*nomatch.*default/s);
+    }
+    const wf2 = workflow({ id: 'withdefault', input: z.number() })
+      .branch([[({ input }) => input > 10, autoFix]], { default: escalate })
+      .commit();
+    expect((await createEngine().run(wf2).start({ input: 1 })).status).toBe('success');
+  });
+
+  it('commit() rejects duplicate ids, empty parallel and empty branch with WorkflowDefinitionError', () => {
+    expect(() => workflow({ id: 'dup' }).step(autoFix).step(autoFix).commit()).toThrow(WorkflowDefinitionError);
+    expect(() => workflow({ id: 'dup' }).step(autoFix).step(autoFix).commit()).toThrow(/"autofix" is used twice/);
+    expect(() => workflow({ id: 'e' }).parallel([]).commit()).toThrow(/parallel .* has no steps/);
+    expect(() => workflow({ id: 'e' }).branch([]).commit()).toThrow(/branch .* has no branches/);
+    expect(() => workflow({ id: 'e' }).commit()).toThrow(/has no steps/);
+  });
+
+  it('the structural hash is stable and changes with the wiring, not with function bodies', () => {
+    const a = workflow({ id: 'h', input: z.string() })
+      .step('x', async () => 1)
+      .commit();
+    const b = workflow({ id: 'h', input: z.string() })
+      .step('x', async () => 2)
+      .commit();
+    const c = workflow({ id: 'h', input: z.number() })
+      .step('x', async () => 1)
+      .commit();
+    expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.hash).toBe(b.hash);
+    expect(a.hash).not.toBe(c.hash);
+  });
+
+  it('stores the run with its definition hash in the store', async () => {
+    const store = createMemoryStore();
+    const wf = workflow({ id: 'stored' })
+      .step('a', async () => 1)
+      .commit();
+    const r = await createEngine({ store }).run(wf).start({ input: undefined });
+    const rec = await store.getRun(r.runId);
+    expect(rec).toMatchObject({ status: 'success', output: 1, definitionHash: wf.hash, workflowId: 'stored' });
+    expect((await store.listSteps(r.runId)).map((s) => s.path)).toEqual(['a']);
+  });
+});
