@@ -30,7 +30,7 @@ h2{font-size:16px;margin:0 0 10px}.grid{display:flex;flex-wrap:wrap;gap:12px}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right}th:first-child,td:first-child{text-align:left}
 th{color:var(--muted);font-weight:600}.up{color:#18794e;font-weight:600}.down{color:#ce2c31;font-weight:600}.same{color:var(--muted)}
 .pass{color:#18794e}.fail{color:#ce2c31}code{font-size:12px;background:#f0f0f3;padding:1px 4px;border-radius:4px}
-svg .title{font-size:13px;font-weight:600;fill:#1c2024}svg .tick{font-size:10px;fill:#60646c}svg .label{font-size:12px;fill:#1c2024}
+svg .title{font-size:13px;font-weight:600;fill:#1c2024}svg .tick{font-size:10px;fill:#60646c}svg .label{font-size:11px;fill:#1c2024}
 svg .grid{stroke:#eceef2}svg .zero{stroke:#9ca3af;stroke-dasharray:3 3}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
 `;
@@ -97,7 +97,10 @@ export function toHtmlReport(input: HtmlReportInput): string {
       'Most regressed items (B − A)',
       cmp.regressions
         .slice(0, 12)
-        .map((r) => ({ label: `${r.scorer} · ${shorten(JSON.stringify(r.input), 28)}`, value: r.delta })),
+        .map((r) => ({
+          label: `${r.scorer} · ${shorten(typeof r.input === 'string' ? r.input : JSON.stringify(r.input), 26)}`,
+          value: r.delta,
+        })),
     );
     sections.push(
       `<section class="comparison"><h2>A/B — ${esc(cmp.evalName)}: ${esc(cmp.a.variant)} (A) → ${esc(cmp.b.variant)} (B)</h2><p class="same">Paired by item (n = ${cmp.scorers[0]?.n ?? 0}); difference of means with a paired bootstrap 95% interval and a ${cmp.test} test p-value; α = ${cmp.alpha}.</p>${intervalSvg('Per-scorer difference B − A with 95% CI', rows)}<table><thead><tr><th>scorer</th><th>A</th><th>B</th><th>B − A</th><th>95% CI</th><th>p</th><th>verdict</th></tr></thead><tbody>${table}</tbody></table>${regress}</section>`,

@@ -89,7 +89,7 @@ export function intervalSvg(title: string, rows: readonly IntervalRow[], width =
 /** Horizontal bars of signed values (e.g. per-item score change), negative in red. */
 export function barsSvg(title: string, rows: readonly { label: string; value: number }[], width = 640): string {
   const rowH = 22;
-  const pad = { l: 220, r: 60, t: 30, b: 10 };
+  const pad = { l: 270, r: 60, t: 30, b: 10 };
   const height = pad.t + pad.b + rowH * Math.max(1, rows.length);
   const extent = Math.max(0.05, ...rows.map((r) => Math.abs(r.value)));
   const pw = width - pad.l - pad.r;
