@@ -35,3 +35,6 @@ export type { QualityRecord, QualityStat, QualityStore } from './quality/quality
 
 export { createOfflineModel, createOfflineProvider, OFFLINE_LABEL } from './offline/offline-model.js';
 export type { OfflineModelOptions, OfflineProvider } from './offline/offline-model.js';
+
+export { compressError, errorText, trimErrorOutput } from './compress/compress-error.js';
+export type { CompressErrorOptions, ErrorHint } from './compress/compress-error.js';
