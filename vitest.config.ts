@@ -11,6 +11,7 @@ const alias = {
   '@weft/llm': src('llm'),
   '@weft/approval': src('approval'),
   '@weft/eval': src('eval'),
+  '@weft/cli': src('cli'),
 };
 
 const project = (name: string, dir: string, extra: Record<string, unknown> = {}) => ({
@@ -34,6 +35,7 @@ export default defineConfig({
       project('llm', './packages/llm'),
       project('approval', './packages/approval'),
       project('eval', './packages/eval'),
+      project('cli', './packages/cli'),
       project('examples', './examples', { include: ['test/**/*.test.ts'] }),
       project('repo', './scripts', { include: ['test/**/*.test.ts'] }),
     ],

@@ -1,0 +1,122 @@
+/** The `weft` command line: parses argv, opens the store, dispatches to a command, maps errors to exit codes. */
+import { parseArgs } from 'node:util';
+import { WeftError } from '@weft/workflow';
+import { approvalsDecide, approvalsList } from './commands/approvals.js';
+import { evalCommand } from './commands/eval.js';
+import { runsList, runsShow } from './commands/runs.js';
+import { type CliIo, createContext, localFileOf } from './context.js';
+import { CliUsageError } from './errors.js';
+
+/** The usage text printed by `weft --help`. */
+export const USAGE = `Usage: weft <command> [options]
+
+Commands:
+  runs list [--status s[,s]] [--workflow id] [--limit n]   runs, newest first
+  runs show <run-id>                                       steps, timings, outputs, waits, events
+  approvals list [--all] [--workflow id]                   pending approval gates (every one with --all)
+  approvals approve <id> [--actor name] [--comment text]   approve a gate
+  approvals reject <id> [--actor name] [--comment text]    reject a gate
+  eval <files…> | eval compare <a> <b> [options]           run evals / compare runs (weft eval --help)
+
+Options:
+  --db <url>   the Weft store: file:path.db (libsql) or postgres://…
+               default $WEFT_DB_URL, else file:.weft/weft.db under the current directory
+  --json       print JSON instead of tables
+  -h, --help   this help        -v, --version   the CLI's version
+
+Exit codes: 0 ok · 1 failed (not found, refused, a failed eval threshold) · 2 usage error.`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  status: { type: 'string' },
+  workflow: { type: 'string' },
+  limit: { type: 'string' },
+  all: { type: 'boolean' },
+  actor: { type: 'string' },
+  comment: { type: 'string' },
+} as const;
+
+/** The CLI's version (kept in step with package.json by the release). */
+export const VERSION = '0.1.0';
+
+/** Splits off `--db` (which `weft eval` shares) from the arguments that follow `eval`. */
+function splitEval(argv: readonly string[]): { db?: string; rest: string[] } {
+  const rest: string[] = [];
+  let db: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--db') db = argv[++i];
+    else if (a.startsWith('--db=')) db = a.slice(5);
+    else rest.push(a);
+  }
+  return db === undefined ? { rest } : { db, rest };
+}
+
+/**
+ * Runs the `weft` command line with `argv` (without the node and script paths) and resolves to
+ * the exit code; it never calls `process.exit`, so it can run in-process (tests, other tools).
+ *
+ * @example
+ * ```ts
+ * import { runCli } from '@weft/cli';
+ *
+ * process.exitCode = await runCli(['runs', 'list', '--status', 'failed', '--limit', '5']);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const stderr = io.stderr ?? process.stderr;
+  const stdout = io.stdout ?? process.stdout;
+  if (argv[0] === 'eval') {
+    const { db, rest } = splitEval(argv.slice(1));
+    const ctx = createContext(io, db);
+    const file = localFileOf(ctx.dbUrl, ctx.cwd);
+    const url = file === undefined ? ctx.dbUrl : `file:${file}`;
+    return evalCommand({ ...ctx, dbUrl: url }, rest, { stdout, stderr });
+  }
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    stdout.write(`weft ${VERSION}\n`);
+    return 0;
+  }
+  if (values.help || positionals.length === 0) {
+    (values.help ? stdout : stderr).write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const ctx = createContext(io, values.db);
+  const [group, action, id, ...extra] = positionals;
+  try {
+    if (extra.length > 0) throw new CliUsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+    const json = values.json === true;
+    if (group === 'runs' && action === 'list' && id === undefined) return await runsList(ctx, { ...values, json });
+    if (group === 'runs' && action === 'show') return await runsShow(ctx, id, { json });
+    if (group === 'approvals' && action === 'list' && id === undefined)
+      return await approvalsList(ctx, { ...values, json });
+    if (group === 'approvals' && (action === 'approve' || action === 'reject')) {
+      return await approvalsDecide(ctx, action, id, { ...values, json });
+    }
+    throw new CliUsageError(`Unknown command "${positionals.join(' ')}".`);
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      stderr.write(`${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof WeftError) {
+      stderr.write(`${err.message}${values.json ? `\n${JSON.stringify(err.toJSON())}` : ''}\n`);
+      return 1;
+    }
+    stderr.write(`weft: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    await ctx.close().catch(() => undefined);
+  }
+}

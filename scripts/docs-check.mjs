@@ -1,0 +1,195 @@
+// Docs check (CI): (1) every relative link in README.md, docs/*.md, examples/README.md and the
+// packages' READMEs resolves to a file (and, for `file.md#anchor`, to a heading in it); (2) every
+// ```ts code block in those files typechecks against the repo's sources.
+//
+// Code blocks are written to a temp folder inside the repo (examples/.docs-check/), so `@weft/*` imports
+// resolve through tsconfig.base.json paths and `zod`/`ai` through the workspace's node_modules,
+// then `tsc --noEmit` runs once over all of them. Each block is its own module (top-level await
+// allowed). A block fenced as ```ts nocheck is skipped (fragments, pseudo-code).
+//
+// Usage: node scripts/docs-check.mjs [--links-only | --code-only]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const rel = (p) => relative(root, p);
+
+/** The Markdown files the check covers. */
+function markdownFiles() {
+  const files = [join(root, 'README.md')];
+  const docs = join(root, 'docs');
+  if (existsSync(docs)) {
+    for (const f of readdirSync(docs).sort()) if (f.endsWith('.md')) files.push(join(docs, f));
+  }
+  for (const extra of ['examples/README.md']) if (existsSync(join(root, extra))) files.push(join(root, extra));
+  const pkgs = join(root, 'packages');
+  for (const p of readdirSync(pkgs).sort()) {
+    for (const f of ['README.md', 'ARCHITECTURE.md']) {
+      const file = join(pkgs, p, f);
+      if (existsSync(file)) files.push(file);
+    }
+  }
+  return files.filter((f) => existsSync(f));
+}
+
+/** Lines of the file with fenced code blocks blanked out (links inside code are not links). */
+function proseLines(text) {
+  let fence = null;
+  return text.split('\n').map((line) => {
+    const m = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (m) {
+      if (fence === null) fence = m[1][0];
+      else if (m[1][0] === fence) fence = null;
+      return '';
+    }
+    return fence === null ? line.replace(/`[^`]*`/g, '') : '';
+  });
+}
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to dashes. */
+function slug(heading) {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/<[^>]+>/g, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function anchorsOf(file) {
+  const seen = new Map();
+  const anchors = new Set();
+  for (const line of proseLines(readFileSync(file, 'utf8'))) {
+    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const base = slug(m[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'));
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    anchors.add(n === 0 ? base : `${base}-${n}`);
+  }
+  for (const m of readFileSync(file, 'utf8').matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(m[1]);
+  return anchors;
+}
+
+function checkLinks(files) {
+  const problems = [];
+  let count = 0;
+  for (const file of files) {
+    const lines = proseLines(readFileSync(file, 'utf8'));
+    lines.forEach((line, i) => {
+      const targets = [
+        ...[...line.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
+        ...[...line.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/g)].map((m) => m[1]),
+        ...[...line.matchAll(/<a\s+[^>]*href="([^"]+)"/g)].map((m) => m[1]),
+      ];
+      for (const target of targets) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto:
+        count++;
+        const [pathPart, anchor] = target.split('#');
+        const path = decodeURIComponent(pathPart ?? '');
+        const dest = path === '' ? file : resolve(dirname(file), path);
+        const where = `${rel(file)}:${i + 1}`;
+        if (!existsSync(dest)) {
+          problems.push(`${where}: link "${target}" → ${rel(dest)} does not exist`);
+          continue;
+        }
+        if (anchor && dest.endsWith('.md') && statSync(dest).isFile() && !anchorsOf(dest).has(anchor)) {
+          problems.push(`${where}: link "${target}" → no heading #${anchor} in ${rel(dest)}`);
+        }
+      }
+    });
+  }
+  return { problems, count };
+}
+
+/** Every ```ts / ```typescript block not marked nocheck, with the line it starts on. */
+function codeBlocks(file) {
+  const blocks = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let current = null;
+  lines.forEach((line, i) => {
+    if (current === null) {
+      const m = /^(\s*)(`{3,})\s*(ts|typescript|tsx)\b(.*)$/.exec(line);
+      if (m) current = { fence: m[2], indent: m[1].length, info: m[4], start: i + 2, body: [] };
+      else if (/^\s*`{3,}/.test(line)) current = { fence: /`{3,}/.exec(line)[0], skip: true, body: [] };
+      return;
+    }
+    if (line.trim().startsWith(current.fence) && line.trim().replace(/`/g, '') === '') {
+      if (!current.skip && !/\bnocheck\b/.test(current.info))
+        blocks.push({ file, start: current.start, code: current.body.join('\n'), tsx: false });
+      current = null;
+      return;
+    }
+    current.body.push(
+      current.indent ? line.slice(Math.min(current.indent, line.length - line.trimStart().length)) : line,
+    );
+  });
+  return blocks;
+}
+
+function checkCode(files) {
+  const blocks = files.flatMap(codeBlocks);
+  if (blocks.length === 0) return { problems: [], count: 0 };
+  // Inside examples/ so that `zod`, `ai` and the @weft packages resolve from examples/node_modules.
+  const dir = join(root, 'examples/.docs-check');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const byName = new Map();
+  blocks.forEach((b, n) => {
+    const name = `${rel(b.file).replace(/[^a-zA-Z0-9]+/g, '-')}-${String(n).padStart(3, '0')}.ts`;
+    // `export {}` makes every block a module, so top-level await works and names don't collide.
+    writeFileSync(join(dir, name), `${b.code}\nexport {};\n`);
+    byName.set(name, b);
+  });
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: '../../tsconfig.base.json',
+        compilerOptions: { noEmit: true, allowImportingTsExtensions: true, noUnusedLocals: false, types: ['node'] },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
+  const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+    encoding: 'utf8',
+    cwd: root,
+  });
+  const problems = [];
+  const other = [];
+  for (const line of `${r.stdout}${r.stderr}`.split('\n')) {
+    if (!line.trim()) continue;
+    const m = /^(?:.*[\\/])?examples[\\/]\.docs-check[\\/]([^(]+)\((\d+),(\d+)\):\s*(.*)$/.exec(line);
+    const block = m && byName.get(m[1]);
+    if (m && block) problems.push(`${rel(block.file)}:${block.start + Number(m[2]) - 1}:${m[3]}: ${m[4]}`);
+    else if (/error TS/.test(line)) other.push(line);
+    else if (problems.length > 0 && /^\s/.test(line)) problems[problems.length - 1] += `\n    ${line.trim()}`;
+  }
+  if (r.status !== 0 && problems.length === 0) problems.push(`tsc failed:\n${other.join('\n') || r.stdout + r.stderr}`);
+  else problems.push(...other);
+  if (!process.env.WEFT_DOCS_CHECK_KEEP) rmSync(dir, { recursive: true, force: true });
+  return { problems, count: blocks.length };
+}
+
+const files = markdownFiles();
+let failed = false;
+if (!args.has('--code-only')) {
+  const { problems, count } = checkLinks(files);
+  console.log(`docs-check: ${count} relative links in ${files.length} files, ${problems.length} broken`);
+  for (const p of problems) console.log(`  ${p}`);
+  failed ||= problems.length > 0;
+}
+if (!args.has('--links-only')) {
+  const { problems, count } = checkCode(files);
+  console.log(`docs-check: ${count} ts code blocks typechecked, ${problems.length} errors`);
+  for (const p of problems) console.log(`  ${p}`);
+  if (problems.length) console.log('  (fence a block as ```ts nocheck to skip it, e.g. a fragment)');
+  failed ||= problems.length > 0;
+}
+process.exit(failed ? 1 : 0);
