@@ -95,12 +95,10 @@ export function toHtmlReport(input: HtmlReportInput): string {
       .join('');
     const regress = barsSvg(
       'Most regressed items (B − A)',
-      cmp.regressions
-        .slice(0, 12)
-        .map((r) => ({
-          label: `${r.scorer} · ${shorten(typeof r.input === 'string' ? r.input : JSON.stringify(r.input), 26)}`,
-          value: r.delta,
-        })),
+      cmp.regressions.slice(0, 12).map((r) => ({
+        label: `${r.scorer} · ${shorten(typeof r.input === 'string' ? r.input : JSON.stringify(r.input), 26)}`,
+        value: r.delta,
+      })),
     );
     sections.push(
       `<section class="comparison"><h2>A/B — ${esc(cmp.evalName)}: ${esc(cmp.a.variant)} (A) → ${esc(cmp.b.variant)} (B)</h2><p class="same">Paired by item (n = ${cmp.scorers[0]?.n ?? 0}); difference of means with a paired bootstrap 95% interval and a ${cmp.test} test p-value; α = ${cmp.alpha}.</p>${intervalSvg('Per-scorer difference B − A with 95% CI', rows)}<table><thead><tr><th>scorer</th><th>A</th><th>B</th><th>B − A</th><th>95% CI</th><th>p</th><th>verdict</th></tr></thead><tbody>${table}</tbody></table>${regress}</section>`,
