@@ -4,7 +4,14 @@
  */
 export { createRouter } from './router/create-router.js';
 export type { OutcomeInput, RoutedModelOptions, Router, WeftCallMetadata } from './router/create-router.js';
-export type { CallContext, ProviderLike, RetryOptions, RouterEvent, RouterOptions, WeftCallOptions } from './router/options.js';
+export type {
+  CallContext,
+  ProviderLike,
+  RetryOptions,
+  RouterEvent,
+  RouterOptions,
+  WeftCallOptions,
+} from './router/options.js';
 export type { BudgetOptions } from './router/budget.js';
 export type { CacheOptions } from './router/cache.js';
 export type { CircuitState, CooldownOptions, ProviderHealth } from './router/circuit-breaker.js';

@@ -7,17 +7,27 @@ import { mockProvider } from './helpers/mock-provider.js';
 
 // $10 per million input and output tokens: one call of 100 in + 50 out costs $0.0015.
 const PRICE = { input: 10, output: 10 };
-const CALL_COST = 150 * 10 / 1e6;
+const CALL_COST = (150 * 10) / 1e6;
 const PROMPT = 'x'.repeat(300); // estimate: 300/3 + 8 = 108 input tokens ≥ 100 actual
 
 function setup(budgets: RouterOptions['budgets'], latencyMs = 0) {
   const mock = mockProvider({ latencyMs });
-  const router = createRouter({ providers: { m: mock }, routes: { default: ['m/a'] }, prices: { 'm/a': PRICE }, budgets });
+  const router = createRouter({
+    providers: { m: mock },
+    routes: { default: ['m/a'] },
+    prices: { 'm/a': PRICE },
+    budgets,
+  });
   return { mock, router };
 }
 
 const call = (router: ReturnType<typeof createRouter>, runId = 'run-1') =>
-  generateText({ model: router.withContext({ runId, workflowId: 'wf' }).model(), prompt: PROMPT, maxOutputTokens: 50, maxRetries: 0 });
+  generateText({
+    model: router.withContext({ runId, workflowId: 'wf' }).model(),
+    prompt: PROMPT,
+    maxOutputTokens: 50,
+    maxRetries: 0,
+  });
 
 describe('budgets', () => {
   it('refuses the call before it is made once the estimate does not fit, and never spends past the limit', async () => {
@@ -49,15 +59,24 @@ describe('budgets', () => {
 
   it('concurrent calls together never pass the limit (reserve before, settle after)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 60 }), async (callsThatFit, concurrent) => {
-        const limit = callsThatFit * 0.0025; // estimate per call: (108 + 50) × $10/M = $0.00158
-        const { mock, router } = setup({ perRunUsd: limit }, 2);
-        const results = await Promise.allSettled(Array.from({ length: concurrent }, () => call(router)));
-        const ok = results.filter((r) => r.status === 'fulfilled').length;
-        const refusedAll = results.every((r) => r.status === 'fulfilled' || r.reason instanceof BudgetExceededError);
-        const summary = await router.usage({ runId: 'run-1' });
-        return refusedAll && summary.costUsd <= limit + 1e-12 && mock.calls.length === ok && Math.abs(summary.costUsd - ok * CALL_COST) < 1e-12;
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 60 }),
+        async (callsThatFit, concurrent) => {
+          const limit = callsThatFit * 0.0025; // estimate per call: (108 + 50) × $10/M = $0.00158
+          const { mock, router } = setup({ perRunUsd: limit }, 2);
+          const results = await Promise.allSettled(Array.from({ length: concurrent }, () => call(router)));
+          const ok = results.filter((r) => r.status === 'fulfilled').length;
+          const refusedAll = results.every((r) => r.status === 'fulfilled' || r.reason instanceof BudgetExceededError);
+          const summary = await router.usage({ runId: 'run-1' });
+          return (
+            refusedAll &&
+            summary.costUsd <= limit + 1e-12 &&
+            mock.calls.length === ok &&
+            Math.abs(summary.costUsd - ok * CALL_COST) < 1e-12
+          );
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -69,7 +88,9 @@ describe('budgets', () => {
     const sum = calls.reduce((s, c) => s + c.costUsd, 0);
     expect((await router.usage({})).costUsd).toBeCloseTo(sum, 12);
     expect((await router.usage({ workflowId: 'wf' })).costUsd).toBeCloseTo(sum, 12);
-    const perRun = await Promise.all(['run-0', 'run-1', 'run-2'].map(async (runId) => (await router.usage({ runId })).costUsd));
+    const perRun = await Promise.all(
+      ['run-0', 'run-1', 'run-2'].map(async (runId) => (await router.usage({ runId })).costUsd),
+    );
     expect(perRun.reduce((a, b) => a + b, 0)).toBeCloseTo(sum, 12);
     expect(sum).toBeCloseTo(10 * CALL_COST, 12);
   });
@@ -77,11 +98,21 @@ describe('budgets', () => {
   it('per-workflow and per-day budgets refuse too, and a budget sets maxOutputTokens when the call has none', async () => {
     const { mock, router } = setup({ perWorkflowUsd: 0.004, defaultMaxOutputTokens: 64 });
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => generateText({ model: router.withContext({ runId: `r${i}`, workflowId: 'wf' }).model(), prompt: PROMPT, maxRetries: 0 })),
+      Array.from({ length: 5 }, (_, i) =>
+        generateText({
+          model: router.withContext({ runId: `r${i}`, workflowId: 'wf' }).model(),
+          prompt: PROMPT,
+          maxRetries: 0,
+        }),
+      ),
     );
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused.every((r) => r.status === 'rejected' && r.reason instanceof BudgetExceededError && r.reason.scope === 'workflow')).toBe(true);
+    expect(
+      refused.every(
+        (r) => r.status === 'rejected' && r.reason instanceof BudgetExceededError && r.reason.scope === 'workflow',
+      ),
+    ).toBe(true);
     expect(mock.calls[0]?.options.maxOutputTokens).toBe(64);
 
     const day = setup({ perDayUsd: 0.002 });

@@ -38,7 +38,11 @@ async function postgres(): Promise<KyselyStoreOptions> {
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', options: `-c search_path=${schema}`, max: 5 });
+  const pool = new pg.Pool({
+    connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+    options: `-c search_path=${schema}`,
+    max: 5,
+  });
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   cleanups.push(async () => {
     await db.destroy();
@@ -78,7 +82,11 @@ for (const [name, open] of [
     it('records, queries and sums calls; creates its tables once through weft_llm_migrations', async () => {
       const opts = await open();
       const store = createKyselyUsageStore(opts);
-      await Promise.all([1, 2, 3, 4].map((i) => store.recordCall(record(i, i === 3 ? { stepId: 's', task: 't', error: 'boom', outcome: 'error' } : {}))));
+      await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          store.recordCall(record(i, i === 3 ? { stepId: 's', task: 't', error: 'boom', outcome: 'error' } : {})),
+        ),
+      );
       const again = createKyselyUsageStore(opts); // a second instance on the same database
       expect(await again.listCalls({ runId: 'r1' })).toHaveLength(2);
       expect(await store.sumCost({ runId: 'r2' })).toBeCloseTo(0.006, 12);
@@ -105,7 +113,9 @@ for (const [name, open] of [
       await quality.record({ task: 't', model: 'm/a', score: 0.5, source: 'step', runId: 'r' });
       await quality.record({ task: 'u', model: 'm/b', score: 0, source: 'eval' });
       expect(await quality.read('t')).toEqual([{ model: 'm/a', count: 2, meanScore: 0.75 }]);
-      await expect(quality.record({ task: 't', model: 'm/a', score: 2, source: 'eval' })).rejects.toThrow(/from 0 to 1/);
+      await expect(quality.record({ task: 't', model: 'm/a', score: 2, source: 'eval' })).rejects.toThrow(
+        /from 0 to 1/,
+      );
     });
 
     it('backs a router: concurrent calls stay within the run budget and totals match the records', async () => {
@@ -118,9 +128,17 @@ for (const [name, open] of [
         store,
       });
       const run = router.withContext({ runId: 'budgeted' });
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => generateText({ model: run.model(), prompt: 'x'.repeat(300), maxOutputTokens: 50 })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () =>
+          generateText({ model: run.model(), prompt: 'x'.repeat(300), maxOutputTokens: 50 }),
+        ),
+      );
       const ok = results.filter((r) => r.status === 'fulfilled').length;
-      expect(results.filter((r) => r.status === 'rejected').every((r) => r.status === 'rejected' && r.reason instanceof BudgetExceededError)).toBe(true);
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .every((r) => r.status === 'rejected' && r.reason instanceof BudgetExceededError),
+      ).toBe(true);
       const summary = await run.usage();
       expect(summary.costUsd).toBeLessThanOrEqual(0.01);
       expect(summary.costUsd).toBeCloseTo(ok * 0.0015, 12);

@@ -35,7 +35,11 @@ function router(a: FakeServer, b: FakeServer, extra: Partial<RouterOptions> = {}
   });
 }
 
-async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+async function inBatches<T>(
+  n: number,
+  size: number,
+  fn: (i: number) => Promise<T>,
+): Promise<PromiseSettledResult<T>[]> {
   const out: PromiseSettledResult<T>[] = [];
   for (let i = 0; i < n; i += size) {
     out.push(...(await Promise.allSettled(Array.from({ length: Math.min(size, n - i) }, (_, j) => fn(i + j)))));
@@ -58,7 +62,9 @@ describe('fallback over HTTP', () => {
     const { a: a2, b: b2 } = await twoServers();
     a2.mode = '500';
     const r2 = router(a2, b2, { cooldown: false });
-    const results2 = await inBatches(500, 25, () => generateText({ model: r2.model(), prompt: 'hello', maxRetries: 0 }));
+    const results2 = await inBatches(500, 25, () =>
+      generateText({ model: r2.model(), prompt: 'hello', maxRetries: 0 }),
+    );
     expect(results2.filter((x) => x.status === 'rejected')).toHaveLength(0);
     expect(a2.requests).toBe(1000);
     // With the breaker, the dead provider saw a small fraction of that (threshold hits plus half-open probes).
@@ -69,7 +75,10 @@ describe('fallback over HTTP', () => {
     expect(summary.calls).toBe(500);
     expect(summary.failures).toBe(0);
     const calls = await r.calls();
-    expect(summary.costUsd).toBeCloseTo(calls.reduce((s, c) => s + c.costUsd, 0), 12);
+    expect(summary.costUsd).toBeCloseTo(
+      calls.reduce((s, c) => s + c.costUsd, 0),
+      12,
+    );
     // 12 input × $3/M + 6 output × $4/M per call, all served by B.
     expect(summary.costUsd).toBeCloseTo(500 * ((12 * 3 + 6 * 4) / 1e6), 12);
   });
@@ -78,7 +87,11 @@ describe('fallback over HTTP', () => {
     const { a, b } = await twoServers();
     a.mode = '500';
     const events: string[] = [];
-    const r = router(a, b, { retry: { retries: 0, baseDelayMs: 1 }, cooldown: { failureThreshold: 2, cooldownMs: 150 }, onEvent: (e) => events.push(e.type) });
+    const r = router(a, b, {
+      retry: { retries: 0, baseDelayMs: 1 },
+      cooldown: { failureThreshold: 2, cooldownMs: 150 },
+      onEvent: (e) => events.push(e.type),
+    });
     for (let i = 0; i < 4; i++) await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(r.health().a?.state).toBe('open');
     const seenWhileOpen = a.requests;
@@ -99,7 +112,10 @@ describe('fallback over HTTP', () => {
   it('a failed half-open probe reopens the circuit', async () => {
     const { a, b } = await twoServers();
     a.mode = '500';
-    const r = router(a, b, { retry: { retries: 0, baseDelayMs: 1 }, cooldown: { failureThreshold: 1, cooldownMs: 100 } });
+    const r = router(a, b, {
+      retry: { retries: 0, baseDelayMs: 1 },
+      cooldown: { failureThreshold: 1, cooldownMs: 100 },
+    });
     await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(r.health().a?.state).toBe('open');
     await new Promise((res) => setTimeout(res, 130));
@@ -214,7 +230,12 @@ describe('streaming over HTTP', () => {
     a.mode = 'stream-drop-after-token';
     const r = router(a, b);
     const errors: unknown[] = [];
-    const s = streamText({ model: r.model(), prompt: 'x', maxRetries: 0, onError: ({ error }) => void errors.push(error) });
+    const s = streamText({
+      model: r.model(),
+      prompt: 'x',
+      maxRetries: 0,
+      onError: ({ error }) => void errors.push(error),
+    });
     let text = '';
     const thrown = await (async () => {
       for await (const t of s.textStream) text += t;

@@ -18,7 +18,8 @@ describe('routes', () => {
   it('maps named tiers, model ids, task tags and per-call overrides to models', async () => {
     const mock = mockProvider();
     const router = createRouter({ providers: { m: mock }, routes, tasks: { summarize: 'cheap' } });
-    const text = async (model: Parameters<typeof generateText>[0]['model'], extra = {}) => (await generateText({ model, prompt: 'hi', ...extra })).text;
+    const text = async (model: Parameters<typeof generateText>[0]['model'], extra = {}) =>
+      (await generateText({ model, prompt: 'hi', ...extra })).text;
     expect(await text(router.model())).toBe('reply from mid');
     expect(await text(router.model('premium'))).toBe('reply from large');
     expect(await text(router.model('m/other'))).toBe('reply from other');
@@ -27,9 +28,20 @@ describe('routes', () => {
     expect(await text(router.model(), { providerOptions: { weft: { route: 'premium' } } })).toBe('reply from large');
     // A per-call task tag picks the task's route, unless the model names its route explicitly.
     expect(await text(router.model(), { providerOptions: { weft: { task: 'summarize' } } })).toBe('reply from small');
-    expect(await text(router.model('default'), { providerOptions: { weft: { task: 'summarize' } } })).toBe('reply from mid');
+    expect(await text(router.model('default'), { providerOptions: { weft: { task: 'summarize' } } })).toBe(
+      'reply from mid',
+    );
     const calls = await router.calls();
-    expect(calls.map((c) => c.route)).toEqual(['default', 'premium', 'm/other', 'cheap', 'default', 'premium', 'cheap', 'default']);
+    expect(calls.map((c) => c.route)).toEqual([
+      'default',
+      'premium',
+      'm/other',
+      'cheap',
+      'default',
+      'premium',
+      'cheap',
+      'default',
+    ]);
     expect(calls[3]?.task).toBe('summarize');
     // Options reaching the provider carry no weft options.
     expect(mock.calls.every((c) => c.options.providerOptions?.weft === undefined)).toBe(true);
@@ -38,7 +50,9 @@ describe('routes', () => {
   it('validates configuration up front', () => {
     expect(() => createRouter({ providers: {}, routes: { default: ['nope/x'] } })).toThrow(UnknownProviderError);
     expect(() => createRouter({ providers: {}, routes: { default: [] } })).toThrow(InvalidLlmConfigError);
-    expect(() => createRouter({ providers: {}, routes: { default: ['offline/x'] }, tasks: { t: 'missing' } })).toThrow(InvalidLlmConfigError);
+    expect(() => createRouter({ providers: {}, routes: { default: ['offline/x'] }, tasks: { t: 'missing' } })).toThrow(
+      InvalidLlmConfigError,
+    );
     const router = createRouter({ providers: {}, routes: { default: ['offline/x'] } });
     expect(() => router.model('premium')).toThrow(UnknownRouteError);
     expect(() => router.model('premium')).toThrow(/Expected a route name \(default\) or a "provider\/model" id/);
@@ -64,11 +78,19 @@ describe('routes', () => {
 
 describe('attribution', () => {
   it('attributes calls to run, step and workflow and summarizes a run', async () => {
-    const router = createRouter({ providers: { m: mockProvider() }, routes, prices: { 'm/mid': { input: 1, output: 1 } } });
+    const router = createRouter({
+      providers: { m: mockProvider() },
+      routes,
+      prices: { 'm/mid': { input: 1, output: 1 } },
+    });
     const run = router.withContext({ runId: 'run-7', workflowId: 'wf-a' });
     await generateText({ model: run.withContext({ stepId: 'plan' }).model(), prompt: 'a' });
     await generateText({ model: run.withContext({ stepId: 'write' }).model(), prompt: 'b' });
-    await generateText({ model: router.model(), prompt: 'c', providerOptions: { weft: { runId: 'run-8', stepId: 'x' } } });
+    await generateText({
+      model: router.model(),
+      prompt: 'c',
+      providerOptions: { weft: { runId: 'run-8', stepId: 'x' } },
+    });
     const summary = await run.usage();
     expect(summary).toMatchObject({ calls: 2, inputTokens: 200, outputTokens: 100 });
     expect(summary.costUsd).toBeCloseTo(300 / 1e6, 12);
@@ -103,7 +125,12 @@ describe('cache', () => {
     const summary = await router.usage();
     expect(summary.cacheHits).toBe(2);
     // Per-call opt-out.
-    await generateText({ model: router.model(), prompt: 'same', temperature: 0, providerOptions: { weft: { cache: false } } });
+    await generateText({
+      model: router.model(),
+      prompt: 'same',
+      temperature: 0,
+      providerOptions: { weft: { cache: false } },
+    });
     expect(mock.calls).toHaveLength(5);
   });
 
@@ -130,8 +157,13 @@ describe('learned routing', () => {
   it('uses the static order without history, then prefers the model with better recorded quality for the task', async () => {
     const mock = mockProvider();
     const quality = createMemoryQualityStore();
-    const router = createRouter({ providers: { m: mock }, routes: { default: ['m/a', 'm/b'] }, learned: { quality, exploration: 0, refreshMs: 0 } });
-    const served = async (task: string) => (await generateText({ model: router.task(task), prompt: 'x' })).providerMetadata?.weft?.model;
+    const router = createRouter({
+      providers: { m: mock },
+      routes: { default: ['m/a', 'm/b'] },
+      learned: { quality, exploration: 0, refreshMs: 0 },
+    });
+    const served = async (task: string) =>
+      (await generateText({ model: router.task(task), prompt: 'x' })).providerMetadata?.weft?.model;
     expect(await served('extract')).toBe('m/a');
     for (let i = 0; i < 5; i++) {
       await quality.record({ task: 'extract', model: 'm/a', score: 0.2, source: 'eval' });
@@ -171,7 +203,11 @@ describe('offline provider through the router', () => {
     expect(providerMetadata?.offline?.notAnLlm).toBe(true);
     const { output } = await generateText({
       model: router.model(),
-      output: Output.object({ schema: z.object({ steps: z.array(z.object({ id: z.string(), title: z.string(), dependsOn: z.array(z.string()) })) }) }),
+      output: Output.object({
+        schema: z.object({
+          steps: z.array(z.object({ id: z.string(), title: z.string(), dependsOn: z.array(z.string()) })),
+        }),
+      }),
       prompt: 'Book flights. Reserve a hotel. Plan the days.',
     });
     expect(output.steps.map((s) => s.dependsOn)).toEqual([[], ['t1'], ['t2']]);

@@ -9,26 +9,42 @@ function hugeError(): Error {
   const frames = [
     '    at parseConfig (/app/src/config.ts:42:17)',
     '    at startServer (/app/src/server.ts:10:3)',
-    ...Array.from({ length: 400 }, (_, i) => `    at Object.handler${i} (/app/node_modules/framework/lib/layer${i}.js:${i}:9)`),
+    ...Array.from(
+      { length: 400 },
+      (_, i) => `    at Object.handler${i} (/app/node_modules/framework/lib/layer${i}.js:${i}:9)`,
+    ),
     '    at node:internal/process/task_queues:105:5',
   ];
   e.stack = `${e.name}: ${e.message}\n${frames.join('\n')}`;
   return e;
 }
 
-const HINT = "config.port is undefined in parseConfig (src/config.ts:42): set PORT or add a default.";
+const HINT = 'config.port is undefined in parseConfig (src/config.ts:42): set PORT or add a default.';
 
 function usage() {
-  return { inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 5, text: 5, reasoning: 0 } };
+  return {
+    inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: 5, text: 5, reasoning: 0 },
+  };
 }
 
 describe('compressError', () => {
   it('passes the hint, not the raw trace, to the next step', async () => {
     const cheap = new MockLanguageModelV4({
-      doGenerate: async () => ({ content: [{ type: 'text', text: HINT }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(), warnings: [] }),
+      doGenerate: async () => ({
+        content: [{ type: 'text', text: HINT }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: usage(),
+        warnings: [],
+      }),
     });
     const next = new MockLanguageModelV4({
-      doGenerate: async () => ({ content: [{ type: 'text', text: 'fixed' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(), warnings: [] }),
+      doGenerate: async () => ({
+        content: [{ type: 'text', text: 'fixed' }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: usage(),
+        warnings: [],
+      }),
     });
     const router = createRouter({
       providers: { mock: (id: string) => (id === 'cheap' ? cheap : next) },

@@ -27,7 +27,8 @@ export interface ErrorHint {
   originalChars: number;
 }
 
-const IMPORTANT = /error|exception|failed|failure|expected|received|cannot|undefined|null|denied|TS\d{3,5}|✗|×|FAIL|panic|assert/i;
+const IMPORTANT =
+  /error|exception|failed|failure|expected|received|cannot|undefined|null|denied|TS\d{3,5}|✗|×|FAIL|panic|assert/i;
 const LIBRARY_FRAME = /^\s*at .*(node_modules|node:internal|internal\/|<anonymous>\)?$)/;
 const FRAME = /^\s*at\s/;
 

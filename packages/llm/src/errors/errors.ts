@@ -36,16 +36,26 @@ export class WeftLlmError extends Error {
     this.name = new.target.name;
   }
 
+  // `this` is the class `instanceof` was called on: the base checks the cross-copy brand, subclasses
+  // keep the ordinary prototype check.
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: must distinguish the base from subclasses
     if (this === WeftLlmError) {
       return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
     }
+    // biome-ignore lint/complexity/noThisInStatic: see above
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   /** A plain-data view: name, code, message, cause (recursively) and the subclass's details. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, ...this.details(), cause: serializeCause(this.cause) };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...this.details(),
+      cause: serializeCause(this.cause),
+    };
   }
 
   /** Extra fields for `toJSON()`; subclasses override. */
@@ -94,7 +104,13 @@ export class BudgetExceededError extends WeftLlmError {
   }
 
   protected override details() {
-    return { scope: this.scope, key: this.key, limitUsd: this.limitUsd, committedUsd: this.committedUsd, estimateUsd: this.estimateUsd };
+    return {
+      scope: this.scope,
+      key: this.key,
+      limitUsd: this.limitUsd,
+      committedUsd: this.committedUsd,
+      estimateUsd: this.estimateUsd,
+    };
   }
 }
 
@@ -144,7 +160,9 @@ export class NoProviderAvailableError extends WeftLlmError {
   readonly attempts: AttemptInfo[];
 
   constructor(info: { route: string; attempts: AttemptInfo[]; cause?: unknown }) {
-    const list = info.attempts.map((a) => `${a.model}: ${a.outcome}${a.status ? ` ${a.status}` : ''}${a.error ? ` (${a.error})` : ''}`).join('; ');
+    const list = info.attempts
+      .map((a) => `${a.model}: ${a.outcome}${a.status ? ` ${a.status}` : ''}${a.error ? ` (${a.error})` : ''}`)
+      .join('; ');
     super(
       'LLM_NO_PROVIDER_AVAILABLE',
       `No provider could serve route "${info.route}": ${list || 'no candidates'}. Add another candidate to the route, wait for the cooldown, or check the providers' status.`,

@@ -15,7 +15,11 @@ export interface SampleSource {
   rand: () => number;
 }
 
-type Schema = JSONSchema7 & { prefixItems?: JSONSchema7Definition[]; $defs?: Record<string, JSONSchema7Definition>; nullable?: boolean };
+type Schema = JSONSchema7 & {
+  prefixItems?: JSONSchema7Definition[];
+  $defs?: Record<string, JSONSchema7Definition>;
+  nullable?: boolean;
+};
 
 interface Ctx extends SampleSource {
   root: Schema;
@@ -40,7 +44,6 @@ function resolveRef(ref: string, root: Schema): JSONSchema7Definition {
     .split('/')
     .filter(Boolean)
     .map((p) => decodeURIComponent(p.replace(/~1/g, '/').replace(/~0/g, '~')));
-  // biome-ignore lint/suspicious/noExplicitAny: walking a JSON pointer
   let node: any = root;
   for (const p of parts) node = node?.[p];
   return (node ?? {}) as JSONSchema7Definition;
@@ -83,7 +86,13 @@ function sample(def: JSONSchema7Definition, ctx: Ctx, key: string | undefined): 
   const union = s.oneOf ?? s.anyOf;
   if (union && union.length > 0) {
     const { oneOf: _o, anyOf: _a, ...base } = s;
-    const nonNull = union.filter((u) => !(typeof u === 'object' && (u.type === 'null' || (Array.isArray(u.type) && u.type.length === 1 && u.type[0] === 'null'))));
+    const nonNull = union.filter(
+      (u) =>
+        !(
+          typeof u === 'object' &&
+          (u.type === 'null' || (Array.isArray(u.type) && u.type.length === 1 && u.type[0] === 'null'))
+        ),
+    );
     const pick = (nonNull[0] ?? union[0]) as JSONSchema7Definition;
     const picked = typeof pick === 'object' ? { ...base, ...pick } : pick;
     return sample(picked, ctx, key);
@@ -121,7 +130,9 @@ function sampleObject(s: Schema, ctx: Ctx): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const props = s.properties ?? {};
   for (const [k, v] of Object.entries(props)) out[k] = sample(v, ctx, k);
-  for (const k of s.required ?? []) if (!(k in out)) out[k] = typeof s.additionalProperties === 'object' ? sample(s.additionalProperties, ctx, k) : text(ctx, k);
+  for (const k of s.required ?? [])
+    if (!(k in out))
+      out[k] = typeof s.additionalProperties === 'object' ? sample(s.additionalProperties, ctx, k) : text(ctx, k);
   const min = s.minProperties ?? 0;
   for (let i = Object.keys(out).length; i < min; i++) {
     const k = `key${i + 1}`;
@@ -167,7 +178,8 @@ function sampleArray(s: Schema, ctx: Ctx, key: string | undefined): unknown[] {
     if (s.uniqueItems) {
       let tries = 0;
       while (out.some((o) => JSON.stringify(o) === JSON.stringify(v)) && tries++ < 5) {
-        v = typeof v === 'string' ? `${v} ${i + 1}` : typeof v === 'number' ? v + i : sample(itemDef, ctx, `${key}${i}`);
+        v =
+          typeof v === 'string' ? `${v} ${i + 1}` : typeof v === 'number' ? v + i : sample(itemDef, ctx, `${key}${i}`);
       }
       if (out.some((o) => JSON.stringify(o) === JSON.stringify(v))) break;
     }
@@ -186,7 +198,7 @@ function sampleNumber(s: Schema, integer: boolean, ctx: Ctx, key: string | undef
   const step = s.multipleOf;
   const exMin = typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : undefined;
   const exMax = typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : undefined;
-  const eps = integer ? 1 : step ?? 1e-6;
+  const eps = integer ? 1 : (step ?? 1e-6);
   if (exMin !== undefined) lo = Math.max(lo, exMin + (integer ? 0 : eps));
   if (exMax !== undefined) hi = Math.min(hi, exMax - (integer ? 0 : eps));
   const strictLo = exMin !== undefined ? exMin : undefined;
@@ -200,7 +212,11 @@ function sampleNumber(s: Schema, integer: boolean, ctx: Ctx, key: string | undef
   if (integer) v = Math.round(v);
   if (step) v = Math.round(v / step) * step;
   const ok = (x: number) =>
-    x >= lo && x <= hi && (strictLo === undefined || x > strictLo) && (strictHi === undefined || x < strictHi) && (!integer || Number.isInteger(x));
+    x >= lo &&
+    x <= hi &&
+    (strictLo === undefined || x > strictLo) &&
+    (strictHi === undefined || x < strictHi) &&
+    (!integer || Number.isInteger(x));
   if (!ok(v)) {
     // Walk from the lower bound to the first admissible value.
     const unit = step ?? (integer ? 1 : eps);
@@ -272,7 +288,19 @@ function sampleString(s: Schema, ctx: Ctx, key: string | undefined): string {
   let v = format ? format(ctx) : text(ctx, key);
   const pattern = safeRegExp(s.pattern);
   if (pattern && !pattern.test(v)) {
-    const candidate = [v.replace(/[^A-Za-z0-9]/g, ''), 'a', 'abc', 'A', 'ABC', '0', '1', '123', 'a1', 'offline', ''].find((c) => pattern.test(c));
+    const candidate = [
+      v.replace(/[^A-Za-z0-9]/g, ''),
+      'a',
+      'abc',
+      'A',
+      'ABC',
+      '0',
+      '1',
+      '123',
+      'a1',
+      'offline',
+      '',
+    ].find((c) => pattern.test(c));
     if (candidate !== undefined) v = candidate;
   }
   const min = s.minLength ?? 0;

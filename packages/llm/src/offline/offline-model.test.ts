@@ -5,8 +5,15 @@ import { createOfflineModel, OFFLINE_LABEL } from './offline-model.js';
 
 const schemas = {
   flat: z.object({ name: z.string(), age: z.number().int().min(0).max(120), active: z.boolean() }),
-  nested: z.object({ user: z.object({ email: z.email(), homepage: z.url() }), tags: z.array(z.string()).min(1).max(3) }),
-  enums: z.object({ level: z.enum(['low', 'medium', 'high']), literal: z.literal('fixed'), maybe: z.string().nullable() }),
+  nested: z.object({
+    user: z.object({ email: z.email(), homepage: z.url() }),
+    tags: z.array(z.string()).min(1).max(3),
+  }),
+  enums: z.object({
+    level: z.enum(['low', 'medium', 'high']),
+    literal: z.literal('fixed'),
+    maybe: z.string().nullable(),
+  }),
   bounds: z.object({
     score: z.number().gt(0).lt(1),
     count: z.number().int().positive().multipleOf(5),
@@ -17,13 +24,24 @@ const schemas = {
   optional: z.object({ title: z.string(), note: z.string().optional(), extra: z.number().default(3) }),
   union: z.object({
     value: z.union([z.string(), z.number()]),
-    shape: z.discriminatedUnion('kind', [z.object({ kind: z.literal('circle'), r: z.number().positive() }), z.object({ kind: z.literal('square'), side: z.number() })]),
+    shape: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('circle'), r: z.number().positive() }),
+      z.object({ kind: z.literal('square'), side: z.number() }),
+    ]),
   }),
   tuple: z.object({ pair: z.tuple([z.string(), z.number()]), record: z.record(z.string(), z.number()) }),
   tasks: z.object({
-    tasks: z.array(z.object({ id: z.string(), title: z.string().min(1), dependsOn: z.array(z.string()) })).min(1).max(6),
+    tasks: z
+      .array(z.object({ id: z.string(), title: z.string().min(1), dependsOn: z.array(z.string()) }))
+      .min(1)
+      .max(6),
   }),
-  uniqueList: z.object({ items: z.array(z.enum(['a', 'b', 'c'])).min(2).max(3) }),
+  uniqueList: z.object({
+    items: z
+      .array(z.enum(['a', 'b', 'c']))
+      .min(2)
+      .max(3),
+  }),
 };
 
 describe('offline model', () => {
@@ -66,7 +84,12 @@ describe('offline model', () => {
       prompt: 'Fetch the sales data. Clean it. Build a chart. Email the chart to the team.',
     });
     expect(output.tasks.map((t) => t.id)).toEqual(['t1', 't2', 't3', 't4']);
-    expect(output.tasks.map((t) => t.title)).toEqual(['Fetch the sales data', 'Clean it', 'Build a chart', 'Email the chart to the team']);
+    expect(output.tasks.map((t) => t.title)).toEqual([
+      'Fetch the sales data',
+      'Clean it',
+      'Build a chart',
+      'Email the chart to the team',
+    ]);
     expect(output.tasks[0]?.dependsOn).toEqual([]);
     expect(output.tasks[2]?.dependsOn).toEqual(['t2']);
   });

@@ -103,7 +103,11 @@ function promptText(prompt: LanguageModelV4Prompt): string {
     .map((m) =>
       typeof m.content === 'string'
         ? m.content
-        : m.content.map((p) => ('text' in p && typeof p.text === 'string' ? p.text : 'output' in p ? JSON.stringify(p.output) : '')).join(' '),
+        : m.content
+            .map((p) =>
+              'text' in p && typeof p.text === 'string' ? p.text : 'output' in p ? JSON.stringify(p.output) : '',
+            )
+            .join(' '),
     )
     .join('\n');
 }
@@ -111,18 +115,30 @@ function promptText(prompt: LanguageModelV4Prompt): string {
 function lastUserText(prompt: LanguageModelV4Prompt): string {
   for (let i = prompt.length - 1; i >= 0; i--) {
     const m = prompt[i];
-    if (m?.role === 'user') return m.content.map((p) => (p.type === 'text' ? p.text : '')).join(' ').trim();
+    if (m?.role === 'user')
+      return m.content
+        .map((p) => (p.type === 'text' ? p.text : ''))
+        .join(' ')
+        .trim();
   }
   return '';
 }
 
 /** Splits a request into clauses: list items, lines, sentences, then "and"/"then"/commas. */
 export function clausesOf(text: string): string[] {
-  const clean = (s: string) => s.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').replace(/\s+/g, ' ').trim().replace(/[.;:!?]+$/, '');
+  const clean = (s: string) =>
+    s
+      .replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[.;:!?]+$/, '');
   const usable = (xs: string[]) => xs.map(clean).filter((s) => s.length > 2);
   let parts = usable(text.split(/\n+|(?<=[.;!?])\s+/));
   if (parts.length < 2) parts = usable(text.split(/,\s*|\s+(?:and then|then|and)\s+/i));
-  return parts.slice(0, 8).map((s) => (s.length > 80 ? `${s.slice(0, 77).trimEnd()}...` : s)).map((s) => s.charAt(0).toUpperCase() + s.slice(1));
+  return parts
+    .slice(0, 8)
+    .map((s) => (s.length > 80 ? `${s.slice(0, 77).trimEnd()}...` : s))
+    .map((s) => s.charAt(0).toUpperCase() + s.slice(1));
 }
 
 function tokens(text: string): number {
@@ -173,7 +189,8 @@ function respond(modelId: string, call: LanguageModelV4CallOptions): LanguageMod
       reply = `Received: "${truncate(user, 200)}"`;
     }
     let text = `${OFFLINE_LABEL} ${reply}`;
-    if (call.maxOutputTokens !== undefined) text = text.slice(0, Math.max(OFFLINE_LABEL.length, call.maxOutputTokens * 4));
+    if (call.maxOutputTokens !== undefined)
+      text = text.slice(0, Math.max(OFFLINE_LABEL.length, call.maxOutputTokens * 4));
     content.push({ type: 'text', text });
   }
   const outText = content.map((c) => (c.type === 'text' ? c.text : c.type === 'tool-call' ? c.input : '')).join('');
@@ -212,7 +229,12 @@ function toStream(result: LanguageModelV4GenerateResult): ReadableStream<Languag
       parts.push(c);
     }
   });
-  parts.push({ type: 'finish', usage: result.usage, finishReason: result.finishReason, providerMetadata: result.providerMetadata });
+  parts.push({
+    type: 'finish',
+    usage: result.usage,
+    finishReason: result.finishReason,
+    providerMetadata: result.providerMetadata,
+  });
   return new ReadableStream({
     start(controller) {
       for (const p of parts) controller.enqueue(p);

@@ -46,7 +46,8 @@ export class BudgetLedger {
   constructor(store: UsageStore, options: BudgetOptions, now: () => number) {
     for (const k of ['perRunUsd', 'perWorkflowUsd', 'perDayUsd'] as const) {
       const v = options[k];
-      if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new TypeError(`Expected budgets.${k} to be a number of USD from 0 up, got ${v}`);
+      if (v !== undefined && !(typeof v === 'number' && v >= 0))
+        throw new TypeError(`Expected budgets.${k} to be a number of USD from 0 up, got ${v}`);
     }
     this.#store = store;
     this.#options = options;
@@ -61,9 +62,15 @@ export class BudgetLedger {
   #scopes(subject: BudgetSubject): { scope: BudgetScope; key: string; limit: number; query: UsageQuery }[] {
     const out: { scope: BudgetScope; key: string; limit: number; query: UsageQuery }[] = [];
     const o = this.#options;
-    if (o.perRunUsd !== undefined && subject.runId) out.push({ scope: 'run', key: subject.runId, limit: o.perRunUsd, query: { runId: subject.runId } });
+    if (o.perRunUsd !== undefined && subject.runId)
+      out.push({ scope: 'run', key: subject.runId, limit: o.perRunUsd, query: { runId: subject.runId } });
     if (o.perWorkflowUsd !== undefined && subject.workflowId) {
-      out.push({ scope: 'workflow', key: subject.workflowId, limit: o.perWorkflowUsd, query: { workflowId: subject.workflowId } });
+      out.push({
+        scope: 'workflow',
+        key: subject.workflowId,
+        limit: o.perWorkflowUsd,
+        query: { workflowId: subject.workflowId },
+      });
     }
     if (o.perDayUsd !== undefined) {
       const day = new Date(this.#now()).toISOString().slice(0, 10);
@@ -97,7 +104,13 @@ export class BudgetLedger {
       const acc = accounts[i] as Account;
       const committed = acc.spent + acc.reserved;
       if (committed + estimateUsd > s.limit + 1e-12) {
-        throw new BudgetExceededError({ scope: s.scope, key: s.key, limitUsd: s.limit, committedUsd: committed, estimateUsd });
+        throw new BudgetExceededError({
+          scope: s.scope,
+          key: s.key,
+          limitUsd: s.limit,
+          committedUsd: committed,
+          estimateUsd,
+        });
       }
     });
     for (const acc of accounts) acc.reserved += estimateUsd;

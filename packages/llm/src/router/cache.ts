@@ -29,12 +29,27 @@ export function serializeResult(result: LanguageModelV4GenerateResult): string |
     usage: result.usage,
     providerMetadata: result.providerMetadata,
     warnings: result.warnings,
-    response: result.response ? { id: result.response.id, modelId: result.response.modelId, timestamp: result.response.timestamp?.toISOString() } : undefined,
+    response: result.response
+      ? {
+          id: result.response.id,
+          modelId: result.response.modelId,
+          timestamp: result.response.timestamp?.toISOString(),
+        }
+      : undefined,
   });
 }
 
 export function deserializeResult(json: string): LanguageModelV4GenerateResult {
   const v = JSON.parse(json);
-  const response = v.response ? { ...v.response, timestamp: v.response.timestamp ? new Date(v.response.timestamp) : undefined } : undefined;
-  return { content: v.content, finishReason: v.finishReason, usage: v.usage, providerMetadata: v.providerMetadata, warnings: v.warnings ?? [], response };
+  const response = v.response
+    ? { ...v.response, timestamp: v.response.timestamp ? new Date(v.response.timestamp) : undefined }
+    : undefined;
+  return {
+    content: v.content,
+    finishReason: v.finishReason,
+    usage: v.usage,
+    providerMetadata: v.providerMetadata,
+    warnings: v.warnings ?? [],
+    response,
+  };
 }

@@ -38,7 +38,8 @@ export class CircuitBreaker {
     this.#threshold = options.failureThreshold ?? 3;
     this.#cooldownMs = options.cooldownMs ?? 30_000;
     this.#now = now;
-    if (!(this.#threshold >= 1)) throw new TypeError(`Expected cooldown.failureThreshold to be a number from 1 and up, got ${this.#threshold}`);
+    if (!(this.#threshold >= 1))
+      throw new TypeError(`Expected cooldown.failureThreshold to be a number from 1 and up, got ${this.#threshold}`);
   }
 
   /** Whether a call may go to the provider now. In half-open state only the first caller gets `true`. */

@@ -3,10 +3,23 @@
  * each call across providers with fallbacks, retries, cooldowns, limits, budgets, cost records and an
  * optional response cache. Routed models work anywhere the AI SDK takes a model.
  */
-import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4GenerateResult, LanguageModelV4StreamResult, LanguageModelV4Usage, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamResult,
+  LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
+} from '@ai-sdk/provider';
 import { BudgetExceededError } from '../errors/errors.js';
 import { tokenCounts } from '../pricing/price-table.js';
-import { type CallRecord, summarizeCalls, type UsageQuery, type UsageStore, type UsageSummary } from '../store/usage-store.js';
+import {
+  type CallRecord,
+  summarizeCalls,
+  type UsageQuery,
+  type UsageStore,
+  type UsageSummary,
+} from '../store/usage-store.js';
 import { cacheKey, deserializeResult, serializeResult } from './cache.js';
 import type { ProviderHealth } from './circuit-breaker.js';
 import { openUntilFirstToken, passThrough } from './first-token.js';
@@ -108,7 +121,13 @@ function view(core: RouterCore, context: CallContext): Router {
       const learned = core.options.learned;
       if (!learned) return;
       const score = input.score ?? (input.success === false ? 0 : 1);
-      await learned.quality.record({ task: input.task, model: input.model, score, source: 'step', ...(input.runId ?? context.runId ? { runId: input.runId ?? context.runId } : {}) });
+      await learned.quality.record({
+        task: input.task,
+        model: input.model,
+        score,
+        source: 'step',
+        ...((input.runId ?? context.runId) ? { runId: input.runId ?? context.runId } : {}),
+      });
       core.invalidateQuality(input.task);
     },
     health: () => core.health(),
@@ -119,7 +138,12 @@ function metadata(base: SharedV4ProviderMetadata | undefined, m: WeftCallMetadat
   return { ...(base ?? {}), weft: { ...m } };
 }
 
-function routedModel(core: RouterCore, spec: string | undefined, defaults: RoutedModelOptions, context: CallContext): LanguageModelV4 {
+function routedModel(
+  core: RouterCore,
+  spec: string | undefined,
+  defaults: RoutedModelOptions,
+  context: CallContext,
+): LanguageModelV4 {
   // Resolve eagerly so a typo fails at model creation, not at the first call.
   if (spec !== undefined || defaults.task === undefined) core.resolveRoute(spec, defaults.task);
 
@@ -128,7 +152,13 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
       return await core.ledger.reserve(prepared.context, prepared.estimate.usd);
     } catch (error) {
       if (error instanceof BudgetExceededError) {
-        await core.record(prepared, { outcome: 'refused', streamed: false, fallbackChain: [], error: error.message, latencyMs: 0 });
+        await core.record(prepared, {
+          outcome: 'refused',
+          streamed: false,
+          fallbackChain: [],
+          error: error.message,
+          latencyMs: 0,
+        });
       }
       throw error;
     }
@@ -154,7 +184,18 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
           const result = deserializeResult(hit);
           const model = (result.providerMetadata?.weft?.model as string | undefined) ?? prepared.route;
           await core.record(prepared, { outcome: 'cache-hit', streamed: false, fallbackChain: [], model });
-          return { ...result, providerMetadata: metadata(result.providerMetadata, { callId: prepared.id, route: prepared.route, model, costUsd: 0, unpriced: false, cached: true, fallbacks: [] }) };
+          return {
+            ...result,
+            providerMetadata: metadata(result.providerMetadata, {
+              callId: prepared.id,
+              route: prepared.route,
+              model,
+              costUsd: 0,
+              unpriced: false,
+              cached: true,
+              fallbacks: [],
+            }),
+          };
         }
       }
       const reservation = await reserve(prepared);
@@ -164,7 +205,13 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
       } catch (error) {
         reservation.settle(0);
         const attempts = (error as { attempts?: CallRecord['fallbackChain'] }).attempts ?? [];
-        await core.record(prepared, { outcome: 'error', streamed: false, fallbackChain: attempts, error: error instanceof Error ? error.message : String(error), ...modelOf(error) });
+        await core.record(prepared, {
+          outcome: 'error',
+          streamed: false,
+          fallbackChain: attempts,
+          error: error instanceof Error ? error.message : String(error),
+          ...modelOf(error),
+        });
         throw error;
       }
       chain.dispose();
@@ -172,12 +219,31 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
       const { tokens, usd, unpriced } = settleCost(chain.model, result.usage);
       chain.release(tokens.inputTokens + tokens.outputTokens);
       reservation.settle(usd);
-      await core.record(prepared, { outcome: 'ok', streamed: false, fallbackChain: chain.attempts, model: chain.model, ...tokens, costUsd: usd, unpriced });
-      const meta: WeftCallMetadata = { callId: prepared.id, route: prepared.route, model: chain.model, costUsd: usd, unpriced, cached: false, fallbacks: fallbacksOf(chain.attempts, chain.model) };
+      await core.record(prepared, {
+        outcome: 'ok',
+        streamed: false,
+        fallbackChain: chain.attempts,
+        model: chain.model,
+        ...tokens,
+        costUsd: usd,
+        unpriced,
+      });
+      const meta: WeftCallMetadata = {
+        callId: prepared.id,
+        route: prepared.route,
+        model: chain.model,
+        costUsd: usd,
+        unpriced,
+        cached: false,
+        fallbacks: fallbacksOf(chain.attempts, chain.model),
+      };
       const out = { ...result, providerMetadata: metadata(result.providerMetadata, meta) };
       if (key) {
         const json = serializeResult(out);
-        if (json) await core.store.setCached(key, json, core.now() + (core.options.cache ? core.options.cache.ttlMs : 0)).catch(() => {});
+        if (json)
+          await core.store
+            .setCached(key, json, core.now() + (core.options.cache ? core.options.cache.ttlMs : 0))
+            .catch(() => {});
       }
       return out;
     },
@@ -191,7 +257,15 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
           const result = deserializeResult(hit);
           const model = (result.providerMetadata?.weft?.model as string | undefined) ?? prepared.route;
           await core.record(prepared, { outcome: 'cache-hit', streamed: true, fallbackChain: [], model });
-          const meta = metadata(result.providerMetadata, { callId: prepared.id, route: prepared.route, model, costUsd: 0, unpriced: false, cached: true, fallbacks: [] });
+          const meta = metadata(result.providerMetadata, {
+            callId: prepared.id,
+            route: prepared.route,
+            model,
+            costUsd: 0,
+            unpriced: false,
+            cached: true,
+            fallbacks: [],
+          });
           return { stream: resultToStream({ ...result, providerMetadata: meta }) };
         }
       }
@@ -202,7 +276,13 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
       } catch (error) {
         reservation.settle(0);
         const attempts = (error as { attempts?: CallRecord['fallbackChain'] }).attempts ?? [];
-        await core.record(prepared, { outcome: 'error', streamed: true, fallbackChain: attempts, error: error instanceof Error ? error.message : String(error), ...modelOf(error) });
+        await core.record(prepared, {
+          outcome: 'error',
+          streamed: true,
+          fallbackChain: attempts,
+          error: error instanceof Error ? error.message : String(error),
+          ...modelOf(error),
+        });
         throw error;
       }
       const fallbacks = fallbacksOf(chain.attempts, chain.model);
@@ -212,7 +292,15 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
           if (part.type === 'finish') {
             usage = part.usage;
             const { usd, unpriced } = settleCost(chain.model, part.usage);
-            part.providerMetadata = metadata(part.providerMetadata, { callId: prepared.id, route: prepared.route, model: chain.model, costUsd: usd, unpriced, cached: false, fallbacks });
+            part.providerMetadata = metadata(part.providerMetadata, {
+              callId: prepared.id,
+              route: prepared.route,
+              model: chain.model,
+              costUsd: usd,
+              unpriced,
+              cached: false,
+              fallbacks,
+            });
           }
         },
         onEnd({ error, canceled }) {
@@ -229,17 +317,27 @@ function routedModel(core: RouterCore, spec: string | undefined, defaults: Route
             ...tokens,
             costUsd: usd,
             unpriced,
-            ...(error !== undefined ? { error: error instanceof Error ? error.message : String(error) } : canceled ? { error: 'stream canceled by the consumer' } : {}),
+            ...(error !== undefined
+              ? { error: error instanceof Error ? error.message : String(error) }
+              : canceled
+                ? { error: 'stream canceled by the consumer' }
+                : {}),
           });
         },
       });
-      return { stream, ...(chain.value.result.request ? { request: chain.value.result.request } : {}), ...(chain.value.result.response ? { response: chain.value.result.response } : {}) };
+      return {
+        stream,
+        ...(chain.value.result.request ? { request: chain.value.result.request } : {}),
+        ...(chain.value.result.response ? { response: chain.value.result.response } : {}),
+      };
     },
   };
 }
 
 function fallbacksOf(attempts: CallRecord['fallbackChain'], served: string): string[] {
-  return [...new Set(attempts.filter((a) => a.model !== served || a.outcome !== 'ok').map((a) => a.model))].filter((m) => m !== served);
+  return [...new Set(attempts.filter((a) => a.model !== served || a.outcome !== 'ok').map((a) => a.model))].filter(
+    (m) => m !== served,
+  );
 }
 
 function modelOf(error: unknown): { model?: string } {

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { AttemptTimeoutError, backoffDelay, classifyFailure, parseRetryAfter } from './failure.js';
 
 const apiError = (statusCode: number | undefined, headers: Record<string, string> = {}, isRetryable?: boolean) =>
-  new APICallError({ message: 'x', url: 'http://h', requestBodyValues: {}, statusCode, responseHeaders: headers, ...(isRetryable === undefined ? {} : { isRetryable }) });
+  new APICallError({
+    message: 'x',
+    url: 'http://h',
+    requestBodyValues: {},
+    statusCode,
+    responseHeaders: headers,
+    ...(isRetryable === undefined ? {} : { isRetryable }),
+  });
 
 describe('classifyFailure', () => {
   it('retries 408, 409, 429, 5xx, timeouts and dropped connections; not 4xx', () => {
@@ -11,7 +18,11 @@ describe('classifyFailure', () => {
     for (const s of [400, 401, 403, 404, 422]) expect(classifyFailure(apiError(s)).retryable).toBe(false);
     expect(classifyFailure(new AttemptTimeoutError(10))).toMatchObject({ retryable: true, kind: 'timeout' });
     expect(classifyFailure(apiError(undefined, {}, true))).toMatchObject({ retryable: true, kind: 'connection' });
-    expect(classifyFailure(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })).retryable).toBe(true);
+    expect(
+      classifyFailure(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }),
+      ).retryable,
+    ).toBe(true);
     expect(classifyFailure(new Error('Invalid prompt')).retryable).toBe(false);
     expect(classifyFailure(apiError(429, { 'retry-after': '2' })).retryAfterMs).toBe(2000);
   });

@@ -15,7 +15,8 @@ export interface FailureInfo {
   message: string;
 }
 
-const CONNECTION = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up|other side closed|terminated|fetch failed|network/i;
+const CONNECTION =
+  /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up|other side closed|terminated|fetch failed|network/i;
 
 /** Marker thrown into an attempt's abort signal when its timeout fires. */
 export class AttemptTimeoutError extends Error {

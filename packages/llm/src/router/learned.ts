@@ -38,7 +38,10 @@ export function orderByQuality(
     const rel = dearest > 0 ? (p === undefined ? 1 : p / dearest) : 0;
     return quality - options.costWeight * rel;
   });
-  const order = candidates.map((c, i) => ({ c, i, u: utility[i] as number })).sort((a, b) => b.u - a.u || a.i - b.i).map((x) => x.c);
+  const order = candidates
+    .map((c, i) => ({ c, i, u: utility[i] as number }))
+    .sort((a, b) => b.u - a.u || a.i - b.i)
+    .map((x) => x.c);
   if (order.length > 1 && options.random() < options.exploration) {
     const j = 1 + Math.floor(options.random() * (order.length - 1));
     const [picked] = order.splice(j, 1);

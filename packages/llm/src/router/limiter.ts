@@ -34,7 +34,8 @@ export class ProviderLimiter {
 
   constructor(limits: ProviderLimits, now: () => number) {
     for (const [k, v] of Object.entries(limits)) {
-      if (v !== undefined && !(typeof v === 'number' && v >= 1)) throw new TypeError(`Expected limits.${k} to be a number from 1 and up, got ${v}`);
+      if (v !== undefined && !(typeof v === 'number' && v >= 1))
+        throw new TypeError(`Expected limits.${k} to be a number from 1 and up, got ${v}`);
     }
     this.#limits = limits;
     this.#now = now;
@@ -67,7 +68,8 @@ export class ProviderLimiter {
   #waitFor(tokens: number, now: number): number {
     const { concurrency, requestsPerMinute, tokensPerMinute } = this.#limits;
     if (concurrency !== undefined && this.#active >= concurrency) return Number.POSITIVE_INFINITY; // woken by a release
-    if (requestsPerMinute !== undefined && this.#starts.length >= requestsPerMinute) return (this.#starts[0] as number) + WINDOW_MS - now;
+    if (requestsPerMinute !== undefined && this.#starts.length >= requestsPerMinute)
+      return (this.#starts[0] as number) + WINDOW_MS - now;
     if (tokensPerMinute !== undefined && this.#tokens.length > 0) {
       const used = this.#tokens.reduce((s, t) => s + t.n, 0);
       if (used + tokens > tokensPerMinute) return (this.#tokens[0] as { at: number }).at + WINDOW_MS - now;
@@ -83,10 +85,13 @@ export class ProviderLimiter {
       const wait = this.#waitFor(head.tokens, now);
       if (wait > 0) {
         if (Number.isFinite(wait) && !this.#timer) {
-          this.#timer = setTimeout(() => {
-            this.#timer = undefined;
-            this.#pump();
-          }, Math.max(1, wait));
+          this.#timer = setTimeout(
+            () => {
+              this.#timer = undefined;
+              this.#pump();
+            },
+            Math.max(1, wait),
+          );
         }
         return;
       }

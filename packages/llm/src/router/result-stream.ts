@@ -3,7 +3,13 @@ import type { LanguageModelV4GenerateResult, LanguageModelV4StreamPart } from '@
 
 export function resultToStream(result: LanguageModelV4GenerateResult): ReadableStream<LanguageModelV4StreamPart> {
   const parts: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: result.warnings }];
-  if (result.response) parts.push({ type: 'response-metadata', id: result.response.id, modelId: result.response.modelId, timestamp: result.response.timestamp });
+  if (result.response)
+    parts.push({
+      type: 'response-metadata',
+      id: result.response.id,
+      modelId: result.response.modelId,
+      timestamp: result.response.timestamp,
+    });
   result.content.forEach((c, i) => {
     if (c.type === 'text') {
       const id = `t${i}`;
@@ -24,7 +30,12 @@ export function resultToStream(result: LanguageModelV4GenerateResult): ReadableS
       parts.push(c as LanguageModelV4StreamPart);
     }
   });
-  parts.push({ type: 'finish', usage: result.usage, finishReason: result.finishReason, ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}) });
+  parts.push({
+    type: 'finish',
+    usage: result.usage,
+    finishReason: result.finishReason,
+    ...(result.providerMetadata ? { providerMetadata: result.providerMetadata } : {}),
+  });
   return new ReadableStream({
     start(controller) {
       for (const p of parts) controller.enqueue(p);

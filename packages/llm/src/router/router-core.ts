@@ -4,9 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Prompt } from '@ai-sdk/provider';
-import { type AttemptInfo, InvalidLlmConfigError, NoProviderAvailableError, ProviderError, UnknownProviderError, UnknownRouteError } from '../errors/errors.js';
+import {
+  type AttemptInfo,
+  InvalidLlmConfigError,
+  NoProviderAvailableError,
+  ProviderError,
+  UnknownProviderError,
+  UnknownRouteError,
+} from '../errors/errors.js';
 import { createOfflineProvider } from '../offline/offline-model.js';
-import { costOf, DEFAULT_PRICES, lookupPrice, type ModelPrice, type PriceTable, type TokenCounts } from '../pricing/price-table.js';
+import {
+  costOf,
+  DEFAULT_PRICES,
+  lookupPrice,
+  type ModelPrice,
+  type PriceTable,
+  type TokenCounts,
+} from '../pricing/price-table.js';
 import type { QualityStat } from '../quality/quality-store.js';
 import { type CallRecord, createMemoryUsageStore, type UsageStore } from '../store/usage-store.js';
 import { BudgetLedger } from './budget.js';
@@ -60,7 +74,10 @@ export class RouterCore {
   readonly #warnedUnpriced = new Set<string>();
 
   constructor(options: RouterOptions) {
-    if (!options || typeof options.providers !== 'object') throw new InvalidLlmConfigError('Expected createRouter({ providers: { name: provider } }), got no providers object.');
+    if (!options || typeof options.providers !== 'object')
+      throw new InvalidLlmConfigError(
+        'Expected createRouter({ providers: { name: provider } }), got no providers object.',
+      );
     this.options = options;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -69,17 +86,20 @@ export class RouterCore {
     this.#prices = { ...DEFAULT_PRICES, ...(options.prices ?? {}) };
     this.ledger = new BudgetLedger(this.store, options.budgets ?? {}, this.now);
     for (const [name, candidates] of Object.entries(options.routes ?? {})) {
-      if (!Array.isArray(candidates) || candidates.length === 0) throw new InvalidLlmConfigError(`Route "${name}" must list at least one "provider/model" id.`);
+      if (!Array.isArray(candidates) || candidates.length === 0)
+        throw new InvalidLlmConfigError(`Route "${name}" must list at least one "provider/model" id.`);
       for (const c of candidates) this.#checkModelId(c);
     }
     for (const [task, route] of Object.entries(options.tasks ?? {})) {
-      if (!options.routes?.[route] && !route.includes('/')) throw new InvalidLlmConfigError(`Task "${task}" maps to unknown route "${route}".`);
+      if (!options.routes?.[route] && !route.includes('/'))
+        throw new InvalidLlmConfigError(`Task "${task}" maps to unknown route "${route}".`);
     }
     for (const [provider, limits] of Object.entries(options.limits ?? {})) {
       this.#limiters.set(provider, new ProviderLimiter(limits, this.now));
     }
     const r = options.retry ?? {};
-    if (r.retries !== undefined && !(Number.isInteger(r.retries) && r.retries >= 0)) throw new InvalidLlmConfigError(`Expected retry.retries to be an integer from 0 up, got ${r.retries}.`);
+    if (r.retries !== undefined && !(Number.isInteger(r.retries) && r.retries >= 0))
+      throw new InvalidLlmConfigError(`Expected retry.retries to be an integer from 0 up, got ${r.retries}.`);
   }
 
   #checkModelId(id: string): void {
@@ -102,7 +122,10 @@ export class RouterCore {
       this.#checkModelId(id);
       const { provider, model } = splitModelId(id);
       const p = this.#providers.get(provider) as ProviderLike;
-      m = typeof p === 'function' && !('languageModel' in p) ? p(model) : (p as { languageModel(id: string): LanguageModelV4 }).languageModel(model);
+      m =
+        typeof p === 'function' && !('languageModel' in p)
+          ? p(model)
+          : (p as { languageModel(id: string): LanguageModelV4 }).languageModel(model);
       this.#models.set(id, m);
     }
     return m;
@@ -120,7 +143,8 @@ export class RouterCore {
   }
 
   resolveRoute(spec: string | undefined, task: string | undefined): { route: string; candidates: string[] } {
-    const name = spec ?? (task !== undefined ? this.options.tasks?.[task] : undefined) ?? this.options.defaultRoute ?? 'default';
+    const name =
+      spec ?? (task !== undefined ? this.options.tasks?.[task] : undefined) ?? this.options.defaultRoute ?? 'default';
     const listed = this.options.routes?.[name];
     if (listed) return { route: name, candidates: [...listed] };
     if (name.includes('/')) {
@@ -173,12 +197,22 @@ export class RouterCore {
         const p = this.priceOf(m);
         return p ? p.input + p.output : undefined;
       },
-      { exploration: learned.exploration ?? 0.05, costWeight: learned.costWeight ?? 0.2, minSamples: learned.minSamples ?? 3, random: this.random },
+      {
+        exploration: learned.exploration ?? 0.05,
+        costWeight: learned.costWeight ?? 0.2,
+        minSamples: learned.minSamples ?? 3,
+        random: this.random,
+      },
     );
   }
 
   /** Resolves route, context, cache flag, budget-bounded options and the cost estimate of a call. */
-  async prepare(spec: string | undefined, defaults: { task?: string; cache?: boolean }, context: CallContext, call: LanguageModelV4CallOptions): Promise<PreparedCall> {
+  async prepare(
+    spec: string | undefined,
+    defaults: { task?: string; cache?: boolean },
+    context: CallContext,
+    call: LanguageModelV4CallOptions,
+  ): Promise<PreparedCall> {
     const weft = readWeftOptions(call);
     const ctx: CallContext = { ...context, ...pick(weft, ['runId', 'stepId', 'workflowId']) };
     const task = weft.task ?? defaults.task ?? context.task;
@@ -188,20 +222,34 @@ export class RouterCore {
     const { weft: _drop, ...providerOptions } = call.providerOptions ?? {};
     const inner: LanguageModelV4CallOptions = { ...call, providerOptions };
     const budgetMax = this.options.budgets?.defaultMaxOutputTokens ?? 1024;
-    if (this.ledger.active && inner.maxOutputTokens === undefined && budgetMax !== false) inner.maxOutputTokens = budgetMax;
+    if (this.ledger.active && inner.maxOutputTokens === undefined && budgetMax !== false)
+      inner.maxOutputTokens = budgetMax;
     const inputTokens = estimateInputTokens(call.prompt);
     const outputTokens = inner.maxOutputTokens ?? (budgetMax === false ? 1024 : budgetMax);
     let usd = 0;
-    for (const c of ordered) usd = Math.max(usd, this.cost(c, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }).usd);
+    for (const c of ordered)
+      usd = Math.max(usd, this.cost(c, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }).usd);
     const cacheEnabled = !!this.options.cache && (weft.cache ?? defaults.cache ?? true);
-    return { id: randomUUID(), startedAt: this.now(), route, candidates: ordered, context: ctx, cache: cacheEnabled, inner, estimate: { inputTokens, outputTokens, usd } };
+    return {
+      id: randomUUID(),
+      startedAt: this.now(),
+      route,
+      candidates: ordered,
+      context: ctx,
+      cache: cacheEnabled,
+      inner,
+      estimate: { inputTokens, outputTokens, usd },
+    };
   }
 
   /**
    * Tries candidates in order: retries with backoff on retryable failures, honours Retry-After, skips
    * providers whose circuit is open, and surfaces non-retryable errors at once as `ProviderError`.
    */
-  async runChain<T>(prepared: PreparedCall, attempt: (model: LanguageModelV4, call: LanguageModelV4CallOptions) => Promise<T>): Promise<ChainSuccess<T>> {
+  async runChain<T>(
+    prepared: PreparedCall,
+    attempt: (model: LanguageModelV4, call: LanguageModelV4CallOptions) => Promise<T>,
+  ): Promise<ChainSuccess<T>> {
     const r = this.options.retry ?? {};
     const retries = r.retries ?? 1;
     const baseDelay = r.baseDelayMs ?? 250;
@@ -226,7 +274,9 @@ export class RouterCore {
       const limiter = this.#limiters.get(provider);
       for (let retry = 0; ; retry++) {
         userSignal?.throwIfAborted();
-        const release = limiter ? await limiter.acquire(prepared.estimate.inputTokens + prepared.estimate.outputTokens, userSignal) : () => {};
+        const release = limiter
+          ? await limiter.acquire(prepared.estimate.inputTokens + prepared.estimate.outputTokens, userSignal)
+          : () => {};
         const t0 = this.now();
         const ctrl = new AbortController();
         const onUserAbort = () => ctrl.abort(userSignal?.reason);
@@ -251,14 +301,38 @@ export class RouterCore {
           const error = ctrl.signal.reason instanceof AttemptTimeoutError ? ctrl.signal.reason : caught;
           const info = classifyFailure(error);
           const latencyMs = this.now() - t0;
-          this.emit({ type: 'attempt-failed', model: id, error: info.message, retryable: info.retryable, ...(info.status ? { status: info.status } : {}) });
+          this.emit({
+            type: 'attempt-failed',
+            model: id,
+            error: info.message,
+            retryable: info.retryable,
+            ...(info.status ? { status: info.status } : {}),
+          });
           if (!info.retryable) {
             breaker?.onSuccess(); // the provider answered: it is up, the request is wrong
-            attempts.push({ model: id, outcome: 'error', latencyMs, error: info.message, ...(info.status ? { status: info.status } : {}) });
-            throw new ProviderError({ provider, model: id, retryable: false, cause: error, ...(info.status ? { status: info.status } : {}) });
+            attempts.push({
+              model: id,
+              outcome: 'error',
+              latencyMs,
+              error: info.message,
+              ...(info.status ? { status: info.status } : {}),
+            });
+            throw new ProviderError({
+              provider,
+              model: id,
+              retryable: false,
+              cause: error,
+              ...(info.status ? { status: info.status } : {}),
+            });
           }
           lastError = error;
-          attempts.push({ model: id, outcome: info.kind === 'timeout' ? 'timeout' : 'error', latencyMs, error: info.message, ...(info.status ? { status: info.status } : {}) });
+          attempts.push({
+            model: id,
+            outcome: info.kind === 'timeout' ? 'timeout' : 'error',
+            latencyMs,
+            error: info.message,
+            ...(info.status ? { status: info.status } : {}),
+          });
           if (breaker?.onFailure()) this.emit({ type: 'circuit-opened', provider });
           if (retry >= retries) break;
           if (info.retryAfterMs !== undefined && info.retryAfterMs > maxRetryAfter) break;
@@ -270,7 +344,10 @@ export class RouterCore {
     throw new NoProviderAvailableError({ route: prepared.route, attempts, cause: lastError });
   }
 
-  async record(prepared: PreparedCall, fields: Partial<CallRecord> & Pick<CallRecord, 'outcome' | 'streamed' | 'fallbackChain'>): Promise<CallRecord> {
+  async record(
+    prepared: PreparedCall,
+    fields: Partial<CallRecord> & Pick<CallRecord, 'outcome' | 'streamed' | 'fallbackChain'>,
+  ): Promise<CallRecord> {
     const rec: CallRecord = {
       id: prepared.id,
       startedAt: prepared.startedAt,
@@ -304,7 +381,8 @@ function readWeftOptions(call: LanguageModelV4CallOptions): WeftCallOptions {
   const raw = call.providerOptions?.weft;
   if (!raw) return {};
   const out: WeftCallOptions = {};
-  for (const k of ['route', 'task', 'runId', 'stepId', 'workflowId'] as const) if (typeof raw[k] === 'string') out[k] = raw[k] as string;
+  for (const k of ['route', 'task', 'runId', 'stepId', 'workflowId'] as const)
+    if (typeof raw[k] === 'string') out[k] = raw[k] as string;
   if (typeof raw.cache === 'boolean') out.cache = raw.cache;
   return out;
 }

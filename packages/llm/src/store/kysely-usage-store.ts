@@ -5,21 +5,19 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { QualityStore } from '../quality/quality-store.js';
-import { type CallRecord, type UsageQuery, type UsageStore } from './usage-store.js';
+import type { CallRecord, UsageQuery, UsageStore } from './usage-store.js';
 
 /** The SQL dialects the Kysely stores support. */
 export type SqlDialectName = 'sqlite' | 'postgres';
 
 /** Options of {@link createKyselyUsageStore} and {@link createKyselyQualityStore}. */
 export interface KyselyStoreOptions {
-  // biome-ignore lint/suspicious/noExplicitAny: the stores define their own tables; callers own the database type.
   db: Kysely<any>;
   dialect: SqlDialectName;
 }
 
 const MIGRATIONS_TABLE = 'weft_llm_migrations';
 
-// biome-ignore lint/suspicious/noExplicitAny: see KyselyStoreOptions.db
 type Db = Kysely<any>;
 
 const migrations: { name: string; up: (db: Db) => Promise<void> }[] = [
@@ -50,8 +48,18 @@ const migrations: { name: string; up: (db: Db) => Promise<void> }[] = [
         .addColumn('error', 'text')
         .execute();
       await db.schema.createIndex('weft_llm_calls_run').ifNotExists().on('weft_llm_calls').column('run_id').execute();
-      await db.schema.createIndex('weft_llm_calls_workflow').ifNotExists().on('weft_llm_calls').column('workflow_id').execute();
-      await db.schema.createIndex('weft_llm_calls_started').ifNotExists().on('weft_llm_calls').column('started_at').execute();
+      await db.schema
+        .createIndex('weft_llm_calls_workflow')
+        .ifNotExists()
+        .on('weft_llm_calls')
+        .column('workflow_id')
+        .execute();
+      await db.schema
+        .createIndex('weft_llm_calls_started')
+        .ifNotExists()
+        .on('weft_llm_calls')
+        .column('started_at')
+        .execute();
       await db.schema
         .createTable('weft_llm_cache')
         .ifNotExists()
@@ -70,7 +78,12 @@ const migrations: { name: string; up: (db: Db) => Promise<void> }[] = [
         .addColumn('run_id', 'text')
         .addColumn('at', 'double precision', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('weft_llm_quality_task').ifNotExists().on('weft_llm_quality').column('task').execute();
+      await db.schema
+        .createIndex('weft_llm_quality_task')
+        .ifNotExists()
+        .on('weft_llm_quality')
+        .column('task')
+        .execute();
     },
   },
 ];
@@ -127,7 +140,6 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
   checkDialect(options);
   const { db } = options;
   const ready = () => migrateLlmTables(db);
-  // biome-ignore lint/suspicious/noExplicitAny: dynamic table builder
   const where = (qb: any, q: UsageQuery) => {
     let b = qb;
     if (q.runId !== undefined) b = b.where('run_id', '=', q.runId);
@@ -172,12 +184,19 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
     },
     async sumCost(q) {
       await ready();
-      const row = await where(db.selectFrom('weft_llm_calls').select(sql<number>`coalesce(sum(cost_usd), 0)`.as('total')), q).executeTakeFirst();
+      const row = await where(
+        db.selectFrom('weft_llm_calls').select(sql<number>`coalesce(sum(cost_usd), 0)`.as('total')),
+        q,
+      ).executeTakeFirst();
       return Number(row?.total ?? 0);
     },
     async getCached(key, now) {
       await ready();
-      const row = await db.selectFrom('weft_llm_cache').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('weft_llm_cache')
+        .select(['value', 'expires_at'])
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!row || Number(row.expires_at) <= now) return undefined;
       return row.value as string;
     },
@@ -192,7 +211,6 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a database row
 function rowToCall(row: any): CallRecord {
   const rec: CallRecord = {
     id: row.id,
@@ -236,7 +254,15 @@ export function createKyselyQualityStore(options: KyselyStoreOptions): QualitySt
       await migrateLlmTables(db);
       await db
         .insertInto('weft_llm_quality')
-        .values({ id: crypto.randomUUID(), task: r.task, model: r.model, score: r.score, source: r.source, run_id: r.runId ?? null, at: r.at ?? Date.now() })
+        .values({
+          id: crypto.randomUUID(),
+          task: r.task,
+          model: r.model,
+          score: r.score,
+          source: r.source,
+          run_id: r.runId ?? null,
+          at: r.at ?? Date.now(),
+        })
         .execute();
     },
     async read(task) {

@@ -65,7 +65,11 @@ export async function startFakeServer(options: { text?: string; mode?: Behaviour
     if (b === '400') return json(400, { error: { message: 'bad request (injected)', type: 'invalid_request_error' } });
     if (b === '401') return json(401, { error: { message: 'invalid api key (injected)', type: 'auth_error' } });
     if (typeof b === 'object' && 'status' in b) {
-      return json(429, { error: { message: 'rate limited (injected)', type: 'rate_limit' } }, { 'retry-after': b.retryAfter });
+      return json(
+        429,
+        { error: { message: 'rate limited (injected)', type: 'rate_limit' } },
+        { 'retry-after': b.retryAfter },
+      );
     }
     if (typeof b === 'object' && 'slowMs' in b) await new Promise((r) => setTimeout(r, b.slowMs));
     if (res.destroyed) return;
@@ -85,7 +89,14 @@ export async function startFakeServer(options: { text?: string; mode?: Behaviour
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (v: unknown) => res.write(`data: ${JSON.stringify(v)}\n\n`);
     const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
-      send({ id, object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+      send({
+        id,
+        object: 'chat.completion.chunk',
+        created: 1,
+        model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+        ...extra,
+      });
     if (b === 'stream-drop-before-token') {
       res.flushHeaders();
       setTimeout(() => req.socket.destroy(), 5);

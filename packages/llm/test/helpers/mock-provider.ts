@@ -9,8 +9,10 @@ export interface MockProvider {
   maxInFlight: number;
 }
 
-export function mockProvider(options: { latencyMs?: number; inputTokens?: number; outputTokens?: number; text?: (model: string) => string } = {}): MockProvider {
-  const provider = ((modelId: string) =>
+export function mockProvider(
+  options: { latencyMs?: number; inputTokens?: number; outputTokens?: number; text?: (model: string) => string } = {},
+): MockProvider {
+  const provider = ((modelId: string): LanguageModelV4 =>
     new MockLanguageModelV4({
       provider: 'mock',
       modelId,
@@ -25,14 +27,17 @@ export function mockProvider(options: { latencyMs?: number; inputTokens?: number
           return {
             content: [{ type: 'text', text: options.text?.(modelId) ?? `reply from ${modelId}` }],
             finishReason: { unified: 'stop', raw: 'stop' },
-            usage: { inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: output, text: output, reasoning: 0 } },
+            usage: {
+              inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+              outputTokens: { total: output, text: output, reasoning: 0 },
+            },
             warnings: [],
           };
         } finally {
           provider.inFlight--;
         }
       },
-    })) as MockProvider;
+    })) as unknown as MockProvider;
   provider.calls = [];
   provider.inFlight = 0;
   provider.maxInFlight = 0;
