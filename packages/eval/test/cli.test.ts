@@ -29,7 +29,16 @@ export const notAnEval = 42;
 
 function capture() {
   let text = '';
-  return { stream: { write: (s: string) => ((text += s), true), isTTY: false }, text: () => text };
+  return {
+    stream: {
+      write: (s: string) => {
+        text += s;
+        return true;
+      },
+      isTTY: false,
+    },
+    text: () => text,
+  };
 }
 
 let dir: string;
@@ -166,5 +175,15 @@ describe('weft-eval bin as a child process', () => {
     const strict = await runBin(['strict.eval.ts']);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('✗ exactMatch: mean 1.000 < required 1.1');
+  });
+
+  it('keeps history in a Weft store (--store file:…) and fails on a regression against --baseline latest', async () => {
+    const store = `file:${join(dir, 'bin-history.db')}`;
+    const first = await runBin(['good.eval.ts', '--store', store, '--variant', 'main']);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runBin(['bad.eval.ts', '--store', store, '--variant', 'pr-42', '--baseline', 'latest']);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain('cli-demo: main (A) → pr-42 (B)');
+    expect(second.stdout).toMatch(/exactMatch .*▼ regressed/);
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import Database from 'libsql';
 import pg from 'pg';
+import { createStore } from '@weft/workflow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/compare/compare.js';
 import { checkThresholds } from '../src/compare/thresholds.js';
@@ -56,6 +57,37 @@ async function postgresDb() {
   };
 }
 
+/** Through @weft/workflow's createStore: a libsql file URL, sharing the engine's database. */
+async function weftStoreLibsql() {
+  const dir = await mkdtemp(join(tmpdir(), 'weft-eval-weftstore-'));
+  const store = createStore({ url: `file:${join(dir, 'weft.db')}` });
+  await store.init();
+  return {
+    db: store.db,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Through @weft/workflow's createStore on Postgres with a schema of its own. */
+async function weftStorePostgres() {
+  const schema = `${schemaPrefix}_ws_${++schemas}`;
+  const store = createStore({ url: 'postgres://postgres@127.0.0.1:5432/test', schema, poolSize: 4 });
+  await store.init();
+  return {
+    db: store.db,
+    cleanup: async () => {
+      await store.close();
+      const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups) await c();
@@ -64,6 +96,8 @@ afterAll(async () => {
 describe.each([
   ['libsql', libsqlDb],
   ['postgres', postgresDb],
+  ['createStore(libsql file)', weftStoreLibsql],
+  ['createStore(postgres)', weftStorePostgres],
 ] as const)('eval store on %s', (_name, open) => {
   it('round-trips runs, results and scores; lists history per eval', async () => {
     const { db, cleanup } = await open();

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createStore } from '@weft/workflow';
 import { type Comparison, compare } from '../compare/compare.js';
 import { checkThresholds, type ThresholdResult } from '../compare/thresholds.js';
 import { type EvalDefinition, isEvalDefinition } from '../define/define-eval.js';
@@ -124,18 +125,8 @@ interface Ctx {
 }
 
 async function defaultOpenStore(url: string): Promise<EvalStoreSource & { close?(): Promise<void> }> {
-  const workflow = (await import('@weft/workflow')) as Record<string, unknown>;
-  const createStore = workflow.createStore as
-    | ((o: { url: string }) => EvalStoreSource & { init?(): Promise<void>; close?(): Promise<void> })
-    | undefined;
-  if (typeof createStore !== 'function') {
-    throw new WeftEvalError(
-      'EVAL_CLI_USAGE',
-      'Expected @weft/workflow to export createStore to open --store, but it does not. Update @weft/workflow.',
-    );
-  }
   const store = createStore({ url });
-  await store.init?.();
+  await store.init();
   return store;
 }
 

@@ -135,7 +135,7 @@ describe('runEval', () => {
   it('runs a workflow-like task and a model task', async () => {
     const workflow = {
       id: 'capital-flow',
-      definitionHash: 'h1',
+      hash: 'h1',
       createRun: () => ({
         start: async ({ input }: { input: string }) =>
           input === 'Spain'

@@ -93,6 +93,7 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
     const cacheKey = options.cache ? hashValue({ v: task.version, input: item.input, trial }) : '';
     let cost: number | undefined;
     let usage: TaskUsage | undefined;
+    let taskRunId: string | undefined;
     const t0 = performance.now();
     let output: unknown;
     let error: Record<string, unknown> | undefined;
@@ -113,6 +114,9 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
           signal: controller.signal,
           reportCost(usd) {
             cost = (cost ?? 0) + usd;
+          },
+          reportRunId(id) {
+            taskRunId = id;
           },
           reportUsage(u) {
             usage = {
@@ -176,6 +180,7 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
     if (error) result.error = error;
     if (cost !== undefined) result.costUsd = cost;
     if (usage) result.usage = usage;
+    if (taskRunId) result.taskRunId = taskRunId;
     return result;
   };
 

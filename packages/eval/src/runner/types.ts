@@ -15,6 +15,8 @@ export interface ItemResult {
   latencyMs: number;
   costUsd?: number;
   usage?: TaskUsage;
+  /** Id of the Weft workflow run that produced the output (workflow and step tasks). */
+  taskRunId?: string;
   scores: Record<string, ScoreResult>;
   tags: string[];
   /** Output came from the task-output cache. */

@@ -130,6 +130,7 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
       if (r.error !== null) result.error = parse(r.error);
       if (r.cost_usd !== null) result.costUsd = Number(r.cost_usd);
       if (r.usage !== null) result.usage = parse(r.usage);
+      if (r.task_run_id !== null) result.taskRunId = r.task_run_id;
       const list = out.get(r.run_id) ?? [];
       list.push(result);
       out.set(r.run_id, list);
@@ -190,6 +191,7 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
             latency_ms: r.latencyMs,
             cost_usd: r.costUsd ?? null,
             usage: json(r.usage),
+            task_run_id: r.taskRunId ?? null,
             tags: JSON.stringify(r.tags),
             cached: r.cached ? 1 : 0,
             attempts: r.attempts,

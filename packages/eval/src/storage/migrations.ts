@@ -1,6 +1,7 @@
 /** Schema of @weft/eval's tables; applied with kysely's Migrator (table `weft_eval_migrations`). */
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import { migrate } from '@weft/workflow';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import { EvalStorageError } from '../errors/errors.js';
 
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('latency_ms', 'double precision', (c) => c.notNull())
         .addColumn('cost_usd', 'double precision')
         .addColumn('usage', 'text')
+        .addColumn('task_run_id', 'varchar(64)')
         .addColumn('tags', 'text', (c) => c.notNull())
         .addColumn('cached', 'integer', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
@@ -68,33 +70,20 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/** Name of @weft/eval's migration table. */
+export const EVAL_MIGRATION_TABLE = 'weft_eval_migrations';
+
 /**
- * Applies @weft/eval's migrations (tracked in `weft_eval_migrations`); safe to call repeatedly and
- * from several processes. Same approach as @weft/workflow's `migrate`: on Postgres the migration
- * tables live in the connection's current schema, and a lost creation race is retried.
+ * Applies @weft/eval's migrations with @weft/workflow's `migrate` (own table
+ * `weft_eval_migrations`); safe to call repeatedly and from several processes.
  */
 export async function migrateEvalTables(db: Kysely<any>): Promise<void> {
-  let schema: string | undefined;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
-    schema = rows[0]?.s;
+  try {
+    await migrate(db, { table: EVAL_MIGRATION_TABLE, migrations });
+  } catch (cause) {
+    throw new EvalStorageError(
+      `Expected @weft/eval's tables to migrate, but the migration failed: ${(cause as Error)?.message ?? String(cause)}. Check the database URL and permissions.`,
+      { cause },
+    );
   }
-  const migrator = new Migrator({
-    db,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'weft_eval_migrations',
-    migrationLockTableName: 'weft_eval_migrations_lock',
-  });
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const { error } = await migrator.migrateToLatest();
-    if (!error) return;
-    lastError = error;
-    await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-  }
-  throw new EvalStorageError(
-    `Expected @weft/eval's tables to migrate, but the migration failed: ${(lastError as Error)?.message ?? String(lastError)}. Check the database URL and permissions.`,
-    { cause: lastError },
-  );
 }

@@ -5,6 +5,7 @@
  * engine's internals.
  */
 import { generateText, type LanguageModel, Output } from 'ai';
+import { workflow } from '@weft/workflow';
 import type { z } from 'zod';
 import { WeftEvalError } from '../errors/errors.js';
 import type { NormalizedItem } from '../data/dataset.js';
@@ -28,31 +29,48 @@ export interface TaskContext<I = unknown, E = unknown> {
   reportCost(usd: number): void;
   /** Adds token usage to the item. */
   reportUsage(usage: TaskUsage): void;
+  /** Links the item to a Weft workflow run (its steps and events stay in the store). */
+  reportRunId(runId: string): void;
 }
 
 /** A task function. */
 export type TaskFunction<I = unknown, O = unknown, E = unknown> = (input: I, ctx: TaskContext<I, E>) => O | Promise<O>;
 
-/** The result shape of a workflow run's `start()` that @weft/eval reads. */
+/** The result shape of a workflow run's `start()` that @weft/eval reads (Weft's `RunResult`). */
 export interface WorkflowRunResultLike<O = unknown> {
   status: string;
   output?: O;
   error?: unknown;
   runId?: string;
+  /** Outputs of completed steps by path (Weft run results have it). */
+  steps?: Record<string, unknown>;
   cost?: number | { usd?: number; total?: number };
   usage?: TaskUsage;
 }
 
-/** Anything with `createRun().start({ input })`, e.g. a committed Weft workflow bound to an engine. */
+/** A run handle: `start({ input })`. */
+export interface RunLike<I = unknown, O = unknown> {
+  start(args: { input: I }): Promise<WorkflowRunResultLike<O>>;
+}
+
+/** A committed Weft workflow (or anything with `createRun().start({ input })`). */
 export interface WorkflowLike<I = unknown, O = unknown> {
   id?: string;
-  /** Structural hash of the committed definition; used as the task version for caching. */
-  definitionHash?: string;
-  createRun(
-    options?: unknown,
-  ):
-    | { start(options: { input: I }): Promise<WorkflowRunResultLike<O>> }
-    | Promise<{ start(options: { input: I }): Promise<WorkflowRunResultLike<O>> }>;
+  /** Structural hash of the committed definition; part of the task version for caching. */
+  hash?: string;
+  createRun(options?: { runId?: string }): RunLike<I, O>;
+}
+
+/** An engine that runs workflows (Weft's `createEngine({ store })`). */
+export interface EngineLike {
+  run(workflow: any, options?: { runId?: string }): RunLike<any, any>;
+}
+
+/** A Weft step (`step({ id, run })`): run through a one-step workflow so the engine records it. */
+export interface StepLike<I = unknown, O = unknown> {
+  readonly kind: 'step';
+  readonly id: string;
+  readonly '~types'?: { readonly input: (input: I) => void; readonly output: O };
 }
 
 /** A model + prompt task. */
@@ -70,8 +88,8 @@ export interface ModelTask<I = unknown> {
 /** Every accepted task form. */
 export type EvalTask<I = unknown, O = unknown, E = unknown> =
   | TaskFunction<I, O, E>
-  | { workflow: WorkflowLike<I, O>; version?: string }
-  | { step: { id?: string; execute: (input: I, ctx: TaskContext<I, E>) => O | Promise<O> }; version?: string }
+  | { workflow: WorkflowLike<I, O>; engine?: EngineLike; version?: string }
+  | { step: StepLike<I, O>; engine?: EngineLike; version?: string }
   | ModelTask<I>;
 
 /** A task normalized to one function plus a version string for cache keys. */
@@ -98,37 +116,29 @@ export function resolveTask<I, O, E>(task: EvalTask<I, O, E>, version?: string):
       run: task,
     };
   }
-  if (task && typeof task === 'object' && 'workflow' in task) {
-    const wf = task.workflow;
+  if (task && typeof task === 'object' && ('workflow' in task || 'step' in task)) {
+    const wf = 'workflow' in task ? task.workflow : stepWorkflow(task.step as StepLike);
+    const engine = task.engine;
+    const label = 'workflow' in task ? `wf:${wf.id ?? '?'}` : `step:${(task.step as StepLike).id}`;
     return {
-      kind: 'workflow',
-      version: version ?? task.version ?? `wf:${wf.id ?? '?'}:${wf.definitionHash ?? '?'}`,
+      kind: 'workflow' in task ? 'workflow' : 'step',
+      version: version ?? task.version ?? `${label}:${wf.hash ?? '?'}`,
       async run(input, ctx) {
-        const run = await wf.createRun();
+        const run = engine ? engine.run(wf) : wf.createRun();
         const result = await run.start({ input });
+        if (result.runId) ctx.reportRunId(result.runId);
         if (typeof result.cost === 'number') ctx.reportCost(result.cost);
         else if (result.cost) ctx.reportCost(result.cost.usd ?? result.cost.total ?? 0);
         if (result.usage) ctx.reportUsage(result.usage);
         if (result.status !== 'success') {
           throw new WeftEvalError(
             'EVAL_TASK_FAILED',
-            `Expected workflow ${wf.id ?? ''} to succeed, but its run ended ${result.status}.`,
-            {
-              cause: result.error,
-              details: { workflowId: wf.id, runId: result.runId, status: result.status },
-            },
+            `Expected workflow ${wf.id ?? ''} to succeed, but its run ${result.runId ?? ''} ended ${result.status}${result.error instanceof Error ? `: ${result.error.message}` : ''}.`,
+            { cause: result.error, details: { workflowId: wf.id, runId: result.runId, status: result.status } },
           );
         }
         return result.output as O;
       },
-    };
-  }
-  if (task && typeof task === 'object' && 'step' in task) {
-    const step = task.step;
-    return {
-      kind: 'step',
-      version: version ?? task.version ?? `step:${step.id ?? '?'}`,
-      run: (input, ctx) => step.execute(input, ctx),
     };
   }
   if (task && typeof task === 'object' && 'model' in task) {
@@ -163,6 +173,20 @@ export function resolveTask<I, O, E>(task: EvalTask<I, O, E>, version?: string):
     'EVAL_INVALID_DEFINITION',
     'Expected `task` to be a function, { workflow }, { step } or { model, prompt }, but got something else. See docs/eval.md.',
   );
+}
+
+const stepWorkflows = new WeakMap<object, WorkflowLike>();
+
+/** Wraps a step in a committed one-step workflow (memoized per step). */
+function stepWorkflow(step: StepLike): WorkflowLike {
+  let wf = stepWorkflows.get(step);
+  if (!wf) {
+    wf = workflow({ id: `eval:${step.id}` })
+      .step(step as never)
+      .commit() as unknown as WorkflowLike;
+    stepWorkflows.set(step, wf);
+  }
+  return wf;
 }
 
 /** FNV-1a 32-bit hash as hex (cheap, for version strings). */
