@@ -67,10 +67,11 @@ export function createMemoryStore(): Store {
       const s = runs.get(runId);
       return Promise.resolve(s ? { ...s.run } : undefined);
     },
-    updateRun(runId, patch, expect) {
+    updateRun(runId, patch, expect, events) {
       const s = runs.get(runId);
       if (!s || (expect && !expect.includes(s.run.status))) return Promise.resolve(false);
       Object.assign(s.run, patch);
+      if (events) pushEvents(s, events);
       return Promise.resolve(true);
     },
     listRuns(query: RunQuery = {}): Promise<RunPage> {

@@ -9,6 +9,11 @@
  * resolves the write is committed, and when it rejects nothing of it is visible. In particular
  * {@link Store.commitStep} writes the step row, its events and the run patch in one transaction,
  * so a step's result is committed before any successor starts and one step costs one write.
+ *
+ * Changelog (additive changes after the first version):
+ * - `updateRun(runId, patch, expect, events)`: optional events appended in the same transaction
+ *   when the patch applies, so finishing a run (status + `run:success`) is one atomic write and a
+ *   crash can never leave a finished run without its final event. (store engineer)
  */
 
 /** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
@@ -150,8 +155,14 @@ export interface Store {
   /**
    * Applies `patch` if the run's status is one of `expect` (when given). Returns whether it applied.
    * Used for compare-and-set transitions (suspended → running on resume, cancel, finish).
+   * `events`, when given, are appended in the same transaction, only if the patch applied.
    */
-  updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>, expect?: RunStatus[]): Promise<boolean>;
+  updateRun(
+    runId: string,
+    patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
+    expect?: RunStatus[],
+    events?: Omit<EventRecord, 'seq' | 'runId'>[],
+  ): Promise<boolean>;
   listRuns(query?: RunQuery): Promise<RunPage>;
   deleteRun(runId: string): Promise<void>;
   /** Deletes finished runs (success, failed, canceled) last updated before `before`, with all their rows. */

@@ -65,6 +65,11 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     ).toBe(true);
     expect(await store.getRun(r.id)).toMatchObject({ status: 'success', output: { ok: [1, 'two'] } });
     expect(await store.updateRun('missing', { status: 'failed' })).toBe(false);
+    // Events ride along atomically, only when the compare-and-set applies.
+    expect(await store.updateRun(r.id, { status: 'failed' }, ['running'], [{ type: 'run:failed', at: 1 }])).toBe(false);
+    expect(await store.readEvents(r.id)).toEqual([]);
+    expect(await store.updateRun(r.id, { updatedAt: r.updatedAt + 20 }, ['success'], [{ type: 'run:success', at: 2, data: { x: 1 } }])).toBe(true);
+    expect(await store.readEvents(r.id)).toEqual([{ runId: r.id, seq: 1, type: 'run:success', at: 2, data: { x: 1 } }]);
   });
 
   it('commits a step with events, run patch, suspension and timer atomically', async () => {

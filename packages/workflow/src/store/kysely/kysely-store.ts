@@ -203,21 +203,31 @@ export class KyselyStoreImpl implements KyselyStore {
     runId: string,
     patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
     expect?: RunStatus[],
+    events?: Omit<EventRecord, 'seq' | 'runId'>[],
   ): Promise<boolean> {
     const sql = await this.#exec();
     const { sets, params } = this.#runPatch(runId, patch as Record<string, unknown>);
     if (expect && expect.length === 0) return false;
+    const data = events?.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
+    let text: string;
     if (sets.length === 0) {
-      const run = await this.getRun(runId);
-      return run !== undefined && (!expect || expect.includes(run.status));
+      // Nothing to set: still a compare-and-set "touch" so the result says whether it applies.
+      text = 'UPDATE weft_runs SET id = id WHERE id = ?';
+    } else {
+      text = `UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ?`;
     }
-    let text = `UPDATE weft_runs SET ${sets.join(', ')} WHERE id = ?`;
     params.push(runId);
     if (expect) {
       text += ` AND status IN (${placeholders(expect.length)})`;
       params.push(...expect);
     }
-    return (await sql.run(text, params)) > 0;
+    if (!events || events.length === 0) return (await sql.run(text, params)) > 0;
+    return sql.transaction(async (tx) => {
+      if ((await tx.run(text, params)) === 0) return false;
+      const insert = eventsInsert(runId, events, data ?? []);
+      await tx.run(insert.sql, insert.params);
+      return true;
+    });
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunPage> {
