@@ -40,9 +40,9 @@ describe('multi-worker on Postgres', () => {
     victim.proc.kill('SIGKILL');
     await victim.exited;
     const heldByVictim = (
-      await sql<{ n: string }>`SELECT count(*) AS n FROM weft_runs WHERE status = 'running' AND lease_owner IS NOT NULL`.execute(
-        store.db,
-      )
+      await sql<{
+        n: string;
+      }>`SELECT count(*) AS n FROM weft_runs WHERE status = 'running' AND lease_owner IS NOT NULL`.execute(store.db)
     ).rows[0]?.n;
 
     const deadline = Date.now() + 45_000;
@@ -52,24 +52,30 @@ describe('multi-worker on Postgres', () => {
     await Promise.all(workers.slice(1).map((w) => w.exited));
 
     const statuses = (
-      await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM weft_runs GROUP BY status`.execute(store.db)
+      await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM weft_runs GROUP BY status`.execute(
+        store.db,
+      )
     ).rows;
     expect(statuses.map((r) => [r.status, Number(r.n)])).toEqual([['success', RUNS]]);
     // Never two run:success events for one run: no run completed twice. (A kill between the final
     // status write and its event can lose the event until the engine writes both atomically with
     // updateRun(…, events); see src/worker/NEEDS.md.)
     const successes = (
-      await sql<{ run_id: string; n: string }>`SELECT run_id, count(*) AS n FROM weft_events WHERE type = 'run:success' GROUP BY run_id`.execute(
-        store.db,
-      )
+      await sql<{
+        run_id: string;
+        n: string;
+      }>`SELECT run_id, count(*) AS n FROM weft_events WHERE type = 'run:success' GROUP BY run_id`.execute(store.db)
     ).rows;
     expect(successes.length).toBeGreaterThanOrEqual(RUNS - 8);
     expect(successes.every((r) => Number(r.n) === 1)).toBe(true);
     // The committed execution of every step is the last one: no completed step ran again.
     const execs = (
-      await sql<{ run_id: string; step: string; exec_id: string; pid: number }>`SELECT run_id, step, exec_id, pid FROM mw_executions ORDER BY seq`.execute(
-        store.db,
-      )
+      await sql<{
+        run_id: string;
+        step: string;
+        exec_id: string;
+        pid: number;
+      }>`SELECT run_id, step, exec_id, pid FROM mw_executions ORDER BY seq`.execute(store.db)
     ).rows;
     const last = new Map<string, string>();
     for (const e of execs) last.set(`${e.run_id}/${e.step}`, e.exec_id);

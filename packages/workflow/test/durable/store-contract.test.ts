@@ -68,7 +68,14 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     // Events ride along atomically, only when the compare-and-set applies.
     expect(await store.updateRun(r.id, { status: 'failed' }, ['running'], [{ type: 'run:failed', at: 1 }])).toBe(false);
     expect(await store.readEvents(r.id)).toEqual([]);
-    expect(await store.updateRun(r.id, { updatedAt: r.updatedAt + 20 }, ['success'], [{ type: 'run:success', at: 2, data: { x: 1 } }])).toBe(true);
+    expect(
+      await store.updateRun(
+        r.id,
+        { updatedAt: r.updatedAt + 20 },
+        ['success'],
+        [{ type: 'run:success', at: 2, data: { x: 1 } }],
+      ),
+    ).toBe(true);
     expect(await store.readEvents(r.id)).toEqual([{ runId: r.id, seq: 1, type: 'run:success', at: 2, data: { x: 1 } }]);
   });
 
