@@ -45,3 +45,6 @@ export type { OfflineModelOptions, OfflineProvider } from './offline/offline-mod
 
 export { compressError, errorText, trimErrorOutput } from './compress/compress-error.js';
 export type { CompressErrorOptions, ErrorHint } from './compress/compress-error.js';
+
+export { openaiCompatible } from './providers/openai-compatible.js';
+export type { OpenAICompatibleSettings } from './providers/openai-compatible.js';
