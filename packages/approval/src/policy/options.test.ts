@@ -60,3 +60,16 @@ describe('gate options', () => {
     expect(authorizeActor({ id: '' }, normalizeGateOptions({}), req, undefined)).toMatch(/no id/);
   });
 });
+
+describe('policy flags survive JSON', () => {
+  it('approvalPolicy() marks gates with a policy function, and an emptied approvers object fails closed', () => {
+    const marked = approvalPolicy({ approvers: { policy: () => true } });
+    expect(marked.hasPolicy).toBe(true);
+    const json = JSON.parse(JSON.stringify(marked));
+    const o = normalizeGateOptions(json);
+    expect(o).toMatchObject({ hasPolicy: true, open: false });
+    expect(authorizeActor({ id: 'anyone' }, o, req, undefined)).toMatch(/was not given the workflow/);
+    expect(normalizeGateOptions({ approvers: {} })).toMatchObject({ hasPolicy: true, open: false });
+    expect(approvalPolicy({ approvers: ['a'] })).not.toHaveProperty('hasPolicy');
+  });
+});

@@ -81,9 +81,11 @@ export interface ApprovalGateOptions {
  *     escalateTo: { users: ['oncall'] }, remindBefore: ['1h'] }),
  * });
  */
-export function approvalPolicy<const T extends ApprovalGateOptions>(options: T): T {
-  normalizeGateOptions(options);
-  return options;
+export function approvalPolicy<const T extends ApprovalGateOptions>(options: T): T & { hasPolicy?: true } {
+  const normalized = normalizeGateOptions(options);
+  // Functions do not survive the suspension's JSON: this flag does, so a process that lacks the
+  // workflow definition still knows a policy exists and fails closed instead of opening the gate.
+  return normalized.hasPolicy ? { ...options, hasPolicy: true } : options;
 }
 
 /** The JSON-serializable, validated form stored with each request. */
@@ -125,6 +127,8 @@ export function normalizeGateOptions(raw: unknown): NormalizedGateOptions {
     groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
     // In the stored JSON the function is gone; `hasPolicy` survives so the service knows to look it up.
     hasPolicy = typeof spec.policy === 'function' || spec.hasPolicy === true;
+    // `{}` is what JSON leaves of `{ policy: fn }`: treat it as a policy we cannot see (fail closed).
+    if (!('users' in spec) && !('groups' in spec)) hasPolicy = true;
   }
   if (o.hasPolicy === true) hasPolicy = true;
   const onTimeout = (o.onTimeout ?? 'reject') as NormalizedGateOptions['onTimeout'];
