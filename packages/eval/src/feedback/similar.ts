@@ -5,7 +5,7 @@
 import { type EmbeddingModel, embedMany } from 'ai';
 import { asText } from '../scorers/scorer.js';
 import type { StoredResult } from '../storage/eval-store.js';
-import { denseCosine, fitTfIdf, sparseCosine } from '../util/tfidf.js';
+import { denseCosine, ENGLISH_STOPWORDS, fitTfIdf, sparseCosine } from '../util/tfidf.js';
 
 /** Where past results come from (an {@link EvalStore} fits). */
 export interface ResultSource {
@@ -75,7 +75,7 @@ export async function suggestVariant(
     const [q, ...rest] = embeddings as number[][];
     sims = rest.map((e) => denseCosine(q as number[], e));
   } else {
-    const vectorize = fitTfIdf([...texts, query]);
+    const vectorize = fitTfIdf([...texts, query], ENGLISH_STOPWORDS);
     const qv = vectorize(query);
     sims = texts.map((t) => sparseCosine(qv, vectorize(t)));
   }

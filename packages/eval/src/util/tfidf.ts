@@ -3,9 +3,17 @@
  * configured, and the index behind similar-item lookups.
  */
 
-/** Lower-cased word tokens (letters and digits, any script). */
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+/** Common English function words, dropped for similarity lookups of inputs. */
+export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
+  'a an and are as at be but by can do for from has have how i if in is it its me my no not of on or our so that the their them there they this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** Lower-cased word tokens (letters and digits, any script), minus `stopwords`. */
+export function tokenize(text: string, stopwords?: ReadonlySet<string>): string[] {
+  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return stopwords ? tokens.filter((t) => !stopwords.has(t)) : tokens;
 }
 
 /** A sparse vector: term → weight. */
@@ -15,14 +23,18 @@ export type SparseVector = Map<string, number>;
  * Fits smoothed IDF weights on `documents` (`idf = ln((1 + N) / (1 + df)) + 1`, as scikit-learn)
  * and returns a function that vectorizes any text with raw term counts × idf.
  */
-export function fitTfIdf(documents: readonly string[]): (text: string) => SparseVector {
+export function fitTfIdf(
+  documents: readonly string[],
+  stopwords?: ReadonlySet<string>,
+): (text: string) => SparseVector {
   const df = new Map<string, number>();
-  for (const doc of documents) for (const term of new Set(tokenize(doc))) df.set(term, (df.get(term) ?? 0) + 1);
+  for (const doc of documents)
+    for (const term of new Set(tokenize(doc, stopwords))) df.set(term, (df.get(term) ?? 0) + 1);
   const n = documents.length;
   const idf = (term: string) => Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1;
   return (text) => {
     const vec: SparseVector = new Map();
-    for (const term of tokenize(text)) vec.set(term, (vec.get(term) ?? 0) + 1);
+    for (const term of tokenize(text, stopwords)) vec.set(term, (vec.get(term) ?? 0) + 1);
     for (const [term, count] of vec) vec.set(term, count * idf(term));
     return vec;
   };
