@@ -5,7 +5,7 @@
 //   node --import ./scripts/ts-hooks.mjs examples/router-fallbacks/main.ts
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRouter, openaiCompatible } from '@weft/llm';
+import { createRouter, openaiCompatible, weftMetadata } from '@weft/llm';
 import { generateText } from 'ai';
 
 function start(name: string, failing: boolean): Promise<{ server: Server; url: string; hits: () => number }> {
@@ -61,15 +61,17 @@ const run = router.withContext({ runId: 'example-run', workflowId: 'router-fallb
 let failures = 0;
 for (let i = 0; i < 40; i++) {
   try {
-    const { text, providerMetadata } = await generateText({
+    const result = await generateText({
       model: run.model(),
       prompt: `question ${i}`,
       maxRetries: 0,
     });
-    if (i < 3 || i === 39)
+    if (i < 3 || i === 39) {
+      const meta = weftMetadata(result);
       console.log(
-        `call ${i}: "${text}" via ${providerMetadata?.weft?.model} (passed over: ${(providerMetadata?.weft?.fallbacks as string[]).join(', ') || 'none'})`,
+        `call ${i}: "${result.text}" via ${meta?.model} (passed over: ${meta?.fallbacks.join(', ') || 'none'})`,
       );
+    }
   } catch (error) {
     failures++;
     console.log(`call ${i} failed: ${(error as Error).message}`);

@@ -2,7 +2,7 @@
  * @weft/llm — provider routing on the Vercel AI SDK: fallbacks, retries, cooldowns, limits, budgets,
  * cost records, a response cache, learned routing and a deterministic offline model.
  */
-export { createRouter } from './router/create-router.js';
+export { createRouter, weftMetadata } from './router/create-router.js';
 export type { OutcomeInput, RoutedModelOptions, Router, WeftCallMetadata } from './router/create-router.js';
 export type {
   CallContext,

@@ -347,3 +347,21 @@ function modelOf(error: unknown): { model?: string } {
   const last = attempts?.[attempts.length - 1];
   return last ? { model: last.model } : {};
 }
+
+/**
+ * Reads the router's metadata from an AI SDK result (`generateText`, `streamText`'s awaited
+ * `providerMetadata`, or a step), typed. `undefined` if the result did not come through a router.
+ *
+ * @example
+ * ```ts
+ * const result = await generateText({ model: router.model(), prompt });
+ * console.log(weftMetadata(result)?.costUsd);
+ * ```
+ */
+export function weftMetadata(
+  result: { providerMetadata?: Record<string, unknown> | undefined } | undefined,
+): WeftCallMetadata | undefined {
+  const m = result?.providerMetadata?.weft as Partial<WeftCallMetadata> | undefined;
+  if (!m || typeof m.model !== 'string' || typeof m.callId !== 'string') return undefined;
+  return m as WeftCallMetadata;
+}
