@@ -76,8 +76,7 @@ export async function drive(
     v = await execSequence(x, wf.nodes, v, '');
     if (wf.outputSchema) v = x.validate(wf.outputSchema, v, '', 'workflow-output');
     const at = Date.now();
-    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'])))
-      return canceled(x);
+    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running']))) return lost(x);
     await store.appendEvents(runId, [...x.takePending(), { type: 'run:success', at }]);
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps };
@@ -85,7 +84,7 @@ export async function drive(
     if (x.signal.aborted) return canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
-      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running']))) return canceled(x);
+      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running']))) return lost(x);
       const suspended = await store.listSuspensions(runId);
       const data = { paths: suspended.map((s) => s.path) };
       await store.appendEvents(runId, [...x.takePending(), { type: 'run:suspended', data, at }]);
@@ -95,13 +94,20 @@ export async function drive(
     const error = e instanceof Error ? e : new Error(String(e));
     const serialized = serializeError(error);
     if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'])))
-      return canceled(x);
+      return lost(x);
     await store.appendEvents(runId, [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }]);
     x.live('run:failed', undefined, error, at);
     return { status: 'failed', runId, error, steps: x.steps };
   } finally {
     active.delete(runId);
   }
+}
+
+/** The run's status changed under us (canceled, or finished by another process): report what is stored. */
+async function lost(x: RunExec): Promise<RunResult> {
+  const rec = await x.store.getRun(x.runId);
+  if (!rec || rec.status === 'canceled' || x.signal.aborted) return canceled(x);
+  return resultFromRecord(x.store, rec);
 }
 
 function canceled(x: RunExec): RunResult {

@@ -72,10 +72,8 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     const endedAt = Date.now();
     await x.commit({
       step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
-      events: [
-        { type: 'step:start', path, at: startedAt },
-        { type: 'step:success', path, at: endedAt },
-      ],
+      // One stored event per step keeps the hot path lean; `step:start` is live-only (the row has startedAt).
+      events: [{ type: 'step:success', path, at: endedAt }],
       resolvedSuspensionPath: resume ? path : undefined,
     });
     x.live('step:success', path, output, endedAt);

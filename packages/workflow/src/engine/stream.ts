@@ -32,8 +32,8 @@ export async function* streamRun(
     }
     const last = stored[stored.length - 1];
     if (last && TERMINAL.has(last.type)) return;
+    // An unknown run may be about to start (a Run handle streamed before start()): follow live events.
     const run = await store.getRun(runId);
-    if (!run) return;
     for (;;) {
       while (queue.length) {
         const e = queue.shift() as WeftEvent;
@@ -41,7 +41,7 @@ export async function* streamRun(
         yield e;
         if (TERMINAL.has(e.type)) return;
       }
-      if (!stored.length && FINISHED.has(run.status) && !queue.length) return;
+      if (run && !stored.length && FINISHED.has(run.status) && !queue.length) return;
       await new Promise<void>((r) => {
         wake = r;
       });
