@@ -3,7 +3,6 @@
  * variant that scored best among them.
  */
 import { type EmbeddingModel, embedMany } from 'ai';
-import { asText } from '../scorers/scorer.js';
 import type { StoredResult } from '../storage/eval-store.js';
 import { denseCosine, ENGLISH_STOPWORDS, fitTfIdf, sparseCosine } from '../util/tfidf.js';
 
@@ -67,8 +66,8 @@ export async function suggestVariant(
   }
   const ids = [...items.keys()];
   if (ids.length === 0) return { scores: {}, neighbors: [] };
-  const texts = ids.map((id) => asText(items.get(id)?.input));
-  const query = asText(input);
+  const texts = ids.map((id) => inputText(items.get(id)?.input));
+  const query = inputText(input);
   let sims: number[];
   if (options.embeddingModel) {
     const { embeddings } = await embedMany({ model: options.embeddingModel, values: [query, ...texts] });
@@ -102,4 +101,13 @@ export async function suggestVariant(
   for (const [v, acc] of sum) scores[v] = acc.s / acc.w;
   const best = Object.entries(scores).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   return { ...(best ? { variant: best[0] } : {}), scores, neighbors };
+}
+
+/** The text of an input for similarity: strings as is, objects as their leaf values (keys are noise). */
+function inputText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(inputText).join(' ');
+  if (value && typeof value === 'object') return Object.values(value).map(inputText).join(' ');
+  return '';
 }
