@@ -69,7 +69,11 @@ export interface Router {
   model(spec?: string, options?: RoutedModelOptions): LanguageModelV4;
   /** A model routed by task tag: `tasks[tag]` if configured, else the default route. */
   task(tag: string, options?: Omit<RoutedModelOptions, 'task'>): LanguageModelV4;
-  /** A view of this router whose calls are attributed to `context` (shares all state). */
+  /**
+   * A view of this router whose calls are attributed to `context` (shares all state). Only `runId`,
+   * `stepId`, `workflowId` and `task` are read, so a workflow step can pass its own `ctx`:
+   * `ctx.resources.llm.withContext(ctx)`.
+   */
   withContext(context: CallContext): Router;
   /** The attribution context of this view. */
   readonly context: Readonly<CallContext>;
@@ -114,7 +118,7 @@ function view(core: RouterCore, context: CallContext): Router {
     store: core.store,
     model: (spec, opts = {}) => routedModel(core, spec, opts, context),
     task: (tag, opts = {}) => routedModel(core, undefined, { ...opts, task: tag }, context),
-    withContext: (ctx) => view(core, { ...context, ...ctx }),
+    withContext: (ctx) => view(core, { ...context, ...pickContext(ctx) }),
     usage: async (q) => summarizeCalls(await core.store.listCalls(defaultQuery(q))),
     calls: (q) => core.store.listCalls(defaultQuery(q)),
     async recordOutcome(input) {
@@ -132,6 +136,12 @@ function view(core: RouterCore, context: CallContext): Router {
     },
     health: () => core.health(),
   };
+}
+
+function pickContext(ctx: CallContext): CallContext {
+  const out: CallContext = {};
+  for (const k of ['runId', 'stepId', 'workflowId', 'task'] as const) if (typeof ctx[k] === 'string') out[k] = ctx[k];
+  return out;
 }
 
 function metadata(base: SharedV4ProviderMetadata | undefined, m: WeftCallMetadata): SharedV4ProviderMetadata {
