@@ -1,0 +1,55 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { generateText, type LanguageModel } from 'ai';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type BudgetScope,
+  BudgetExceededError,
+  type CallRecord,
+  createOfflineModel,
+  createRouter,
+  type QualityStore,
+  type Router,
+  type UsageSummary,
+  type WeftCallMetadata,
+  weftMetadata,
+} from '../../src/index.js';
+
+const router = createRouter({ providers: {}, routes: { default: ['offline/a'] } });
+
+describe('router types', () => {
+  it('routed models are AI SDK models', () => {
+    expectTypeOf(router.model()).toEqualTypeOf<LanguageModelV4>();
+    expectTypeOf(router.model('default')).toExtend<LanguageModel>();
+    expectTypeOf(createOfflineModel()).toExtend<LanguageModel>();
+    void generateText({ model: router.task('summarize'), prompt: 'x' });
+  });
+
+  it('requires providers and well-typed options', () => {
+    // @ts-expect-error providers is required
+    createRouter({ routes: { default: ['offline/a'] } });
+    // @ts-expect-error budgets are numbers of USD
+    createRouter({ providers: {}, budgets: { perRunUsd: '1' } });
+    // @ts-expect-error a cache needs a TTL
+    createRouter({ providers: {}, cache: {} });
+  });
+
+  it('context, usage and metadata', async () => {
+    const stepCtx = { runId: 'r', stepId: 's', workflowId: 'w', attempt: 1, resources: {} };
+    expectTypeOf(router.withContext(stepCtx)).toEqualTypeOf<Router>();
+    expectTypeOf(await router.usage()).toEqualTypeOf<UsageSummary>();
+    expectTypeOf(await router.calls()).toEqualTypeOf<CallRecord[]>();
+    const result = await generateText({ model: router.model(), prompt: 'x' });
+    expectTypeOf(weftMetadata(result)).toEqualTypeOf<WeftCallMetadata | undefined>();
+  });
+
+  it('errors and stores', () => {
+    expectTypeOf<BudgetExceededError['scope']>().toEqualTypeOf<BudgetScope>();
+    expectTypeOf<BudgetScope>().toEqualTypeOf<'run' | 'workflow' | 'day'>();
+    expectTypeOf<QualityStore['read']>().returns.resolves.toEqualTypeOf<
+      { model: string; count: number; meanScore: number }[]
+    >();
+    expectTypeOf(
+      new BudgetExceededError({ scope: 'run', key: 'r', limitUsd: 1, committedUsd: 1, estimateUsd: 1 }).code,
+    ).toEqualTypeOf<import('../../src/index.js').LlmErrorCode>();
+  });
+});
