@@ -134,6 +134,17 @@ describe('cache', () => {
     expect(mock.calls).toHaveLength(5);
   });
 
+  it('fills the cache from a completed stream', async () => {
+    const router = createRouter({ providers: {}, routes: { default: ['offline/a'] }, cache: { ttlMs: 60_000 } });
+    const s = streamText({ model: router.model(), prompt: 'stream me' });
+    let streamed = '';
+    for await (const t of s.textStream) streamed += t;
+    await new Promise((r) => setTimeout(r, 10));
+    const again = await generateText({ model: router.model(), prompt: 'stream me' });
+    expect(again.text).toBe(streamed);
+    expect(again.providerMetadata?.weft?.cached).toBe(true);
+  });
+
   it('is off unless configured', async () => {
     const mock = mockProvider();
     const router = createRouter({ providers: { m: mock }, routes });

@@ -26,6 +26,7 @@ import { openUntilFirstToken, passThrough } from './first-token.js';
 import type { CallContext, RouterOptions } from './options.js';
 import { resultToStream } from './result-stream.js';
 import { type PreparedCall, RouterCore } from './router-core.js';
+import { StreamCollector } from './stream-collector.js';
 
 /** Defaults of a routed model; per-call `providerOptions.weft` overrides them. */
 export interface RoutedModelOptions {
@@ -297,8 +298,10 @@ function routedModel(
       }
       const fallbacks = fallbacksOf(chain.attempts, chain.model);
       let usage: LanguageModelV4Usage | undefined;
+      const collector = key ? new StreamCollector() : undefined;
       const stream = passThrough(chain.value, {
         onPart(part) {
+          collector?.add(part);
           if (part.type === 'finish') {
             usage = part.usage;
             const { usd, unpriced } = settleCost(chain.model, part.usage);
@@ -319,6 +322,13 @@ function routedModel(
           chain.release(tokens.inputTokens + tokens.outputTokens);
           reservation.settle(usd);
           const outcome = error !== undefined || (canceled && !usage) ? 'error' : 'ok';
+          const completed = outcome === 'ok' ? collector?.result() : undefined;
+          const json = completed && serializeResult(completed);
+          if (key && json) {
+            core.store
+              .setCached(key, json, core.now() + (core.options.cache ? core.options.cache.ttlMs : 0))
+              .catch(() => {});
+          }
           void core.record(prepared, {
             outcome,
             streamed: true,
