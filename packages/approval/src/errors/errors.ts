@@ -1,29 +1,22 @@
+import { WeftError } from '@weft/workflow';
+
 /**
  * Errors of @weft/approval. Every error has a stable `code`, an optional `cause` and a `toJSON()`
  * that the HTTP handler returns as the response body, so callers branch on `code`, never on text.
  */
 
-/** Base class of every @weft/approval error. */
-export class ApprovalError extends Error {
-  /** Stable machine-readable code, e.g. `APPROVAL_FORBIDDEN`. */
-  readonly code: string;
+/** Base class of every @weft/approval error: a {@link WeftError} with approval details. */
+export class ApprovalError extends WeftError {
   readonly #details: Record<string, unknown>;
 
   constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.#details = options.details ?? {};
   }
 
-  /** Extra structured fields (approval id, actor, issues, …) included in {@link toJSON}. */
-  details(): Record<string, unknown> {
+  /** Extra structured fields (approval id, actor, issues, …) included in `toJSON()`. */
+  override details(): Record<string, unknown> {
     return { ...this.#details };
-  }
-
-  /** A JSON-serializable view: `{ name, code, message, ...details }`. */
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, ...this.details() };
   }
 }
 
