@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from './backend/js.js';
+import { createNativeBackend, isBinding } from './backend/native.js';
 import type { Backend } from './backend/types.js';
 
 /** `linux-x64-gnu`, `darwin-arm64`, `win32-x64-msvc`… as @napi-rs/cli names its outputs. */
@@ -46,6 +47,7 @@ export function load(env: Record<string, string | undefined> = process.env): Loa
   if (env.WEFT_NATIVE === '0') return { backend: jsBackend, reason: 'WEFT_NATIVE=0 forces the js backend' };
   const got = loadBinding();
   if ('error' in got) return { backend: jsBackend, reason: got.error };
-  // Native backend wiring lands with the addon (backend/native.ts).
-  return { backend: jsBackend, reason: 'native backend not wired yet' };
+  if (!isBinding(got.binding))
+    return { backend: jsBackend, reason: 'addon loaded but lacks the expected exports (stale build?)' };
+  return { backend: createNativeBackend(got.binding), reason: `addon ${addonPath()} loaded` };
 }

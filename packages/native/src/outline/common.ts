@@ -150,3 +150,10 @@ export function addSym(
   ctx.syms.push(sym);
   return sym;
 }
+
+/** `s.slice(1, -1)` of a quoted token, guarded so both backends cut the same characters. */
+export function stringValue(s: string): string {
+  if (s.length >= 2 && s.charCodeAt(s.length - 1) === s.charCodeAt(0)) return s.slice(1, -1);
+  if (s.length >= 1 && s.charCodeAt(0) < 128) return s.slice(1);
+  return s;
+}

@@ -28,8 +28,6 @@ export interface Tokens {
   line: Int32Array;
   /** Line on which the token ends (differs from `line` for multi-line strings). */
   endLine: Int32Array;
-  /** Number of comments that start before this token; comments between tokens i-1 and i are cIdx[i-1]..cIdx[i]. */
-  cIdx: Int32Array;
   /** Start offset of each line (index 0 = line 1). */
   lineStarts: number[];
   comments: number[]; // flat: start, end, line, endLine
@@ -71,7 +69,6 @@ export function lex(src: string, lang: number): Tokens {
   let end = new Int32Array(cap);
   let lineA = new Int32Array(cap);
   let endLineA = new Int32Array(cap);
-  let cIdx = new Int32Array(cap);
   const comments: number[] = [];
   const lineStarts: number[] = [0];
   let n = 0;
@@ -96,14 +93,12 @@ export function lex(src: string, lang: number): Tokens {
       end = grow(end);
       lineA = grow(lineA);
       endLineA = grow(endLineA);
-      cIdx = grow(cIdx);
     }
     kind[n] = k;
     start[n] = s;
     end[n] = e;
     lineA[n] = l;
     endLineA[n] = line;
-    cIdx[n] = comments.length >> 2;
     n++;
   };
   const newline = (at: number) => {
@@ -347,8 +342,7 @@ export function lex(src: string, lang: number): Tokens {
     i++;
     push(T_PUNCT, s, i, l);
   }
-  // Python needs a sentinel comment count after the last token too.
-  return { n, kind, start, end, line: lineA, endLine: endLineA, cIdx, lineStarts, comments };
+  return { n, kind, start, end, line: lineA, endLine: endLineA, lineStarts, comments };
 
   function scanPyString(q0: number) {
     let q = q0;

@@ -29,9 +29,14 @@ function family(language: string): number {
   }
 }
 
-export function analyze(source: string, language: string): { syms: Sym[]; imports: ImportInfo[]; ctx: Ctx } {
+/** Throws NativeInputError unless `source` is a string and `language` a supported language. */
+export function checkLanguage(source: unknown, language: unknown): number {
   if (typeof source !== 'string') throw new NativeInputError(`Expected source to be a string, found ${typeof source}.`);
-  const fam = family(language);
+  return family(language as string);
+}
+
+export function analyze(source: string, language: string): { syms: Sym[]; imports: ImportInfo[]; ctx: Ctx } {
+  const fam = checkLanguage(source, language);
   const t = lex(source, fam);
   const ctx: Ctx = { src: source, t, match: computeMatch(source, t), syms: [], imports: [] };
   if (fam === L_TS) parseStatements(ctx, 0, t.n, undefined, 0);

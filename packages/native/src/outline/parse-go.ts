@@ -1,5 +1,5 @@
 /** Go outline: funcs, methods, type/const/var specs (grouped too), interface methods. Mirrors crate/src/parse/go.rs. */
-import { addSym, type Ctx, collapse, isWord, lineSig, punct, text } from './common.js';
+import { addSym, type Ctx, collapse, isWord, lineSig, punct, stringValue, text } from './common.js';
 import { T_IDENT, T_NUM, T_STR } from './lexer.js';
 
 /** Go's automatic semicolon: a newline before token i ends the line after an ident, literal or closer. */
@@ -142,7 +142,7 @@ function parseSpec(ctx: Ctx, kw: string, i: number, end: number, s: number): num
     for (let k = i; k <= e; k++) {
       if (t.kind[k] === T_STR) {
         const v = text(ctx, k);
-        ctx.imports.push({ source: v.length >= 2 ? v.slice(1, -1) : v, line: t.line[k]! });
+        ctx.imports.push({ source: stringValue(v), line: t.line[k]! });
       }
     }
     return e + 1;

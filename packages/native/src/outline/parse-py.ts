@@ -68,7 +68,13 @@ function statements(ctx: Ctx): Stmts {
     }
     first.push(f);
     last.push(k);
-    indent.push(t.start[f]! - t.lineStarts[t.line[f]! - 1]!);
+    // indentation: spaces/tabs/form feeds before the token (a BOM does not count)
+    let ind = 0;
+    for (let q = t.lineStarts[t.line[f]! - 1]!; q < t.start[f]!; q++) {
+      const c = ctx.src.charCodeAt(q);
+      if (c === 32 || c === 9 || c === 12) ind++;
+    }
+    indent.push(ind);
     i = k + 1;
   }
   const n = first.length;

@@ -1,5 +1,5 @@
 /** TypeScript / TSX / JavaScript outline over the token stream. Mirrors crate/src/parse/ts.rs. */
-import { addSym, adjacent, type Ctx, collapse, isWord, lineSig, MAX_NEST, punct, text } from './common.js';
+import { addSym, adjacent, type Ctx, collapse, isWord, lineSig, MAX_NEST, punct, stringValue, text } from './common.js';
 import { T_IDENT, T_NUM, T_PUNCT, T_STR } from './lexer.js';
 
 const MODIFIERS = new Set(['export', 'default', 'declare', 'abstract', 'async']);
@@ -164,11 +164,6 @@ function functionInit(ctx: Ctx, i: number, end: number): number {
   return punct(ctx, k + 2) === 123 ? k + 2 : -2;
 }
 
-function stringValue(ctx: Ctx, i: number): string {
-  const s = text(ctx, i);
-  return s.length >= 2 ? s.slice(1, -1) : s;
-}
-
 function parseImport(ctx: Ctx, s: number, i: number, end: number): number {
   const e = stmtEnd(ctx, i, end);
   let src = -1;
@@ -178,7 +173,7 @@ function parseImport(ctx: Ctx, s: number, i: number, end: number): number {
       if (isWord(ctx, k - 1, 'from')) break;
     }
   }
-  if (src >= 0) ctx.imports.push({ source: stringValue(ctx, src), line: ctx.t.line[s]! });
+  if (src >= 0) ctx.imports.push({ source: stringValue(text(ctx, src)), line: ctx.t.line[s]! });
   return e + 1;
 }
 
@@ -214,7 +209,7 @@ function parseStatement(ctx: Ctx, i: number, end: number, parent: string | undef
     const e = stmtEnd(ctx, i, end);
     for (let k = i; k <= e; k++) {
       if (isWord(ctx, k, 'from') && t.kind[k + 1] === T_STR) {
-        ctx.imports.push({ source: stringValue(ctx, k + 1), line: t.line[s]! });
+        ctx.imports.push({ source: stringValue(text(ctx, k + 1)), line: t.line[s]! });
         break;
       }
     }
@@ -311,7 +306,7 @@ function parseStatement(ctx: Ctx, i: number, end: number, parent: string | undef
     if (kw === 'global') {
       name = 'global';
     } else if (t.kind[k] === T_STR) {
-      name = stringValue(ctx, k);
+      name = stringValue(text(ctx, k));
       k++;
     } else {
       name = text(ctx, k);

@@ -21,14 +21,25 @@ interface Graph {
   indeg: number[];
 }
 
-function build(nodes: readonly string[], edges: readonly Edge[]): Graph {
+/** Validated node ids and a flat `[from0, to0, from1, to1, …]` index array (shared with the native backend). */
+export function indexEdges(
+  nodes: readonly string[],
+  edges: readonly Edge[],
+): { ids: Map<string, number>; names: string[]; flat: Uint32Array } {
+  if (!Array.isArray(nodes))
+    throw new NativeInputError(`Expected nodes to be an array of strings, found ${typeof nodes}.`);
+  if (!Array.isArray(edges))
+    throw new NativeInputError(`Expected edges to be an array of [from, to] pairs, found ${typeof edges}.`);
   const ids = new Map<string, number>();
+  const names: string[] = [];
   for (const n of nodes) {
     if (typeof n !== 'string') throw new NativeInputError(`Expected every node to be a string, found ${typeof n}.`);
-    if (!ids.has(n)) ids.set(n, ids.size);
+    if (!ids.has(n)) {
+      ids.set(n, names.length);
+      names.push(n);
+    }
   }
-  const succ: number[][] = Array.from({ length: ids.size }, () => []);
-  const indeg = new Array<number>(ids.size).fill(0);
+  const flat = new Uint32Array(edges.length * 2);
   for (let i = 0; i < edges.length; i++) {
     const e = edges[i]!;
     const a = ids.get(e[0]);
@@ -39,10 +50,34 @@ function build(nodes: readonly string[], edges: readonly Edge[]): Graph {
         `Expected edge ${i} ([${JSON.stringify(e[0])}, ${JSON.stringify(e[1])}]) to join listed nodes, found unknown node ${JSON.stringify(missing)}. Add it to \`nodes\`.`,
       );
     }
-    succ[a]!.push(b);
-    indeg[b]!++;
+    flat[2 * i] = a;
+    flat[2 * i + 1] = b;
   }
-  return { ids, succ, indeg };
+  return { ids, names, flat };
+}
+
+/** Validated weights per node index (default 1). */
+export function weightArray(names: readonly string[], weights?: Readonly<Record<string, number>>): Float64Array {
+  const w = new Float64Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const x = weights?.[names[i]!];
+    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x))) {
+      throw new NativeInputError(`Expected weight of ${JSON.stringify(names[i])} to be a finite number, found ${x}.`);
+    }
+    w[i] = x ?? 1;
+  }
+  return w;
+}
+
+function build(nodes: readonly string[], edges: readonly Edge[]): Graph & { names: string[] } {
+  const { ids, names, flat } = indexEdges(nodes, edges);
+  const succ: number[][] = Array.from({ length: names.length }, () => []);
+  const indeg = new Array<number>(names.length).fill(0);
+  for (let i = 0; i < flat.length; i += 2) {
+    succ[flat[i]!]!.push(flat[i + 1]!);
+    indeg[flat[i + 1]!]!++;
+  }
+  return { ids, succ, indeg, names };
 }
 
 /** Levels as index arrays; null when a cycle remains. */
@@ -107,10 +142,6 @@ function findCycle(g: Graph, names: string[]): string[] {
   return cyc;
 }
 
-function nameList(g: Graph): string[] {
-  return [...g.ids.keys()];
-}
-
 /**
  * Groups nodes into levels that can run in parallel (Kahn's algorithm). An edge `[a, b]` means
  * `b` depends on `a`: `a` lands in an earlier level. Inside a level, nodes keep the order of
@@ -125,7 +156,7 @@ function nameList(g: Graph): string[] {
  */
 export function topoBatches(nodes: readonly string[], edges: readonly Edge[]): string[][] {
   const g = build(nodes, edges);
-  const names = nameList(g);
+  const names = g.names;
   const lv = levels(g);
   if (lv === null) throw new CycleError(findCycle(g, names));
   return lv.map((l) => l.map((i) => names[i]!));
@@ -148,18 +179,11 @@ export function criticalPath(
   weights?: Readonly<Record<string, number>>,
 ): CriticalPath {
   const g = build(nodes, edges);
-  const names = nameList(g);
+  const names = g.names;
   const lv = levels(g);
   if (lv === null) throw new CycleError(findCycle(g, names));
   const n = names.length;
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = weights?.[names[i]!];
-    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x))) {
-      throw new NativeInputError(`Expected weight of ${JSON.stringify(names[i])} to be a finite number, found ${x}.`);
-    }
-    w[i] = x ?? 1;
-  }
+  const w = weightArray(names, weights);
   const best = new Float64Array(n);
   const prev = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) best[i] = w[i]!;

@@ -1,0 +1,93 @@
+/**
+ * The Rust addon behind the Backend interface. Inputs are validated here (same errors as the js
+ * backend); outline/skeleton/workspace results come back as JSON strings, topo as typed arrays.
+ */
+import { CycleError, NativeError } from '../errors/native-error.js';
+import { checkLanguage } from '../outline/outline.js';
+import type { Outline, Skeleton, SkeletonOptions } from '../outline/types.js';
+import { type CriticalPath, type Edge, indexEdges, weightArray } from '../topo/topo.js';
+import { runNativeWorkspace } from '../workspace/parse-workspace.js';
+import type { ParseWorkspaceOptions, WorkspaceSnapshot } from '../workspace/types.js';
+import type { Backend } from './types.js';
+
+/** The raw exports of weft-native.*.node (see src/napi/mod.rs). */
+export interface NativeBinding {
+  outline(source: string, language: string): string;
+  skeleton(source: string, language: string, keepMarked: boolean): string;
+  topo(n: number, edges: Uint32Array): Uint32Array;
+  criticalPath(n: number, edges: Uint32Array, weights: Float64Array): string;
+  parseWorkspace(root: string, optionsJson: string, previousTsv: string): string;
+  version(): string;
+}
+
+export function isBinding(x: unknown): x is NativeBinding {
+  const b = x as Partial<NativeBinding> | null;
+  return (
+    !!b &&
+    typeof b.outline === 'function' &&
+    typeof b.skeleton === 'function' &&
+    typeof b.topo === 'function' &&
+    typeof b.criticalPath === 'function' &&
+    typeof b.parseWorkspace === 'function'
+  );
+}
+
+function call<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof NativeError) throw err;
+    throw new NativeError(
+      'NATIVE_FAILURE',
+      `The native addon failed: ${(err as Error)?.message ?? String(err)}. Set WEFT_NATIVE=0 to use the js backend.`,
+      { cause: err },
+    );
+  }
+}
+
+export function createNativeBackend(b: NativeBinding): Backend {
+  return {
+    name: 'native',
+    outline(source: string, language: string): Outline {
+      checkLanguage(source, language);
+      return JSON.parse(call(() => b.outline(source, language))) as Outline;
+    },
+    skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
+      checkLanguage(source, language);
+      return JSON.parse(call(() => b.skeleton(source, language, options.keep === 'marked'))) as Skeleton;
+    },
+    parseWorkspace(root: string, options?: ParseWorkspaceOptions): WorkspaceSnapshot {
+      return runNativeWorkspace(root, options, (r, o, p) => call(() => b.parseWorkspace(r, o, p)));
+    },
+    topoBatches(nodes: readonly string[], edges: readonly Edge[]): string[][] {
+      const { names, flat } = indexEdges(nodes, edges);
+      const out = call(() => b.topo(names.length, flat));
+      if (out[0] === 1) throw new CycleError(Array.from(out.subarray(1), (i) => names[i]!));
+      const levels = out[1]!;
+      const res: string[][] = new Array(levels);
+      let p = 2 + levels;
+      for (let l = 0; l < levels; l++) {
+        const size = out[2 + l]!;
+        const level: string[] = new Array(size);
+        for (let k = 0; k < size; k++) level[k] = names[out[p++]!]!;
+        res[l] = level;
+      }
+      return res;
+    },
+    criticalPath(
+      nodes: readonly string[],
+      edges: readonly Edge[],
+      weights?: Readonly<Record<string, number>>,
+    ): CriticalPath {
+      const { names, flat } = indexEdges(nodes, edges);
+      const w = weightArray(names, weights);
+      const r = JSON.parse(call(() => b.criticalPath(names.length, flat, w))) as {
+        path?: number[];
+        length?: number;
+        cycle?: number[];
+      };
+      if (r.cycle) throw new CycleError(r.cycle.map((i) => names[i]!));
+      return { path: r.path!.map((i) => names[i]!), length: r.length! };
+    },
+  };
+}

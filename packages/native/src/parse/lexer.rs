@@ -1,0 +1,448 @@
+//! Mirror of src/outline/lexer.ts, on UTF-8 bytes. Every byte >= 0x80 is an identifier byte (as
+//! every UTF-16 unit >= 0x80 is in the TS lexer), so token boundaries agree; the BOM (EF BB BF) is
+//! whitespace like U+FEFF there.
+
+pub const T_IDENT: u8 = 1;
+pub const T_NUM: u8 = 2;
+pub const T_STR: u8 = 3;
+pub const T_PUNCT: u8 = 4;
+pub const T_LIFETIME: u8 = 5;
+
+pub const L_TS: u8 = 0;
+pub const L_PY: u8 = 1;
+pub const L_RUST: u8 = 2;
+pub const L_GO: u8 = 3;
+
+pub struct Tokens {
+    pub n: usize,
+    pub kind: Vec<u8>,
+    pub start: Vec<i32>,
+    pub end: Vec<i32>,
+    pub line: Vec<i32>,
+    pub end_line: Vec<i32>,
+    pub line_starts: Vec<i32>,
+    /// flat: start, end, line, endLine
+    pub comments: Vec<i32>,
+}
+
+#[inline]
+fn ident_start(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_uppercase() || c == b'_' || c == b'$' || c >= 128
+}
+#[inline]
+pub fn ident_part(c: u8) -> bool {
+    ident_start(c) || c.is_ascii_digit()
+}
+
+const REGEX_AFTER: [&[u8]; 14] = [
+    b"return", b"typeof", b"instanceof", b"in", b"of", b"new", b"delete", b"void", b"throw", b"case", b"do", b"else",
+    b"yield", b"await",
+];
+
+struct Lx<'a> {
+    s: &'a [u8],
+    len: usize,
+    i: usize,
+    line: i32,
+    t: Tokens,
+}
+
+impl<'a> Lx<'a> {
+    #[inline]
+    fn at(&self, k: usize) -> u8 {
+        if k < self.len {
+            self.s[k]
+        } else {
+            0
+        }
+    }
+    #[inline]
+    fn push(&mut self, k: u8, s: usize, e: usize, l: i32) {
+        self.t.kind.push(k);
+        self.t.start.push(s as i32);
+        self.t.end.push(e as i32);
+        self.t.line.push(l);
+        self.t.end_line.push(self.line);
+        self.t.n += 1;
+    }
+    #[inline]
+    fn newline(&mut self, at: usize) {
+        self.line += 1;
+        self.t.line_starts.push(at as i32 + 1);
+    }
+    fn scan_quoted(&mut self, q: u8, single: bool) {
+        while self.i < self.len {
+            let c = self.s[self.i];
+            if c == b'\\' {
+                if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
+                    self.newline(self.i + 1);
+                }
+                self.i += 2;
+                continue;
+            }
+            if c == q {
+                self.i += 1;
+                return;
+            }
+            if c == b'\n' {
+                if single {
+                    return;
+                }
+                self.newline(self.i);
+            }
+            self.i += 1;
+        }
+        if self.i > self.len {
+            self.i = self.len;
+        }
+    }
+    fn scan_template(&mut self) -> bool {
+        while self.i < self.len {
+            let c = self.s[self.i];
+            if c == b'\\' {
+                if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
+                    self.newline(self.i + 1);
+                }
+                self.i += 2;
+                continue;
+            }
+            if c == b'`' {
+                self.i += 1;
+                return false;
+            }
+            if c == b'$' && self.at(self.i + 1) == b'{' && self.i + 1 < self.len {
+                self.i += 2;
+                return true;
+            }
+            if c == b'\n' {
+                self.newline(self.i);
+            }
+            self.i += 1;
+        }
+        if self.i > self.len {
+            self.i = self.len;
+        }
+        false
+    }
+    fn regex_allowed(&self) -> bool {
+        let n = self.t.n;
+        if n == 0 {
+            return true;
+        }
+        let k = self.t.kind[n - 1];
+        if k == T_NUM || k == T_STR {
+            return false;
+        }
+        let (a, b) = (self.t.start[n - 1] as usize, self.t.end[n - 1] as usize);
+        if k == T_IDENT {
+            let w = &self.s[a..b];
+            return REGEX_AFTER.iter().any(|x| *x == w);
+        }
+        let p = self.s[a];
+        p != b')' && p != b']' && p != b'}'
+    }
+    fn scan_py_string(&mut self) {
+        let q = self.s[self.i];
+        if self.i + 2 < self.len && self.s[self.i + 1] == q && self.s[self.i + 2] == q {
+            self.i += 3;
+            while self.i < self.len {
+                let e = self.s[self.i];
+                if e == b'\\' {
+                    if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
+                        self.newline(self.i + 1);
+                    }
+                    self.i += 2;
+                    continue;
+                }
+                if e == b'\n' {
+                    self.newline(self.i);
+                } else if e == q && self.i + 2 < self.len && self.s[self.i + 1] == q && self.s[self.i + 2] == q {
+                    self.i += 3;
+                    return;
+                }
+                self.i += 1;
+            }
+            if self.i > self.len {
+                self.i = self.len;
+            }
+            return;
+        }
+        self.i += 1;
+        self.scan_quoted(q, true);
+    }
+    fn scan_rust_raw(&mut self, hashes: usize) {
+        while self.i < self.len {
+            let e = self.s[self.i];
+            if e == b'\n' {
+                self.newline(self.i);
+            } else if e == b'"' {
+                let mut k = 0;
+                while k < hashes && self.i + 1 + k < self.len && self.s[self.i + 1 + k] == b'#' {
+                    k += 1;
+                }
+                if k == hashes {
+                    self.i += 1 + hashes;
+                    return;
+                }
+            }
+            self.i += 1;
+        }
+    }
+}
+
+fn is_py_prefix(s: &[u8]) -> bool {
+    s.iter().all(|&c| {
+        let c = c | 32;
+        c == b'r' || c == b'b' || c == b'f' || c == b'u'
+    })
+}
+
+pub fn lex(src: &[u8], lang: u8) -> Tokens {
+    let len = src.len();
+    let cap = 64 + (len >> 2);
+    let mut lx = Lx {
+        s: src,
+        len,
+        i: 0,
+        line: 1,
+        t: Tokens {
+            n: 0,
+            kind: Vec::with_capacity(cap),
+            start: Vec::with_capacity(cap),
+            end: Vec::with_capacity(cap),
+            line: Vec::with_capacity(cap),
+            end_line: Vec::with_capacity(cap),
+            line_starts: vec![0],
+            comments: Vec::new(),
+        },
+    };
+    let mut tmpl: Vec<i64> = Vec::new();
+    let mut depth: i64 = 0;
+    // comment count before each token
+    while lx.i < len {
+        let c = src[lx.i];
+        if c == b'\n' {
+            lx.newline(lx.i);
+            lx.i += 1;
+            continue;
+        }
+        if c == b' ' || c == b'\t' || c == b'\r' || c == 12 || c == 11 {
+            lx.i += 1;
+            continue;
+        }
+        if c == 0xEF && lx.at(lx.i + 1) == 0xBB && lx.at(lx.i + 2) == 0xBF {
+            lx.i += 3;
+            continue;
+        }
+        let s = lx.i;
+        let l = lx.line;
+        if lang == L_PY {
+            if c == b'#' {
+                while lx.i < len && src[lx.i] != b'\n' {
+                    lx.i += 1;
+                }
+                lx.t.comments.extend_from_slice(&[s as i32, lx.i as i32, l, l]);
+                continue;
+            }
+        } else if c == b'/' && lx.i + 1 < len {
+            let d = src[lx.i + 1];
+            if d == b'/' {
+                while lx.i < len && src[lx.i] != b'\n' {
+                    lx.i += 1;
+                }
+                lx.t.comments.extend_from_slice(&[s as i32, lx.i as i32, l, l]);
+                continue;
+            }
+            if d == b'*' {
+                lx.i += 2;
+                let mut nest = 1;
+                while lx.i < len {
+                    let e = src[lx.i];
+                    if e == b'\n' {
+                        lx.newline(lx.i);
+                    } else if e == b'*' && lx.i + 1 < len && src[lx.i + 1] == b'/' {
+                        lx.i += 2;
+                        nest -= 1;
+                        if nest == 0 || lang != L_RUST {
+                            break;
+                        }
+                        continue;
+                    } else if lang == L_RUST && e == b'/' && lx.i + 1 < len && src[lx.i + 1] == b'*' {
+                        nest += 1;
+                        lx.i += 2;
+                        continue;
+                    }
+                    lx.i += 1;
+                }
+                if lx.i > len {
+                    lx.i = len;
+                }
+                let el = lx.line;
+                lx.t.comments.extend_from_slice(&[s as i32, lx.i as i32, l, el]);
+                continue;
+            }
+        }
+        if ident_start(c) {
+            lx.i += 1;
+            while lx.i < len && ident_part(src[lx.i]) {
+                lx.i += 1;
+            }
+            if lx.i < len {
+                let q = src[lx.i];
+                let i = lx.i;
+                if lang == L_PY && (q == b'"' || q == b'\'') && i - s <= 2 && is_py_prefix(&src[s..i]) {
+                    lx.scan_py_string();
+                    lx.push(T_STR, s, lx.i, l);
+                    continue;
+                }
+                if lang == L_RUST && i - s <= 2 {
+                    let w = &src[s..i];
+                    if (w == b"r" || w == b"br" || w == b"cr") && (q == b'"' || q == b'#') {
+                        let mut hashes = 0;
+                        let mut j = i;
+                        while j < len && src[j] == b'#' {
+                            hashes += 1;
+                            j += 1;
+                        }
+                        if j < len && src[j] == b'"' {
+                            lx.i = j + 1;
+                            lx.scan_rust_raw(hashes);
+                            lx.push(T_STR, s, lx.i, l);
+                            continue;
+                        }
+                    } else if (w == b"b" || w == b"c") && q == b'"' {
+                        lx.i += 1;
+                        lx.scan_quoted(b'"', false);
+                        lx.push(T_STR, s, lx.i, l);
+                        continue;
+                    } else if w == b"b" && q == b'\'' {
+                        lx.i += 1;
+                        lx.scan_quoted(b'\'', true);
+                        lx.push(T_STR, s, lx.i, l);
+                        continue;
+                    }
+                }
+            }
+            lx.push(T_IDENT, s, lx.i, l);
+            continue;
+        }
+        if c.is_ascii_digit() {
+            lx.i += 1;
+            while lx.i < len {
+                let e = src[lx.i];
+                if ident_part(e) {
+                    lx.i += 1;
+                } else if e == b'.' && lx.i + 1 < len && src[lx.i + 1].is_ascii_digit() {
+                    lx.i += 2;
+                } else {
+                    break;
+                }
+            }
+            lx.push(T_NUM, s, lx.i, l);
+            continue;
+        }
+        if c == b'"' || c == b'\'' || c == b'`' {
+            if lang == L_PY {
+                lx.scan_py_string();
+                lx.push(T_STR, s, lx.i, l);
+                continue;
+            }
+            if lang == L_RUST && c == b'\'' {
+                let i = lx.i;
+                let mut j = i + 1;
+                if j < len && src[j] == b'\\' {
+                    lx.i = j;
+                    lx.scan_quoted(b'\'', true);
+                    lx.push(T_STR, s, lx.i, l);
+                    continue;
+                }
+                while j < len && ident_part(src[j]) {
+                    j += 1;
+                }
+                if j == i + 1 && j < len && src[j] != b'\n' {
+                    j += 1;
+                }
+                if j < len && src[j] == b'\'' {
+                    lx.i = j + 1;
+                    lx.push(T_STR, s, lx.i, l);
+                } else {
+                    lx.i = if j > i + 1 && ident_part(lx.at(i + 1)) { j } else { i + 1 };
+                    lx.push(T_LIFETIME, s, lx.i, l);
+                }
+                continue;
+            }
+            if c == b'`' && lang == L_TS {
+                lx.i += 1;
+                if lx.scan_template() {
+                    tmpl.push(depth);
+                }
+                lx.push(T_STR, s, lx.i, l);
+                continue;
+            }
+            if c == b'`' {
+                lx.i += 1;
+                while lx.i < len && src[lx.i] != b'`' {
+                    if src[lx.i] == b'\n' {
+                        lx.newline(lx.i);
+                    }
+                    lx.i += 1;
+                }
+                if lx.i < len {
+                    lx.i += 1;
+                }
+                lx.push(T_STR, s, lx.i, l);
+                continue;
+            }
+            lx.i += 1;
+            lx.scan_quoted(c, lang != L_RUST);
+            lx.push(T_STR, s, lx.i, l);
+            continue;
+        }
+        if lang == L_TS {
+            if c == b'{' {
+                depth += 1;
+            } else if c == b'}' {
+                if !tmpl.is_empty() && *tmpl.last().unwrap() == depth {
+                    tmpl.pop();
+                    lx.i += 1;
+                    if lx.scan_template() {
+                        tmpl.push(depth);
+                    }
+                    lx.push(T_STR, s, lx.i, l);
+                    continue;
+                }
+                depth -= 1;
+            } else if c == b'/' && lx.regex_allowed() {
+                lx.i += 1;
+                let mut cls = false;
+                while lx.i < len {
+                    let e = src[lx.i];
+                    if e == b'\n' {
+                        break;
+                    }
+                    lx.i += 1;
+                    if e == b'\\' {
+                        lx.i += 1;
+                    } else if e == b'[' {
+                        cls = true;
+                    } else if e == b']' {
+                        cls = false;
+                    } else if e == b'/' && !cls {
+                        break;
+                    }
+                }
+                if lx.i > len {
+                    lx.i = len;
+                }
+                while lx.i < len && ident_part(src[lx.i]) {
+                    lx.i += 1;
+                }
+                lx.push(T_STR, s, lx.i, l);
+                continue;
+            }
+        }
+        lx.i += 1;
+        lx.push(T_PUNCT, s, lx.i, l);
+    }
+    lx.t
+}

@@ -1,0 +1,159 @@
+//! Outline and skeleton: mirror of src/outline/outline.ts and skeleton.ts.
+pub mod common;
+pub mod go;
+pub mod lexer;
+pub mod py;
+pub mod rust;
+pub mod ts;
+
+use crate::json::push_str;
+use common::{compute_match, Ctx, Import, Sym};
+use lexer::{lex, L_GO, L_PY, L_RUST, L_TS};
+
+pub fn family(language: &str) -> Option<u8> {
+    match language {
+        "typescript" | "tsx" | "javascript" => Some(L_TS),
+        "python" => Some(L_PY),
+        "rust" => Some(L_RUST),
+        "go" => Some(L_GO),
+        _ => None,
+    }
+}
+
+pub fn analyze<'a>(src: &'a str, fam: u8) -> Ctx<'a> {
+    let b = src.as_bytes();
+    let t = lex(b, fam);
+    let matchv = compute_match(b, &t);
+    let mut ctx = Ctx { src, b, t, matchv, syms: Vec::new(), imports: Vec::new() };
+    let n = ctx.n();
+    match fam {
+        L_TS => ts::parse_statements(&mut ctx, 0, n, None, 0),
+        L_PY => py::parse_python(&mut ctx),
+        L_RUST => rust::parse_rust(&mut ctx),
+        _ => go::parse_go(&mut ctx),
+    }
+    ctx
+}
+
+pub fn write_symbol(out: &mut String, s: &Sym) {
+    out.push_str("{\"name\":");
+    push_str(out, &s.name);
+    out.push_str(",\"kind\":\"");
+    out.push_str(s.kind);
+    out.push_str("\",\"startLine\":");
+    out.push_str(&s.start_line.to_string());
+    out.push_str(",\"endLine\":");
+    out.push_str(&s.end_line.to_string());
+    out.push_str(",\"signature\":");
+    push_str(out, &s.signature);
+    if let Some(p) = &s.parent {
+        out.push_str(",\"parent\":");
+        push_str(out, p);
+    }
+    out.push_str(if s.exported { ",\"exported\":true}" } else { ",\"exported\":false}" });
+}
+
+pub fn write_symbols(out: &mut String, syms: &[Sym]) {
+    out.push('[');
+    for (i, s) in syms.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_symbol(out, s);
+    }
+    out.push(']');
+}
+
+fn write_imports(out: &mut String, imports: &[Import]) {
+    out.push('[');
+    for (i, s) in imports.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"source\":");
+        push_str(out, &s.source);
+        out.push_str(",\"line\":");
+        out.push_str(&s.line.to_string());
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// `{"symbols":[…],"imports":[…]}`
+pub fn outline_json(src: &str, fam: u8) -> String {
+    let ctx = analyze(src, fam);
+    let mut out = String::with_capacity(64 + ctx.syms.len() * 96);
+    out.push_str("{\"symbols\":");
+    write_symbols(&mut out, &ctx.syms);
+    out.push_str(",\"imports\":");
+    write_imports(&mut out, &ctx.imports);
+    out.push('}');
+    out
+}
+
+pub fn estimate_tokens(s: &str) -> usize {
+    s.len().div_ceil(4)
+}
+
+fn comments_in(ctx: &Ctx, from: i64, to: i64, needle: &str) -> bool {
+    let c = &ctx.t.comments;
+    let mut k = 0;
+    while k + 3 < c.len() {
+        let (s, e) = (c[k] as i64, c[k + 1] as i64);
+        if s >= from && e <= to && ctx.slice(s, e).contains(needle) {
+            return true;
+        }
+        k += 4;
+    }
+    false
+}
+
+fn marked(ctx: &Ctx, s: &Sym) -> bool {
+    let d0 = s.d0;
+    if d0 < ctx.n() {
+        let prev_end = if d0 > 0 { ctx.end(d0 - 1) } else { 0 };
+        let decl_start = ctx.start(d0);
+        if comments_in(ctx, prev_end, decl_start, "@core_logic") {
+            return true;
+        }
+        if s.b0 > decl_start && ctx.slice(decl_start, s.b0).contains("@core_logic") {
+            let decl_line_start = ctx.t.line_starts[(s.start_line - 1) as usize] as i64;
+            if ctx.slice(decl_start, decl_start.max(decl_line_start)).contains("core_logic") {
+                return true;
+            }
+        }
+    }
+    comments_in(ctx, s.b0, s.b1, "[HOT]")
+}
+
+/// Returns (text, tokensBefore, tokensAfter).
+pub fn skeleton(src: &str, fam: u8, keep_marked: bool) -> (String, usize, usize) {
+    let ctx = analyze(src, fam);
+    let mut bodies: Vec<&Sym> =
+        ctx.syms.iter().filter(|s| s.b0 >= 0 && (s.kind == "function" || s.kind == "method")).collect();
+    bodies.sort_by_key(|s| s.b0);
+    let mut out = String::with_capacity(src.len() / 2);
+    let mut pos = 0i64;
+    for s in bodies {
+        if s.b0 < pos {
+            continue;
+        }
+        if keep_marked && marked(&ctx, s) {
+            continue;
+        }
+        out.push_str(ctx.slice(pos, s.b0));
+        out.push_str(&s.repl);
+        pos = s.b1;
+    }
+    out.push_str(&src[pos as usize..]);
+    (out.clone(), estimate_tokens(src), estimate_tokens(&out))
+}
+
+pub fn skeleton_json(src: &str, fam: u8, keep_marked: bool) -> String {
+    let (text, a, b) = skeleton(src, fam, keep_marked);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str("{\"text\":");
+    push_str(&mut out, &text);
+    out.push_str(&format!(",\"tokensBefore\":{},\"tokensAfter\":{}}}", a, b));
+    out
+}
