@@ -1,4 +1,5 @@
 /** A/B of two variants in one call: run both on the same items, then compare. */
+import { loadData } from '../data/dataset.js';
 import type { EvalDefinition } from '../define/define-eval.js';
 import type { RunEvalOptions } from '../runner/run-eval.js';
 import { runEval } from '../runner/run-eval.js';
@@ -37,8 +38,11 @@ export async function runAB(
   if (entries.length !== 2) throw new TypeError(`Expected exactly two variants for runAB, got ${entries.length}`);
   const [[nameA, va], [nameB, vb]] = entries as [[string, Variant], [string, Variant]];
   const { compare: compareOptions, ...runOptions } = options;
+  // Load once: a generator can be iterated only once, and both variants must see the same items.
+  const items = await loadData(def.data);
+  const fixed: EvalDefinition<any, any, any> = { ...def, data: items };
   const run = (name: string, v: Variant) =>
-    runEval(def, { ...runOptions, variant: name, task: v.task, taskVersion: v.taskVersion });
+    runEval(fixed, { ...runOptions, variant: name, task: v.task, taskVersion: v.taskVersion });
   const a = await run(nameA, va);
   const b = await run(nameB, vb);
   return { a, b, comparison: compare(a, b, compareOptions) };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { shiftedTask, syntheticEval } from '../../test/helpers.js';
+import { defineEval } from '../define/define-eval.js';
 import { WeftEvalError } from '../errors/errors.js';
+import { exactMatch } from '../scorers/text.js';
 import { runEval } from '../runner/run-eval.js';
 import { runAB } from './ab.js';
 import { compare } from './compare.js';
@@ -88,5 +90,19 @@ describe('compare', () => {
     expect(q?.verdict).toBe('improved');
     expect(q?.ci.lower).toBeGreaterThan(0);
     expect(q?.diff).toBeCloseTo(0.1, 1);
+  });
+
+  it('runAB gives both variants the same items from a one-shot async generator', async () => {
+    async function* items() {
+      for (let i = 0; i < 5; i++) yield { id: `g${i}`, input: i, expected: i };
+    }
+    const def = defineEval({ name: 'gen', data: items(), task: (n: number) => n, scorers: [exactMatch()] });
+    const { a, b, comparison } = await runAB(
+      def,
+      { x: { task: (n: number) => n }, y: { task: (n: number) => (n > 2 ? -1 : n) } },
+      opts,
+    );
+    expect([a.results.length, b.results.length]).toEqual([5, 5]);
+    expect(comparison.scorers[0]).toMatchObject({ n: 5, meanA: 1, meanB: 0.6 });
   });
 });
