@@ -375,7 +375,7 @@ describe('sleep', () => {
     await new Promise((r) => setTimeout(r, 5));
     const [row] = await store.listSteps(run.runId);
     expect(row).toMatchObject({ path: 'nap', status: 'running' });
-    const dueAt = (row?.input as { dueAt: number }).dueAt;
+    const dueAt = (row?.input as { dueAt: number } | undefined)?.dueAt ?? 0;
     // A second engine executing the same run (as after a crash) waits until the same dueAt.
     const b = createEngine({ store, workflows: [wf] });
     const r2 = await b.execute(run.runId);

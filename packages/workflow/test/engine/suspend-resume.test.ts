@@ -203,7 +203,7 @@ describe('awaitApproval', () => {
         options: { title: 'Ship these files?', summary: 'A deploy plan', approvers: ['lead'], quorum: 1 },
       },
     });
-    expect((s?.payload as { options: Record<string, unknown> }).options.onTimeout).toBeUndefined();
+    expect((s?.payload as { options: Record<string, unknown> } | undefined)?.options.onTimeout).toBeUndefined();
     const info = wf.getStep('ship-it');
     expect(info?.kind).toBe('approval');
     expect(typeof info?.options?.onTimeout).toBe('function');
