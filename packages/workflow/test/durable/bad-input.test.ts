@@ -1,0 +1,159 @@
+/**
+ * Bad input against the durable stores: each case is a typed error and leaves the stored state
+ * exactly as it was (compared row for row before and after).
+ */
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { workflow } from '../../src/builder/workflow.js';
+import { createEngine } from '../../src/engine/engine.js';
+import {
+  DefinitionChangedError,
+  ResumeValidationError,
+  RunNotFoundError,
+  RunNotSuspendedError,
+} from '../../src/errors/errors.js';
+import { CorruptRowError, createStore, type KyselyStore, StoreValueError } from '../../src/store/kysely/index.js';
+import { step } from '../../src/step/step.js';
+import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
+
+const tmp = tmpDir('weft-bad-');
+const schema = uniqueSchema('bad');
+afterAll(async () => {
+  tmp.cleanup();
+  await dropSchema(schema);
+});
+
+const makeWf = (v2 = false) => {
+  const wf = workflow({ id: 'review-doc', input: z.object({ doc: z.string() }) })
+    .step('prep', async ({ input }) => ({ draft: `draft ${input.doc}` }))
+    .then(
+      step({
+        id: 'review',
+        resumeSchema: z.object({ approved: z.boolean() }),
+        run: async ({ input, suspend, resumeData }) => (resumeData ? { ...input, ...resumeData } : suspend({ input })),
+      }),
+    );
+  // v2 adds a step: a structural change, so the definition hash differs.
+  return v2 ? wf.step('notify', async ({ input }) => input).commit() : wf.commit();
+};
+
+/** Every row of the run, as stored (raw text), to compare before and after a failed operation. */
+async function snapshot(store: KyselyStore, runId: string) {
+  const rows: Record<string, unknown[]> = {};
+  for (const table of ['weft_runs', 'weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
+    const key = table === 'weft_runs' ? 'id' : 'run_id';
+    rows[table] = (
+      await sql`SELECT * FROM ${sql.table(table)} WHERE ${sql.ref(key)} = ${runId} ORDER BY 1, 2`.execute(store.db)
+    ).rows;
+  }
+  return rows;
+}
+
+describe.each([
+  { name: 'libsql file', make: () => createStore({ url: `file:${join(tmp.dir, 'bad.db')}` }) },
+  { name: 'postgres', make: () => createStore({ url: PG_URL, schema }) },
+])('bad input: $name', ({ make }) => {
+  let store: KyselyStore;
+  beforeAll(async () => {
+    store = make();
+    await store.init();
+  });
+  afterAll(() => store.close());
+
+  const suspended = async () => {
+    const engine = createEngine({ store, workflows: [makeWf()] });
+    const r = await engine.run(makeWf()).start({ input: { doc: 'a' } });
+    expect(r.status).toBe('suspended');
+    return { engine, runId: r.runId };
+  };
+
+  it('an unknown run id is a RunNotFoundError', async () => {
+    const engine = createEngine({ store, workflows: [makeWf()] });
+    await expect(engine.resume('no-such-run', { step: 'review', data: { approved: true } })).rejects.toBeInstanceOf(
+      RunNotFoundError,
+    );
+    expect(await store.getRun('no-such-run')).toBeUndefined();
+  });
+
+  it('resume data failing the schema is a ResumeValidationError; the run stays suspended', async () => {
+    const { engine, runId } = await suspended();
+    const before = await snapshot(store, runId);
+    await expect(engine.resume(runId, { step: 'review', data: { approved: 'yes' } })).rejects.toBeInstanceOf(
+      ResumeValidationError,
+    );
+    expect(await snapshot(store, runId)).toEqual(before);
+    expect(await engine.resume(runId, { step: 'review', data: { approved: true } })).toMatchObject({
+      status: 'success',
+    });
+  });
+
+  it('resuming a completed run is a RunNotSuspendedError; nothing changes', async () => {
+    const { engine, runId } = await suspended();
+    await engine.resume(runId, { step: 'review', data: { approved: false } });
+    const before = await snapshot(store, runId);
+    await expect(engine.resume(runId, { step: 'review', data: { approved: true } })).rejects.toBeInstanceOf(
+      RunNotSuspendedError,
+    );
+    expect(await snapshot(store, runId)).toEqual(before);
+  });
+
+  it('a changed definition (hash mismatch) is a DefinitionChangedError unless allowed', async () => {
+    const { runId } = await suspended();
+    const before = await snapshot(store, runId);
+    const changed = createEngine({ store, workflows: [makeWf(true)] });
+    await expect(changed.resume(runId, { step: 'review', data: { approved: true } })).rejects.toBeInstanceOf(
+      DefinitionChangedError,
+    );
+    expect(await snapshot(store, runId)).toEqual(before);
+    const allowed = createEngine({ store, workflows: [makeWf(true)], allowDefinitionChange: true });
+    expect(await allowed.resume(runId, { step: 'review', data: { approved: true } })).toMatchObject({
+      status: 'success',
+    });
+  });
+
+  it('a corrupt JSON row is a CorruptRowError naming table and column; the row is left as it was', async () => {
+    const { engine, runId } = await suspended();
+    await sql`UPDATE weft_steps SET output = ${'{"draft": "trunc'} WHERE run_id = ${runId} AND path = 'prep'`.execute(
+      store.db,
+    );
+    const before = await snapshot(store, runId);
+    const error = await engine.resume(runId, { step: 'review', data: { approved: true } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptRowError);
+    expect((error as CorruptRowError).code).toBe('WEFT_STORE_CORRUPT_ROW');
+    expect((error as CorruptRowError).toJSON()).toMatchObject({ table: 'weft_steps', column: 'output' });
+    const after = await snapshot(store, runId);
+    // Steps, suspension and events are untouched. (weft_runs: the engine flips the status to
+    // running before reading the history today — requested fix in src/worker/NEEDS.md, item 2.)
+    expect(after.weft_steps).toEqual(before.weft_steps);
+    expect(after.weft_suspensions).toEqual(before.weft_suspensions);
+    expect(after.weft_events).toEqual(before.weft_events);
+    await expect(store.listSteps(runId)).rejects.toBeInstanceOf(CorruptRowError);
+  });
+
+  it('a value over maxValueBytes or not JSON-serializable is a StoreValueError; nothing is written', async () => {
+    const small = createStore({ url: `file:${join(tmp.dir, `small-${store.dialect}.db`)}`, maxValueBytes: 1024 });
+    const now = Date.now();
+    await small.createRun({
+      id: 'r',
+      workflowId: 'w',
+      definitionHash: 'h',
+      status: 'running',
+      input: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const big = 'x'.repeat(2000);
+    const err = await small
+      .commitStep({ step: { runId: 'r', path: 'big', attempt: 1, status: 'success', output: big, startedAt: now } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreValueError);
+    expect((err as StoreValueError).message).toMatch(/at most 1024 bytes.*path=big/);
+    await expect(
+      small.commitStep({ step: { runId: 'r', path: 'n', attempt: 1, status: 'success', output: 10n, startedAt: now } }),
+    ).rejects.toBeInstanceOf(StoreValueError);
+    expect(await small.listSteps('r')).toEqual([]);
+    await small.close();
+  });
+});
