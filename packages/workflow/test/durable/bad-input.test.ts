@@ -32,7 +32,7 @@ const makeWf = (v2 = false) => {
       step({
         id: 'review',
         resumeSchema: z.object({ approved: z.boolean() }),
-        run: async ({ input, suspend, resumeData }) => (resumeData ? { ...input, ...resumeData } : suspend({ input })),
+        run: async ({ input, suspend, resumeData }) => (resumeData ? { input, ...resumeData } : suspend({ input })),
       }),
     );
   // v2 adds a step: a structural change, so the definition hash differs.
