@@ -99,7 +99,7 @@ describe('fallback over HTTP', () => {
     expect(a.requests).toBe(seenWhileOpen); // open: no traffic at all
 
     a.mode = 'ok';
-    await new Promise((res) => setTimeout(res, 200));
+    await new Promise((res) => setTimeout(res, 550));
     const probe = await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(probe.text).toBe('answer from A');
     expect(r.health().a?.state).toBe('closed');
@@ -155,8 +155,8 @@ describe('fallback over HTTP', () => {
 
   it('falls back on slow responses (per-attempt timeout) and on dropped connections', async () => {
     const { a, b } = await twoServers();
-    a.mode = { slowMs: 2000 };
-    const r = router(a, b, { timeoutMs: 100, retry: { retries: 0 } });
+    a.mode = { slowMs: 5000 };
+    const r = router(a, b, { timeoutMs: 400, retry: { retries: 0 } });
     const slow = await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(slow.text).toBe('answer from B');
     expect((await r.calls())[0]?.fallbackChain[0]?.outcome).toBe('timeout');
