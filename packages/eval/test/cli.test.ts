@@ -114,6 +114,19 @@ describe('runEvalCli in-process', () => {
       }),
     ).toBe(0);
     expect(out3.text()).toContain('cli-demo: v1 (A) → v2 (B)');
+    const quiet = { stdout: capture().stream, stderr: capture().stream, cwd: dir, env: {} };
+    expect(await runEvalCli(['compare', 'out/good.json', 'out/bad.json', '--fail-on-regression'], quiet)).toBe(1);
+    expect(await runEvalCli(['compare', 'out/bad.json', 'out/good.json', '--fail-on-regression'], quiet)).toBe(0);
+
+    // latest:<variant> picks the newest run of that variant (v1), not the newest overall (v2).
+    const out5 = capture();
+    expect(
+      await runEvalCli(
+        ['good.eval.ts', '--store', 'test', '--variant', 'v3', '--baseline', 'latest:v1'],
+        io(out5, capture()),
+      ),
+    ).toBe(0);
+    expect(out5.text()).toContain('cli-demo: v1 (A) → v3 (B)');
     const ids = [JSON.parse(await readFile(join(dir, 'out/good.json'), 'utf8')).runs[0].id, report.runs[0].id];
     const out4 = capture();
     expect(await runEvalCli(['compare', ...ids, '--store', 'x'], io(out4, capture()))).toBe(0);

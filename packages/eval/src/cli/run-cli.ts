@@ -37,7 +37,8 @@ const USAGE = `Usage:
 Options:
   --store <url>        Weft store (libsql file: or postgres:) for history; default $WEFT_STORE_URL
   --variant <name>     variant name stored with the runs (default "default")
-  --baseline <ref>     compare against a baseline: "latest", a run id, or a JSON report file
+  --baseline <ref>     compare against a baseline: "latest", "latest:<variant>", a run id, or a JSON report file
+  --fail-on-regression compare: exit 1 when any scorer regressed significantly
   --trials <n>         trials per item        --concurrency <n>  items in flight
   --json <path>        write the JSON report ("-" for stdout)
   --junit <path>       write JUnit XML        --html <path>      write the HTML report
@@ -111,6 +112,7 @@ function parse(argv: readonly string[]) {
       junit: { type: 'string' },
       html: { type: 'string' },
       filter: { type: 'string' },
+      'fail-on-regression': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -206,6 +208,7 @@ async function resolveBaseline(ref: string, evalName: string, ctx: Ctx): Promise
   if (!ctx.store)
     usage(`Expected --store (or $WEFT_STORE_URL) to find baseline ${JSON.stringify(ref)}, or pass a JSON report file.`);
   if (ref === 'latest') return ctx.store.latestRun(evalName);
+  if (ref.startsWith('latest:')) return ctx.store.latestRun(evalName, { variant: ref.slice('latest:'.length) });
   const run = await ctx.store.getRun(ref);
   if (!run) usage(`Expected a stored run with id ${ref}, but none exists.`);
   return run;
@@ -253,7 +256,7 @@ async function compareCommand(refs: string[], values: Values, ctx: Ctx): Promise
   const cmp = compare(a, b);
   ctx.out.write(`${formatComparison(cmp)}\n`);
   await writeReports(values, ctx, { runs: [a, b], comparisons: [cmp], thresholds: [] });
-  return 0;
+  return values['fail-on-regression'] && cmp.scorers.some((s) => s.verdict === 'regressed') ? 1 : 0;
 }
 
 async function writeReports(
