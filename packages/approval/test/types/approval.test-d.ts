@@ -14,7 +14,12 @@ import { z } from 'zod';
 
 describe('approval types', () => {
   it('approvalPolicy keeps literal options and rejects invalid ones', () => {
-    const p = approvalPolicy({ approvers: { users: ['alice'] }, onTimeout: 'escalate', escalateTo: { users: ['boss'] }, timeout: '2h' });
+    const p = approvalPolicy({
+      approvers: { users: ['alice'] },
+      onTimeout: 'escalate',
+      escalateTo: { users: ['boss'] },
+      timeout: '2h',
+    });
     expectTypeOf(p.onTimeout).toEqualTypeOf<'escalate'>();
     // @ts-expect-error not a timeout mode
     approvalPolicy({ onTimeout: 'ignore' });
