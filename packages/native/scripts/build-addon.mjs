@@ -3,7 +3,7 @@
 // copies it to weft-native.<platform>.node at the package root, where src/loader.ts looks for it.
 // Without cargo it says so and exits 0: the package then runs on its TypeScript backend.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,5 +35,7 @@ function platformTriple() {
   return `${platform}-${arch}`;
 }
 const dest = join(root, `weft-native.${platformTriple()}.node`);
-copyFileSync(built, dest);
+// copy then rename: a process loading the old file never sees a half-written one
+copyFileSync(built, `${dest}.${process.pid}.tmp`);
+renameSync(`${dest}.${process.pid}.tmp`, dest);
 console.log(`[@weft/native] built ${dest}`);

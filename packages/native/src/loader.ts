@@ -31,8 +31,7 @@ export interface Loaded {
 }
 
 /** Loads the raw addon, or returns why it could not. */
-export function loadBinding(): { binding: unknown } | { error: string } {
-  const file = addonPath();
+export function loadBinding(file: string = addonPath()): { binding: unknown } | { error: string } {
   if (!existsSync(file))
     return { error: `addon not built: ${file} does not exist (run \`pnpm --filter @weft/native build:addon\`)` };
   try {
@@ -43,11 +42,11 @@ export function loadBinding(): { binding: unknown } | { error: string } {
   }
 }
 
-export function load(env: Record<string, string | undefined> = process.env): Loaded {
+export function load(env: Record<string, string | undefined> = process.env, file: string = addonPath()): Loaded {
   if (env.WEFT_NATIVE === '0') return { backend: jsBackend, reason: 'WEFT_NATIVE=0 forces the js backend' };
-  const got = loadBinding();
+  const got = loadBinding(file);
   if ('error' in got) return { backend: jsBackend, reason: got.error };
   if (!isBinding(got.binding))
     return { backend: jsBackend, reason: 'addon loaded but lacks the expected exports (stale build?)' };
-  return { backend: createNativeBackend(got.binding), reason: `addon ${addonPath()} loaded` };
+  return { backend: createNativeBackend(got.binding), reason: `addon ${file} loaded` };
 }

@@ -96,7 +96,7 @@ function findBody(ctx: Ctx, i: number, end: number, member: boolean): { body: nu
     const p = punct(ctx, k);
     if (p === 59) return { body: -1, last: k };
     if (p === 125 || p === 41 || p === 93) return { body: -1, last };
-    if (p === 123 && !typeBrace(ctx, k)) return { body: k, last: k };
+    if (p === 123 && angle <= 0 && !typeBrace(ctx, k)) return { body: k, last: k };
     if (p === 60) angle++;
     else if (p === 62 && !adjacent(ctx, k - 1, 61, 62)) angle--;
     else if (member && angle <= 0 && (p === 44 || (p === 61 && !adjacent(ctx, k, 61, 62)))) return { body: -1, last };

@@ -106,7 +106,7 @@ fn find_body(ctx: &Ctx, i: i64, end: i64, member: bool) -> (i64, i64) {
         if p == b'}' || p == b')' || p == b']' {
             return (-1, last);
         }
-        if p == b'{' && !type_brace(ctx, k) {
+        if p == b'{' && angle <= 0 && !type_brace(ctx, k) {
             return (k, k);
         }
         if p == b'<' {

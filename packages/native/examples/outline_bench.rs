@@ -1,0 +1,37 @@
+//! `cargo run --release --offline --example outline_bench < files.txt`: outline throughput of the
+//! Rust core alone (no Node-API), to separate parser speed from FFI/JSON costs.
+use std::io::Read;
+use std::time::Instant;
+
+fn main() {
+    let mut list = String::new();
+    std::io::stdin().read_to_string(&mut list).unwrap();
+    let files: Vec<(String, u8)> = list
+        .lines()
+        .filter_map(|p| {
+            let fam = match p.rsplit('.').next()? {
+                "ts" | "mts" | "tsx" | "js" | "mjs" => 0,
+                "py" => 1,
+                "rs" => 2,
+                "go" => 3,
+                _ => return None,
+            };
+            Some((std::fs::read_to_string(p).ok()?, fam))
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|f| f.0.len()).sum();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut out = 0;
+        for (s, fam) in &files {
+            out += weft_native::parse::outline_json(s, *fam).len();
+        }
+        let dt = t.elapsed().as_secs_f64();
+        let t2 = Instant::now();
+        for (s, fam) in &files {
+            std::hint::black_box(weft_native::parse::analyze(s, *fam).syms.len());
+        }
+        let dt2 = t2.elapsed().as_secs_f64();
+        println!("{} files {:.1} MB: outline_json {:.0} MB/s, analyze only {:.0} MB/s (json {} bytes)", files.len(), bytes as f64 / 1e6, bytes as f64 / 1e6 / dt, bytes as f64 / 1e6 / dt2, out);
+    }
+}
