@@ -226,3 +226,56 @@ describe('offline provider through the router', () => {
     expect(summary).toMatchObject({ calls: 2, costUsd: 0, unpricedCalls: 0 });
   });
 });
+
+describe('cancellation', () => {
+  it('an aborted call does not count as a provider failure and does not hold a half-open probe', async () => {
+    let now = 0;
+    let fail = true;
+    const { MockLanguageModelV4 } = await import('ai/test');
+    const { APICallError } = await import('@ai-sdk/provider');
+    const model = new MockLanguageModelV4({
+      doGenerate: async (call) => {
+        if (fail) throw new APICallError({ message: 'down', url: 'http://x', requestBodyValues: {}, statusCode: 503 });
+        await new Promise((r, j) => {
+          const t = setTimeout(r, 50);
+          call.abortSignal?.addEventListener('abort', () => {
+            clearTimeout(t);
+            j(call.abortSignal?.reason);
+          });
+        });
+        return {
+          content: [{ type: 'text', text: 'ok' }],
+          finishReason: { unified: 'stop', raw: 'stop' },
+          usage: {
+            inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+            outputTokens: { total: 1, text: 1, reasoning: 0 },
+          },
+          warnings: [],
+        };
+      },
+    });
+    const router = createRouter({
+      providers: { m: () => model },
+      routes: { default: ['m/a'] },
+      retry: { retries: 0 },
+      cooldown: { failureThreshold: 1, cooldownMs: 100 },
+      now: () => now,
+    });
+    await expect(generateText({ model: router.model(), prompt: 'x', maxRetries: 0 })).rejects.toThrow(
+      /No provider could serve/,
+    );
+    expect(router.health().m?.state).toBe('open');
+    now = 200;
+    fail = false;
+    const ctrl = new AbortController();
+    const probe = generateText({ model: router.model(), prompt: 'x', maxRetries: 0, abortSignal: ctrl.signal });
+    setTimeout(() => ctrl.abort(new Error('user cancelled')), 5);
+    await expect(probe).rejects.toThrow('user cancelled');
+    expect(router.health().m?.state).toBe('half-open');
+    // The cancelled probe released its slot: the next call probes and closes the circuit.
+    await expect(generateText({ model: router.model(), prompt: 'x', maxRetries: 0 })).resolves.toMatchObject({
+      text: 'ok',
+    });
+    expect(router.health().m?.state).toBe('closed');
+  });
+});

@@ -273,10 +273,15 @@ export class RouterCore {
       const model = this.languageModel(id);
       const limiter = this.#limiters.get(provider);
       for (let retry = 0; ; retry++) {
-        userSignal?.throwIfAborted();
-        const release = limiter
-          ? await limiter.acquire(prepared.estimate.inputTokens + prepared.estimate.outputTokens, userSignal)
-          : () => {};
+        let release: (actualTokens?: number) => void = () => {};
+        try {
+          userSignal?.throwIfAborted();
+          if (limiter)
+            release = await limiter.acquire(prepared.estimate.inputTokens + prepared.estimate.outputTokens, userSignal);
+        } catch (error) {
+          breaker?.release(); // a half-open probe that never ran must not block the next one
+          throw error;
+        }
         const t0 = this.now();
         const ctrl = new AbortController();
         const onUserAbort = () => ctrl.abort(userSignal?.reason);
