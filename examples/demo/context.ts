@@ -1,0 +1,232 @@
+/**
+ * Step 1 of the demo: workspace context with zero LLM tokens.
+ *
+ * - @weft/native `parseWorkspace` outlines every source file; the snapshot is cached in the store
+ *   and handed back as `previous`, so a second run re-parses only files that changed.
+ * - The files most relevant to the request (matches in paths and symbol names) are cut down to
+ *   skeletons — signatures and doc comments, bodies elided — before any prompt sees them.
+ * - Co-change pairs mined from `git log` (files that change in the same commits) point at files
+ *   a change to the relevant ones usually touches too. Cached per HEAD commit.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWorkspace, skeleton } from '@weft/native';
+import type { DemoCache } from './cache.ts';
+
+type Snapshot = ReturnType<typeof parseWorkspace>;
+type SnapshotFile = Snapshot['files'][number];
+
+/** A file picked for the prompt, as a skeleton. */
+export interface RelevantFile {
+  path: string;
+  language: string;
+  score: number;
+  /** Request words found in its path or symbols. */
+  matched: string[];
+  skeleton: string;
+  tokensBefore: number;
+  tokensAfter: number;
+}
+
+/** Two files that changed together in `commits` commits. */
+export interface CoChangePair {
+  a: string;
+  b: string;
+  commits: number;
+}
+
+/** Everything step 1 hands to the planner. */
+export interface WorkspaceContext {
+  root: string;
+  treeHash: string;
+  files: number;
+  symbols: number;
+  snapshot: { cached: boolean; reparsed: number; reused: number; ms: number };
+  relevant: RelevantFile[];
+  coChange: CoChangePair[];
+  git: { head?: string; commits: number; cached: boolean; note?: string };
+  tokens: { before: number; after: number };
+}
+
+const STOP = new Set(
+  'the and for with that this from into then than when what which should would could have make add use using new all any are was were been not but can its our your their them they also each via per'.split(
+    ' ',
+  ),
+);
+
+/** Lower-case words of a request or identifier (camelCase, kebab-case and paths split). */
+export function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !STOP.has(w));
+}
+
+function rank(
+  files: readonly SnapshotFile[],
+  request: string,
+  limit: number,
+): { file: SnapshotFile; score: number; matched: string[] }[] {
+  const wanted = new Set(words(request));
+  const aboutTests = wanted.has('test') || wanted.has('tests');
+  // Words of each file (path and symbol names), and how many files each wanted word appears in:
+  // rare words ("retry") weigh more than common ones ("workflow") — a plain IDF.
+  const fileWords = files.map((file) => ({
+    path: new Set(words(file.path)),
+    symbols: new Set(file.symbols.flatMap((s) => words(s.name))),
+  }));
+  const idf = new Map<string, number>();
+  for (const w of wanted) {
+    const df = fileWords.filter((f) => f.path.has(w) || f.symbols.has(w)).length;
+    idf.set(w, Math.log((1 + files.length) / (1 + df)));
+  }
+  const scored = files.map((file, i) => {
+    const { path, symbols } = fileWords[i] as (typeof fileWords)[number];
+    const matched: string[] = [];
+    let score = 0;
+    for (const w of wanted) {
+      const weight = idf.get(w) ?? 0;
+      if (path.has(w)) score += 3 * weight;
+      if (symbols.has(w)) score += weight;
+      if (path.has(w) || symbols.has(w)) matched.push(w);
+    }
+    // Several matched words beat one word matched many ways.
+    score *= matched.length;
+    if (!aboutTests && /(\.test\.|\/test\/|\.test-d\.)/.test(file.path)) score *= 0.4;
+    return { file, score, matched: matched.sort() };
+  });
+  const hits = scored
+    .filter((s) => s.score > 0)
+    .sort((x, y) => y.score - x.score || x.file.path.localeCompare(y.file.path));
+  if (hits.length > 0) return hits.slice(0, limit);
+  // Nothing matched: fall back to the files that export the most.
+  return scored
+    .map((s) => ({ ...s, score: s.file.symbols.filter((x) => x.exported).length / 100 }))
+    .sort((x, y) => y.score - x.score || x.file.path.localeCompare(y.file.path))
+    .slice(0, limit);
+}
+
+function git(root: string, args: string[]): string {
+  return execFileSync('git', ['-C', root, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 10_000,
+    maxBuffer: 64 << 20,
+  });
+}
+
+/** Pairs of files changed in the same commits, most frequent first (commits touching > 40 files are skipped). */
+export function mineCoChange(log: string, max = 300): CoChangePair[] {
+  const counts = new Map<string, number>();
+  for (const commit of log.split('\u0000')) {
+    const files = [
+      ...new Set(
+        commit
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ),
+    ].sort();
+    if (files.length < 2 || files.length > 40) continue;
+    for (let i = 0; i < files.length; i++) {
+      for (let j = i + 1; j < files.length; j++) {
+        const key = `${files[i]}\u0001${files[j]}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  return [...counts]
+    .map(([key, commits]) => {
+      const [a = '', b = ''] = key.split('\u0001');
+      return { a, b, commits };
+    })
+    .sort((x, y) => y.commits - x.commits || x.a.localeCompare(y.a) || x.b.localeCompare(y.b))
+    .slice(0, max);
+}
+
+async function coChangeOf(
+  root: string,
+  cache: DemoCache,
+): Promise<{ pairs: CoChangePair[]; git: WorkspaceContext['git'] }> {
+  let head: string;
+  try {
+    head = git(root, ['rev-parse', 'HEAD']).trim();
+  } catch {
+    return { pairs: [], git: { commits: 0, cached: false, note: 'not a git repository: no co-change pairs' } };
+  }
+  const key = `cochange:${root}`;
+  const hit = await cache.get<{ head: string; commits: number; pairs: CoChangePair[] }>(key);
+  if (hit && hit.value.head === head)
+    return { pairs: hit.value.pairs, git: { head, commits: hit.value.commits, cached: true } };
+  const log = git(root, ['log', '--no-merges', '-n', '500', '--name-only', '--pretty=format:%x00']);
+  const commits = log.split('\u0000').filter((c) => c.trim()).length;
+  const pairs = mineCoChange(log);
+  await cache.set(key, { head, commits, pairs });
+  return { pairs, git: { head, commits, cached: false } };
+}
+
+/** Loads the workspace context for `request`: snapshot (cached), relevant skeletons, co-change pairs. */
+export async function loadWorkspaceContext(options: {
+  root: string;
+  request: string;
+  cache: DemoCache;
+  limit?: number;
+}): Promise<WorkspaceContext> {
+  const { root, request, cache } = options;
+  const key = `snapshot:${root}`;
+  const previous = (await cache.get<Snapshot>(key))?.value;
+  const t0 = performance.now();
+  const snapshot = parseWorkspace(root, {
+    ...(previous ? { previous } : {}),
+    exclude: ['node_modules', 'dist', '.weft', '.toolchain', 'target', 'fixtures', 'bench/results'],
+    maxFileBytes: 512 * 1024,
+  });
+  const ms = performance.now() - t0;
+  if (!previous || previous.treeHash !== snapshot.treeHash) await cache.set(key, snapshot);
+
+  const relevant: RelevantFile[] = [];
+  for (const { file, score, matched } of rank(snapshot.files, request, options.limit ?? 5)) {
+    let source: string;
+    try {
+      source = readFileSync(join(root, file.path), 'utf8');
+    } catch {
+      continue;
+    }
+    const s = skeleton(source, file.language, { keep: 'marked' });
+    relevant.push({
+      path: file.path,
+      language: file.language,
+      score: Math.round(score * 10) / 10,
+      matched,
+      skeleton: s.text,
+      tokensBefore: s.tokensBefore,
+      tokensAfter: s.tokensAfter,
+    });
+  }
+
+  const { pairs, git: gitInfo } = await coChangeOf(root, cache);
+  const picked = new Set(relevant.map((r) => r.path));
+  const coChange = pairs.filter((p) => picked.has(p.a) || picked.has(p.b)).slice(0, 8);
+
+  return {
+    root,
+    treeHash: snapshot.treeHash,
+    files: snapshot.files.length,
+    symbols: snapshot.files.reduce((n, f) => n + f.symbols.length, 0),
+    snapshot: {
+      cached: previous !== undefined,
+      reparsed: snapshot.stats.parsed,
+      reused: snapshot.stats.reused,
+      ms: Math.round(ms),
+    },
+    relevant,
+    coChange,
+    git: gitInfo,
+    tokens: {
+      before: relevant.reduce((n, r) => n + r.tokensBefore, 0),
+      after: relevant.reduce((n, r) => n + r.tokensAfter, 0),
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Step 4's human side: shows the plan and its results at the approval gate and takes the decision —
+ * interactively on a terminal, automatically with --yes or when stdin is not a TTY (CI, pipes).
+ * The decision goes through @weft/approval (authorization, audit log, atomic close), which resumes
+ * the run in this process.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { ApprovalService } from '@weft/approval';
+import type { Review } from './workflow.ts';
+
+/** Options of {@link decideAtGate}. */
+export interface GateOptions {
+  approvals: ApprovalService;
+  runId: string;
+  workflowId: string;
+  /** Approve without asking. */
+  auto: boolean;
+  /** Why `auto` (shown and audited). */
+  why: string;
+  /** Wait at the gate forever (the resume test kills the process here). */
+  pause: boolean;
+}
+
+/** Shows the gate and decides; resolves to true when the gate closed approved, false otherwise. */
+export async function decideAtGate(options: GateOptions): Promise<boolean> {
+  const { approvals, runId } = options;
+  await approvals.sync();
+  const request = (await approvals.listPending({ workflowId: options.workflowId })).find((r) => r.runId === runId);
+  if (!request) {
+    console.error(`No open approval request for run ${runId}; inspect it with: npm run weft -- runs show ${runId}`);
+    return false;
+  }
+  const review = request.payload as Review;
+  console.log(`\n── approval gate "${request.path}": ${request.title} ──`);
+  for (const t of review.tasks) {
+    const deps = t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : '';
+    console.log(`  ${t.id} [${t.status}] ${t.title}${deps}`);
+    const first = t.proposal.split('\n').find((l) => l.trim()) ?? '';
+    if (first) console.log(`     ${first.slice(0, 110)}${first.length > 110 ? '…' : ''}`);
+  }
+  console.log(`  batches: ${review.batches.map((b) => `[${b.join(', ')}]`).join(' → ')}`);
+  console.log(`  approval id: ${request.id}`);
+
+  if (options.pause) {
+    console.log(
+      `\n⏸  Paused at the approval gate (run ${runId}). Stop this process, then continue with: npm run demo -- --resume`,
+    );
+    // Keep the process alive until it is killed; everything before the gate is already committed.
+    await new Promise(() => setInterval(() => {}, 1 << 30));
+  }
+
+  let decision: 'approve' | 'reject' = 'approve';
+  let comment = `auto-approved (${options.why})`;
+  let actor = { id: 'demo', name: `demo (${options.why})` };
+  if (options.auto) {
+    console.log(`\n✓ auto-approved: ${options.why} (run without --yes on a terminal to decide yourself)`);
+  } else {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      for (;;) {
+        const answer = (await rl.question('\nApprove this plan? [y]es / [n]o / [j]son payload: ')).trim().toLowerCase();
+        if (answer === 'j') {
+          console.log(JSON.stringify(review, null, 2));
+          continue;
+        }
+        if (answer === 'y' || answer === 'yes' || answer === 'n' || answer === 'no') {
+          decision = answer.startsWith('y') ? 'approve' : 'reject';
+          comment = decision === 'approve' ? 'approved at the terminal' : 'rejected at the terminal';
+          actor = { id: process.env.USER ?? 'you', name: process.env.USER ?? 'you' };
+          break;
+        }
+      }
+    } finally {
+      rl.close();
+    }
+  }
+  const result = await approvals.decide({
+    id: request.id,
+    decision,
+    actor,
+    comment,
+    via: options.auto ? 'ci' : 'terminal',
+  });
+  if (result.outcome === 'rejected')
+    console.log('✗ rejected: the run ends failed (ApprovalRejectedError), nothing after the gate runs');
+  return result.outcome === 'approved';
+}

@@ -1,0 +1,99 @@
+/** Step 6: the summary — steps and timings, batches, tokens and cost, where the state lives, how to inspect. */
+import type { Router } from '@weft/llm';
+import type { KyselyStore } from '@weft/workflow';
+
+interface SummaryInput {
+  store: KyselyStore;
+  router: Router;
+  runId: string;
+  dbUrl: string;
+  dbLabel: string;
+  elapsedMs: number;
+  /** Steps reused from an earlier process (on --resume). */
+  reused: number;
+  model: string;
+}
+
+const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
+
+/** Prints the summary of a run; resolves to the exit code (0 when the run succeeded). */
+export async function printSummary(input: SummaryInput): Promise<number> {
+  const { store, runId } = input;
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`run ${runId} vanished from ${input.dbLabel}`);
+  const steps = await store.listSteps(runId);
+  const usage = await input.router.usage({ runId });
+  const output = (run.output ?? {}) as {
+    scores?: Record<string, number>;
+    mean?: number;
+    historyRuns?: number;
+    evalRunId?: string;
+  };
+  const byPath = new Map(steps.map((s) => [s.path, s]));
+  const context = byPath.get('context')?.output as
+    | {
+        context: {
+          files: number;
+          symbols: number;
+          snapshot: { cached: boolean; reparsed: number; reused: number; ms: number };
+          relevant: { path: string; matched: string[] }[];
+          coChange: { a: string; b: string; commits: number }[];
+          git: { commits: number; cached: boolean; note?: string };
+          tokens: { before: number; after: number };
+        };
+      }
+    | undefined;
+  // The reviewed payload carries the dag's batches and per-task status.
+  const dag = byPath.get('review')?.output as
+    | { batches: string[][]; tasks: { id: string; status: string }[] }
+    | undefined;
+
+  console.log(`\n══ Summary of run ${runId}: ${run.status.toUpperCase()} ══`);
+  console.log('steps (attempts, as stored):');
+  for (const s of steps) {
+    const took = s.endedAt === undefined ? '—' : ms(s.endedAt - s.startedAt);
+    console.log(`  ${s.path.padEnd(16)} ${s.status.padEnd(9)} attempt ${s.attempt}  ${took}`);
+  }
+  if (input.reused > 0) console.log(`  (${input.reused} steps finished before --resume were reused, not re-run)`);
+  if (context) {
+    const c = context.context;
+    const snap = c.snapshot.cached
+      ? `cached snapshot reused: ${c.snapshot.reused} files unchanged, ${c.snapshot.reparsed} re-parsed`
+      : `no cached snapshot: parsed all ${c.snapshot.reparsed} files`;
+    console.log(`context: ${c.files} files, ${c.symbols} symbols (${snap}, ${c.snapshot.ms} ms, 0 LLM tokens)`);
+    console.log(`  ${c.relevant.length} relevant files as skeletons: ${c.tokens.before} → ${c.tokens.after} tokens`);
+    for (const f of c.relevant) console.log(`    ${f.path}  (${f.matched.join(', ')})`);
+    console.log(
+      `  co-change: ${c.coChange.length} pairs from ${c.git.commits} commits${c.git.cached ? ' (cached for this HEAD)' : ''}${c.git.note ? ` — ${c.git.note}` : ''}`,
+    );
+    for (const p of c.coChange.slice(0, 3)) console.log(`    ${p.a} + ${p.b} (${p.commits}×)`);
+  }
+  if (dag) {
+    console.log(
+      `batches: ${dag.batches.map((b) => `[${b.join(', ')}]`).join(' → ')} (${dag.tasks.filter((t) => t.status === 'succeeded').length}/${dag.tasks.length} subtasks succeeded)`,
+    );
+  }
+  const unpriced = usage.unpricedCalls > 0 ? ` (${usage.unpricedCalls} calls to unpriced models count as $0)` : '';
+  console.log(
+    `tokens: ${usage.inputTokens} in + ${usage.outputTokens} out in ${usage.calls} model calls · cost $${usage.costUsd.toFixed(4)}${unpriced}`,
+  );
+  console.log(`model: ${input.model}`);
+  if (output.scores) {
+    const scores = Object.entries(output.scores)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
+    console.log(
+      `eval: ${scores} · mean ${output.mean?.toFixed(2)} · ${output.historyRuns} runs in history ("demo:plan-change")`,
+    );
+  }
+  console.log(`time: ${ms(input.elapsedMs)} in this process`);
+  console.log(
+    `state: ${input.dbLabel} — runs, steps, events, approvals, eval history, LLM calls and the snapshot cache`,
+  );
+  const db = input.dbUrl === 'file:.weft/weft.db' ? '' : ` --db ${input.dbUrl}`;
+  console.log('inspect:');
+  console.log(`  npm run weft -- runs show ${runId}${db}`);
+  console.log(`  npm run weft -- runs list${db}`);
+  console.log(`  npm run weft -- approvals list --all${db}`);
+  return run.status === 'success' ? 0 : 1;
+}

@@ -1,0 +1,231 @@
+/**
+ * The flagship demo, run as a newcomer would (non-interactively: no TTY, so the gate auto-approves),
+ * against a small git repository made here, from a clean state in a temp directory:
+ * 1. a first run prints the whole summary and leaves its rows in the store;
+ * 2. a second run reuses the cached workspace snapshot (and re-parses only a file that changed);
+ * 3. a run killed (SIGKILL) while waiting at the approval gate continues with `--resume` without
+ *    re-running any step that had finished.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApprovalService } from '@weft/approval';
+import { createEvalStore } from '@weft/eval';
+import { createKyselyUsageStore } from '@weft/llm';
+import { createStore, type KyselyStore } from '@weft/workflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeResult, examplesDir, hooks, type ProcessResult, runNodeTs, tempDir } from './run-example.js';
+
+const demo = join(examplesDir, 'demo/main.ts');
+const REQUEST = 'add retry with backoff to the http client and log failures';
+
+/** A tiny repository with history: client.ts and retry.ts change together twice. */
+function makeRepo(): string {
+  const root = tempDir('weft-demo-repo-');
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=Demo', '-c', 'user.email=demo@example.invalid', '-C', root, ...args], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  const write = (path: string, text: string) => {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  git('init', '-q');
+  write(
+    'src/http/client.ts',
+    '/** HTTP client. */\nexport class HttpClient {\n  /** GET a URL. */\n  async get(url: string): Promise<string> {\n    const res = await fetch(url);\n    return res.text();\n  }\n}\n',
+  );
+  write(
+    'src/retry.ts',
+    '/** Retries fn. */\nexport async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  let last: unknown;\n  for (let i = 0; i < attempts; i++) {\n    try {\n      return await fn();\n    } catch (err) {\n      last = err;\n    }\n  }\n  throw last;\n}\n',
+  );
+  git('add', '.');
+  git('commit', '-qm', 'client and retry');
+  write('src/log.ts', 'export function logFailure(message: string): void {\n  console.error(message);\n}\n');
+  write(
+    'src/http/client.ts',
+    '/** HTTP client. */\nexport class HttpClient {\n  /** GET a URL, with retries. */\n  async get(url: string): Promise<string> {\n    return (await fetch(url)).text();\n  }\n}\n',
+  );
+  write(
+    'src/retry.ts',
+    '/** Retries fn with backoff. */\nexport async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {\n  for (let i = 1; ; i++) {\n    try {\n      return await fn();\n    } catch (err) {\n      if (i >= attempts) throw err;\n    }\n  }\n}\n',
+  );
+  git('add', '.');
+  git('commit', '-qm', 'backoff');
+  write('tools/report.py', 'def report(rows):\n    """Prints rows."""\n    for r in rows:\n        print(r)\n');
+  git('add', '.');
+  git('commit', '-qm', 'report tool');
+  return root;
+}
+
+const cwd = tempDir('weft-demo-cwd-');
+const dbFile = join(cwd, '.weft/weft.db');
+let repo = '';
+let store: KyselyStore;
+
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+  // WEFT_NATIVE is inherited: CI runs the demo on whichever backend the machine has.
+  return runNodeTs(demo, args, {
+    cwd,
+    env: { WEFT_DB_URL: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', WEFT_LLM_BASE_URL: '', ...env },
+    timeoutMs: 60_000,
+  });
+}
+
+const summaryRunId = (out: string) => /Summary of run (\S+): SUCCESS/.exec(out)?.[1];
+
+beforeAll(() => {
+  repo = makeRepo();
+});
+
+afterAll(async () => {
+  await store?.close();
+});
+
+describe('the demo (npm run demo)', () => {
+  let firstRunId = '';
+
+  it('runs from a clean state, non-interactively, and prints the whole summary', async () => {
+    const r = await runDemo([REQUEST, '--root', repo]);
+    expect(r.code, describeResult(r)).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain('Weft demo — plan a change to a codebase');
+    expect(out).toMatch(/model\s+offline model of @weft\/llm — deterministic, NOT an LLM/);
+    expect(out).toMatch(/── approval gate "review": Apply this plan\? ──/);
+    expect(out).toMatch(/✓ auto-approved: no TTY/);
+    firstRunId = summaryRunId(out) ?? '';
+    expect(firstRunId, describeResult(r)).not.toBe('');
+    // steps and timings
+    for (const path of ['context', 'plan', 'execute/t1', 'review', 'evaluate']) {
+      expect(out).toMatch(new RegExp(`^  ${path.replace('/', '\\/')}\\s+success\\s+attempt 1\\s+\\d`, 'm'));
+    }
+    // context: parsed from scratch, relevant skeletons, co-change from git log
+    expect(out).toMatch(
+      /context: 4 files, \d+ symbols \(no cached snapshot: parsed all 4 files, \d+ ms, 0 LLM tokens\)/,
+    );
+    expect(out).toMatch(/relevant files as skeletons: \d+ → \d+ tokens/);
+    expect(out).toMatch(/src\/http\/client\.ts/);
+    expect(out).toMatch(/co-change: [1-9]\d* pairs from 3 commits/);
+    expect(out).toMatch(/src\/http\/client\.ts \+ src\/retry\.ts \(2×\)/);
+    // batches, tokens and cost, eval, state, how to inspect
+    expect(out).toMatch(/^batches: \[t1.*\] \(\d+\/\d+ subtasks succeeded\)$/m);
+    expect(out).toMatch(/^tokens: [1-9]\d* in \+ \d+ out in [2-9]\d* model calls · cost \$\d+\.\d{4}/m);
+    expect(out).toMatch(/^eval: completion 1\.00, plan-valid 1\.00, .* · 1 runs in history \("demo:plan-change"\)$/m);
+    expect(out).toContain(`state: ${dbFile}`);
+    expect(out).toContain(`npm run weft -- runs show ${firstRunId}`);
+  });
+
+  it('left its rows in the store: run, steps, approval with audit, eval history, LLM calls, snapshot cache', async () => {
+    store = createStore({ url: `file:${dbFile}` });
+    const run = await store.getRun(firstRunId);
+    expect(run?.status).toBe('success');
+    expect(run?.workflowId).toBe('plan-change');
+    expect(run?.output).toMatchObject({ scores: { completion: 1, 'plan-valid': 1 }, historyRuns: 1 });
+    const steps = await store.listSteps(firstRunId);
+    const paths = steps.map((s) => s.path);
+    expect(paths).toEqual(expect.arrayContaining(['context', 'plan', 'execute/t1', 'review', 'evaluate']));
+    expect(steps.every((s) => s.status === 'success' && s.attempt === 1)).toBe(true);
+    const plan = steps.find((s) => s.path === 'plan')?.output as { tasks: { id: string; dependsOn: string[] }[] };
+    expect(plan.tasks.length).toBeGreaterThanOrEqual(2);
+
+    const approvals = createApprovalService({ store, engine: { resume: async () => undefined } });
+    const [request] = await approvals.list({ workflowId: 'plan-change' });
+    expect(request).toMatchObject({ runId: firstRunId, path: 'review', status: 'approved' });
+    const audit = await approvals.audit(request?.id as string);
+    expect(audit.some((e) => JSON.stringify(e).includes('auto-approved'))).toBe(true);
+
+    const evals = await createEvalStore(store).listRuns({ evalName: 'demo:plan-change' });
+    expect(evals).toHaveLength(1);
+    const calls = await createKyselyUsageStore({ db: store.db, dialect: store.dialect }).listCalls({
+      runId: firstRunId,
+    });
+    expect(calls.length).toBe(1 + plan.tasks.length); // the plan, then one call per subtask
+    const cached = await store.db.selectFrom('weft_demo_cache').select('key').execute();
+    expect(cached.map((c) => c.key).sort()).toEqual([`cochange:${repo}`, `snapshot:${repo}`]);
+  });
+
+  it('a second run reuses the cached snapshot, and re-parses only the file that changed', async () => {
+    const again = await runDemo([REQUEST, '--root', repo]);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(again.stdout).toMatch(/cached snapshot reused: 4 files unchanged, 0 re-parsed/);
+    expect(again.stdout).toMatch(/co-change: .* \(cached for this HEAD\)/);
+    expect(again.stdout).toMatch(/· 2 runs in history/);
+
+    writeFileSync(
+      join(repo, 'src/log.ts'),
+      'export function logFailure(message: string, attempt: number): void {\n  console.error(attempt, message);\n}\n',
+    );
+    const third = await runDemo([REQUEST, '--root', repo]);
+    expect(third.code, describeResult(third)).toBe(0);
+    expect(third.stdout).toMatch(/cached snapshot reused: 3 files unchanged, 1 re-parsed/);
+  });
+
+  it('killed at the approval gate, `--resume` finishes the same run without redoing finished steps', async () => {
+    // Start, wait until it is paused at the gate, SIGKILL it.
+    const child = spawn(process.execPath, ['--import', hooks, demo, REQUEST, '--root', repo], {
+      cwd,
+      env: {
+        ...process.env,
+        WEFT_DEMO_PAUSE_AT_GATE: '1',
+        WEFT_DB_URL: '',
+        OPENAI_API_KEY: '',
+        OPENAI_BASE_URL: '',
+        WEFT_LLM_BASE_URL: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const pausedRunId = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not pause at the gate:\n${out}`)), 45_000);
+      child.stdout.on('data', (d: string) => {
+        out += d;
+        const m = /Paused at the approval gate \(run (\S+)\)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1] as string);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`demo exited (${code}) before the gate:\n${out}`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+
+    const before = await store.listSteps(pausedRunId);
+    expect((await store.getRun(pausedRunId))?.status).toBe('suspended');
+    expect(before.map((s) => s.path)).toEqual(expect.arrayContaining(['context', 'plan', 'execute/t1']));
+    const usage = createKyselyUsageStore({ db: store.db, dialect: store.dialect });
+    const callsBefore = (await usage.listCalls({ runId: pausedRunId })).length;
+
+    const resumed = await runDemo(['--resume']);
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    expect(resumed.stdout).toContain(`resuming run ${pausedRunId} at the approval gate`);
+    expect(resumed.stdout).toMatch(
+      new RegExp(
+        `${before.filter((s) => s.status === 'success').length} finished steps are reused from the store, not run again`,
+      ),
+    );
+    expect(summaryRunId(resumed.stdout)).toBe(pausedRunId);
+    // Only the gate and what follows it ran in the second process.
+    expect(resumed.stdout).not.toMatch(/✓ context|✓ plan|✓ execute\//);
+
+    const after = await store.listSteps(pausedRunId);
+    for (const s of before) {
+      expect(
+        after.filter((a) => a.path === s.path),
+        `step ${s.path} ran again`,
+      ).toHaveLength(1);
+    }
+    expect(after.map((s) => s.path)).toEqual(expect.arrayContaining(['review', 'evaluate']));
+    expect((await store.getRun(pausedRunId))?.status).toBe('success');
+    expect((await usage.listCalls({ runId: pausedRunId })).length).toBe(callsBefore);
+
+    // Nothing left to resume now.
+    const nothing = await runDemo(['--resume']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/Nothing to resume/);
+  });
+});
