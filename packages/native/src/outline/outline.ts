@@ -35,8 +35,18 @@ export function checkLanguage(source: unknown, language: unknown): number {
   return family(language as string);
 }
 
+/**
+ * Lone UTF-16 surrogates become U+FFFD, as Node-API does when it hands a string to the addon, so
+ * both backends see the same text.
+ */
+export function wellFormed(source: string): string {
+  const s = source as string & { isWellFormed?: () => boolean; toWellFormed?: () => string };
+  return s.isWellFormed && !s.isWellFormed() ? s.toWellFormed!() : source;
+}
+
 export function analyze(source: string, language: string): { syms: Sym[]; imports: ImportInfo[]; ctx: Ctx } {
   const fam = checkLanguage(source, language);
+  source = wellFormed(source);
   const t = lex(source, fam);
   const ctx: Ctx = { src: source, t, match: computeMatch(source, t), syms: [], imports: [] };
   if (fam === L_TS) parseStatements(ctx, 0, t.n, undefined, 0);

@@ -38,6 +38,7 @@ function marked(ctx: Ctx, s: Sym): boolean {
 export function skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
   const keep = options.keep ?? 'none';
   const { syms, ctx } = analyze(source, language);
+  source = ctx.src;
   const bodies = syms
     .filter((s) => s.b0 >= 0 && (s.kind === 'function' || s.kind === 'method'))
     .sort((a, b) => a.b0 - b.b0);
