@@ -1,6 +1,9 @@
 import { createMemoryQualityStore, type QualityStore } from '@weft/llm';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { defineEval } from '../define/define-eval.js';
+import { runEval } from '../runner/run-eval.js';
 import type { EvalRun, ItemResult } from '../runner/types.js';
+import { exactMatch } from '../scorers/text.js';
 import type { StoredResult } from '../storage/eval-store.js';
 import { type QualitySink, recordQuality } from './quality.js';
 import { suggestVariant } from './similar.js';
@@ -60,6 +63,21 @@ describe('recordQuality', () => {
     const byScorer: QualityStore = createMemoryQualityStore();
     await recordQuality(r, byScorer, { scorer: 'x', model: 'openai/gpt-x' });
     expect(await byScorer.read('refunds')).toEqual([{ model: 'openai/gpt-x', count: 2, meanScore: 0.5 }]);
+  });
+
+  it('runEval({ quality, qualityModel }) records after the run', async () => {
+    const quality = createMemoryQualityStore();
+    const def = defineEval({
+      name: 'q',
+      data: [
+        { input: 'a', expected: 'a', tags: ['echo'] },
+        { input: 'b', expected: 'x', tags: ['echo'] },
+      ],
+      task: (s: string) => s,
+      scorers: [exactMatch()],
+    });
+    await runEval(def, { quality, qualityModel: 'offline/echo', progress: false, gitCommit: false });
+    expect(await quality.read('echo')).toEqual([{ model: 'offline/echo', count: 2, meanScore: 0.5 }]);
   });
 
   it('requires a model when the task is not a model task', async () => {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { hashValue, loadData, type NormalizedItem } from '../data/dataset.js';
 import type { EvalDefinition } from '../define/define-eval.js';
+import { type QualitySink, recordQuality } from '../feedback/quality.js';
 import { EvalTimeoutError, serializeError } from '../errors/errors.js';
 import { normalizeScore, type ScoreResult, type Scorer } from '../scorers/scorer.js';
 import { summarize } from '../stats/descriptive.js';
@@ -40,6 +41,13 @@ export interface RunEvalOptions {
   gitCommit?: string | false;
   /** Progress bar target (default `process.stderr`, drawn only when it is a TTY); `false` for none. */
   progress?: ProgressStream | false;
+  /**
+   * Write the run's scores as quality records (e.g. @weft/llm's `QualityStore`) for learned
+   * routing. Needs a model: the task's model id, or `qualityModel`.
+   */
+  quality?: QualitySink;
+  /** Model id for quality records when the task is not a model task (`provider/model`). */
+  qualityModel?: string;
   /** Called after each item × trial finishes. */
   onResult?: (result: ItemResult) => void;
 }
@@ -218,6 +226,8 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
   if (task.modelId) run.modelId = task.modelId;
   if (def.taskTag) run.taskTag = def.taskTag;
   if (options.store) await options.store.saveRun(run);
+  if (options.quality)
+    await recordQuality(run, options.quality, options.qualityModel ? { model: options.qualityModel } : {});
   return run;
 }
 
