@@ -76,26 +76,29 @@ export async function drive(
     v = await execSequence(x, wf.nodes, v, '');
     if (wf.outputSchema) v = x.validate(wf.outputSchema, v, '', 'workflow-output');
     const at = Date.now();
-    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running']))) return lost(x);
-    await store.appendEvents(runId, [...x.takePending(), { type: 'run:success', at }]);
+    // Status, output and the final events are one atomic write.
+    const events = x.takePending();
+    events.push({ type: 'run:success', at });
+    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'], events)))
+      return lost(x);
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps };
   } catch (e) {
     if (x.signal.aborted) return canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
-      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running']))) return lost(x);
       const suspended = await store.listSuspensions(runId);
       const data = { paths: suspended.map((s) => s.path) };
-      await store.appendEvents(runId, [...x.takePending(), { type: 'run:suspended', data, at }]);
+      const events = [...x.takePending(), { type: 'run:suspended', data, at }];
+      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running'], events))) return lost(x);
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps };
     }
     const error = e instanceof Error ? e : new Error(String(e));
     const serialized = serializeError(error);
-    if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'])))
+    const events = [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }];
+    if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'], events)))
       return lost(x);
-    await store.appendEvents(runId, [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }]);
     x.live('run:failed', undefined, error, at);
     return { status: 'failed', runId, error, steps: x.steps };
   } finally {

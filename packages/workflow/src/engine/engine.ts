@@ -181,18 +181,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const cancel = async (runId: string, reason?: string): Promise<void> => {
     const now = Date.now();
     const error = new CanceledError(runId, reason);
-    const ok = await store.updateRun(runId, { status: 'canceled', error: serializeError(error), updatedAt: now }, [
-      'queued',
-      'running',
-      'suspended',
-    ]);
+    const ok = await store.updateRun(
+      runId,
+      { status: 'canceled', error: serializeError(error), updatedAt: now },
+      ['queued', 'running', 'suspended'],
+      [{ type: 'run:canceled', data: reason === undefined ? undefined : { reason }, at: now }],
+    );
     if (!ok) {
       if (!(await store.getRun(runId))) throw new RunNotFoundError(runId);
       return; // already finished: nothing to cancel
     }
-    await store.appendEvents(runId, [
-      { type: 'run:canceled', data: reason === undefined ? undefined : { reason }, at: now },
-    ]);
     await store.deleteTimers(runId);
     const x = active.get(runId);
     if (x) {

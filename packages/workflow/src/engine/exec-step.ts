@@ -3,7 +3,7 @@ import { StepFailedError, StepValidationError, TimeoutError } from '../errors/er
 import { serializeError } from '../errors/serialize.js';
 import type { StepNode } from '../definition/nodes.js';
 import { backoffDelay, shouldRetry } from '../step/retry.js';
-import type { Step } from '../step/types.js';
+import type { Step, StepContext } from '../step/types.js';
 import { sleep } from '../util/sleep.js';
 import { type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
 
@@ -120,14 +120,14 @@ function attemptStep(
 ): unknown {
   const ms = step.timeoutMs;
   if (ms === undefined) {
-    const args = { input, signal: x.signal, ctx: x.context(step.id, path, attempt, x.signal), suspend, resumeData };
-    return limited(x, () => step.run(args));
+    const args = new Args(x, step.id, path, attempt, x.signal, input, resumeData);
+    return x.core.limiter || x.limiter ? limited(x, () => step.run(args)) : step.run(args);
   }
   // A per-attempt controller, linked to the run's, that the timeout aborts.
   const ac = new AbortController();
   const onAbort = () => ac.abort(x.signal.reason);
   x.signal.addEventListener('abort', onAbort, { once: true });
-  const args = { input, signal: ac.signal, ctx: x.context(step.id, path, attempt, ac.signal), suspend, resumeData };
+  const args = new Args(x, step.id, path, attempt, ac.signal, input, resumeData);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -141,6 +141,40 @@ function attemptStep(
     clearTimeout(timer);
     x.signal.removeEventListener('abort', onAbort);
   });
+}
+
+/** A step's run arguments; the context object is built only if the step reads it. */
+class Args {
+  readonly input: unknown;
+  readonly signal: AbortSignal;
+  readonly resumeData: unknown;
+  readonly suspend = suspend;
+  #x: RunExec;
+  #stepId: string;
+  #path: string;
+  #attempt: number;
+  #ctx: StepContext<never> | undefined;
+  constructor(
+    x: RunExec,
+    stepId: string,
+    path: string,
+    attempt: number,
+    signal: AbortSignal,
+    input: unknown,
+    resumeData: unknown,
+  ) {
+    this.#x = x;
+    this.#stepId = stepId;
+    this.#path = path;
+    this.#attempt = attempt;
+    this.signal = signal;
+    this.input = input;
+    this.resumeData = resumeData;
+  }
+  get ctx(): StepContext<never> {
+    this.#ctx ??= this.#x.context(this.#stepId, this.#path, this.#attempt, this.signal);
+    return this.#ctx;
+  }
 }
 
 function limited(x: RunExec, fn: () => unknown): unknown {
