@@ -29,7 +29,7 @@ function router(a: FakeServer, b: FakeServer, extra: Partial<RouterOptions> = {}
     providers: { a: provider('a', a), b: provider('b', b) },
     routes: { default: ['a/model-a', 'b/model-b'] },
     retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 },
-    cooldown: { failureThreshold: 3, cooldownMs: 200 },
+    cooldown: { failureThreshold: 3, cooldownMs: 500 },
     prices: { 'a/model-a': { input: 1, output: 2 }, 'b/model-b': { input: 3, output: 4 } },
     ...extra,
   });
@@ -83,23 +83,27 @@ describe('fallback over HTTP', () => {
     expect(summary.costUsd).toBeCloseTo(500 * ((12 * 3 + 6 * 4) / 1e6), 12);
   });
 
+  // These two use the router's injectable clock, so the cooldown does not depend on how fast CI runs.
   it('half-open probing brings a recovered provider back', async () => {
     const { a, b } = await twoServers();
     a.mode = '500';
+    let now = 1_000;
     const events: string[] = [];
     const r = router(a, b, {
       retry: { retries: 0, baseDelayMs: 1 },
-      cooldown: { failureThreshold: 2, cooldownMs: 150 },
+      cooldown: { failureThreshold: 2, cooldownMs: 30_000 },
       onEvent: (e) => events.push(e.type),
+      now: () => now,
     });
     for (let i = 0; i < 4; i++) await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(r.health().a?.state).toBe('open');
     const seenWhileOpen = a.requests;
+    now += 29_000;
     for (let i = 0; i < 5; i++) await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(a.requests).toBe(seenWhileOpen); // open: no traffic at all
 
     a.mode = 'ok';
-    await new Promise((res) => setTimeout(res, 550));
+    now += 1_000;
     const probe = await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(probe.text).toBe('answer from A');
     expect(r.health().a?.state).toBe('closed');
@@ -112,13 +116,15 @@ describe('fallback over HTTP', () => {
   it('a failed half-open probe reopens the circuit', async () => {
     const { a, b } = await twoServers();
     a.mode = '500';
+    let now = 1_000;
     const r = router(a, b, {
       retry: { retries: 0, baseDelayMs: 1 },
-      cooldown: { failureThreshold: 1, cooldownMs: 100 },
+      cooldown: { failureThreshold: 1, cooldownMs: 10_000 },
+      now: () => now,
     });
     await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(r.health().a?.state).toBe('open');
-    await new Promise((res) => setTimeout(res, 130));
+    now += 10_000;
     const before = a.requests;
     await generateText({ model: r.model(), prompt: 'x', maxRetries: 0 });
     expect(a.requests).toBe(before + 1); // exactly one probe
