@@ -1,8 +1,6 @@
 /** The `weft` command line: parses argv, opens the store, dispatches to a command, maps errors to exit codes. */
 import { parseArgs } from 'node:util';
 import { WeftError } from '@weft/workflow';
-import { approvalsDecide, approvalsList } from './commands/approvals.js';
-import { evalCommand } from './commands/eval.js';
 import { runsList, runsShow } from './commands/runs.js';
 import { type CliIo, createContext, localFileOf } from './context.js';
 import { CliUsageError } from './errors.js';
@@ -74,6 +72,8 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const ctx = createContext(io, db);
     const file = localFileOf(ctx.dbUrl, ctx.cwd);
     const url = file === undefined ? ctx.dbUrl : `file:${file}`;
+    // Loaded on demand: `weft runs …` should not pay for loading the eval and AI SDK modules.
+    const { evalCommand } = await import('./commands/eval.js');
     return evalCommand({ ...ctx, dbUrl: url }, rest, { stdout, stderr });
   }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -99,9 +99,12 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const json = values.json === true;
     if (group === 'runs' && action === 'list' && id === undefined) return await runsList(ctx, { ...values, json });
     if (group === 'runs' && action === 'show') return await runsShow(ctx, id, { json });
-    if (group === 'approvals' && action === 'list' && id === undefined)
+    if (group === 'approvals' && action === 'list' && id === undefined) {
+      const { approvalsList } = await import('./commands/approvals.js');
       return await approvalsList(ctx, { ...values, json });
+    }
     if (group === 'approvals' && (action === 'approve' || action === 'reject')) {
+      const { approvalsDecide } = await import('./commands/approvals.js');
       return await approvalsDecide(ctx, action, id, { ...values, json });
     }
     throw new CliUsageError(`Unknown command "${positionals.join(' ')}".`);
