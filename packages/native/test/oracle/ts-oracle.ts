@@ -69,7 +69,8 @@ export function tsOracle(source: string, language: 'typescript' | 'tsx' | 'javas
         const name = st.name.text;
         push(name, 'interface', st, parent);
         for (const m of st.members) {
-          if (ts.isMethodSignature(m)) push(m.name.getText(sf), 'method', m, name);
+          if (ts.isMethodSignature(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m))
+            push(m.name.getText(sf), 'method', m, name);
           else if (ts.isPropertySignature(m)) push(m.name.getText(sf), 'variable', m, name);
         }
       } else if (ts.isTypeAliasDeclaration(st)) {

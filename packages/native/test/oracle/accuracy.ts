@@ -1,0 +1,89 @@
+/**
+ * Accuracy of the outliner against each language's own parser: the TypeScript compiler API,
+ * python3's `ast`, Go's go/parser and Rust's syn. Scores (name, parent, kind, startLine) precision
+ * and recall, and endLine accuracy on matched symbols. Used by test/accuracy.test.ts and the bench.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend } from '../../src/backend/types.js';
+import { addScore, emptyScore, type Score } from './score.js';
+import { type RefSymbol, tsOracle } from './ts-oracle.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pkg = join(here, '../..');
+
+export type OracleLanguage = 'typescript' | 'javascript' | 'python' | 'go' | 'rust';
+
+function run(cmd: string, args: string[], input: string, cwd?: string, env?: NodeJS.ProcessEnv): string {
+  return execFileSync(cmd, args, { input, cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
+}
+
+/** Why an oracle cannot run here, or undefined when it can. */
+export function oracleUnavailable(lang: OracleLanguage): string | undefined {
+  const has = (c: string, a: string[]) => {
+    const r = spawnSync(c, a, { encoding: 'utf8' });
+    return !r.error && r.status === 0;
+  };
+  if (lang === 'python' && !has('python3', ['--version'])) return 'python3 not found';
+  if (lang === 'go' && !has('go', ['version'])) return 'go not found (apt-get install golang-go)';
+  if (lang === 'rust') {
+    if (!has('cargo', ['--version'])) return 'cargo not found';
+    if (
+      !existsSync('/usr/share/cargo/registry') ||
+      !execFileSync('ls', ['/usr/share/cargo/registry']).toString().includes('syn-1')
+    ) {
+      return 'syn not in /usr/share/cargo/registry (apt-get install librust-syn-dev)';
+    }
+  }
+  return undefined;
+}
+
+let rustOracle: string | undefined;
+function buildRustOracle(): string {
+  if (rustOracle) return rustOracle;
+  const dir = join(pkg, 'tools/rust-oracle');
+  execFileSync('cargo', ['build', '--offline', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  rustOracle = join(dir, 'target/debug/weft-rust-oracle');
+  return rustOracle;
+}
+
+/** Reference symbols per file (null when the oracle could not parse the file). */
+export function oracle(lang: OracleLanguage, files: string[]): Record<string, RefSymbol[] | null> {
+  if (lang === 'typescript' || lang === 'javascript') {
+    const out: Record<string, RefSymbol[] | null> = {};
+    for (const f of files) out[f] = tsOracle(readFileSync(f, 'utf8'), lang);
+    return out;
+  }
+  if (lang === 'python') return JSON.parse(run('python3', [join(here, 'py_oracle.py')], JSON.stringify(files)));
+  if (lang === 'go') {
+    const env = {
+      ...process.env,
+      GOCACHE: mkdtempSync(join(tmpdir(), 'weft-gocache-')),
+      GOFLAGS: '',
+      GO111MODULE: 'off',
+    };
+    return JSON.parse(run('go', ['run', 'main.go'], JSON.stringify(files), join(here, 'go'), env));
+  }
+  return JSON.parse(run(buildRustOracle(), [], files.join('\n')));
+}
+
+export interface Accuracy extends Score {
+  language: OracleLanguage;
+  files: number;
+}
+
+export function accuracy(b: Backend, lang: OracleLanguage, files: string[]): Accuracy {
+  const ref = oracle(lang, files);
+  const sc = emptyScore();
+  let n = 0;
+  for (const f of files) {
+    const want = ref[f];
+    if (!want) continue; // the language's own parser rejects it (newer syntax than it knows)
+    n++;
+    addScore(sc, b.outline(readFileSync(f, 'utf8'), lang).symbols, want, f);
+  }
+  return { ...sc, language: lang, files: n };
+}
