@@ -38,7 +38,7 @@ export type { EmbeddingSimilarityOptions } from './scorers/embedding-similarity.
 export { embeddingSimilarity } from './scorers/embedding-similarity.js';
 export { jsonSchema } from './scorers/json-schema.js';
 export type { JudgeVerdict, LlmJudgeOptions } from './scorers/llm-judge.js';
-export { judgeVerdictSchema, llmJudge } from './scorers/llm-judge.js';
+export { llmJudge } from './scorers/llm-judge.js';
 export type { ScoreResult, Scorer, ScorerArgs } from './scorers/scorer.js';
 export { defineScorer } from './scorers/scorer.js';
 export type { IncludesOptions, NumericClosenessOptions, TextOptions } from './scorers/text.js';
@@ -54,8 +54,11 @@ export { pairedPermutationTest, signTest } from './stats/tests.js';
 export type { EvalStore, EvalStoreSource, RunListQuery, StoredResult, StoredRunInfo } from './storage/eval-store.js';
 export { createEvalStore } from './storage/eval-store.js';
 export type {
+  EngineLike,
   EvalTask,
   ModelTask,
+  RunLike,
+  StepLike,
   TaskContext,
   TaskFunction,
   TaskUsage,

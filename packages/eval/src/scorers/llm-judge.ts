@@ -3,15 +3,22 @@ import { generateText, type LanguageModel, Output } from 'ai';
 import { z } from 'zod';
 import { asText, type Scorer } from './scorer.js';
 
-/** The structured verdict the judge model must return. */
-export const judgeVerdictSchema = z.object({
+/** The structured verdict the judge model must return (internal; see {@link JudgeVerdict}). */
+const judgeVerdictSchema = z.object({
   verdict: z.enum(['pass', 'partial', 'fail']).describe('Overall judgement against the rubric'),
   score: z.number().min(0).max(1).describe('Quality from 0 (worst) to 1 (best)'),
   rationale: z.string().describe('One or two sentences explaining the score'),
 });
 
-/** A judge's verdict. */
-export type JudgeVerdict = z.infer<typeof judgeVerdictSchema>;
+/** A judge's structured verdict. */
+export interface JudgeVerdict {
+  /** Overall judgement against the rubric. */
+  verdict: 'pass' | 'partial' | 'fail';
+  /** Quality from 0 (worst) to 1 (best); becomes the score. */
+  score: number;
+  /** One or two sentences explaining the score; becomes the rationale. */
+  rationale: string;
+}
 
 /** Options of {@link llmJudge}. */
 export interface LlmJudgeOptions {
@@ -53,7 +60,7 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
         prompt,
         output: Output.object({ schema: judgeVerdictSchema }),
       });
-      const verdict = result.output;
+      const verdict: JudgeVerdict = result.output;
       return { score: verdict.score, rationale: verdict.rationale, metadata: { verdict: verdict.verdict } };
     },
   };
