@@ -17,6 +17,7 @@ export type { ApprovalFieldIssue } from './errors/errors.js';
 export { parseDuration } from './policy/duration.js';
 export type { Duration } from './policy/duration.js';
 export { approvalPolicy } from './policy/options.js';
+export type { PolicyMarker } from './policy/options.js';
 export type {
   ApprovalActor,
   ApprovalGateOptions,
@@ -29,7 +30,15 @@ export type { ApprovalDecision, ApprovalInterface, ApprovalVote } from './policy
 export { createApprovalService } from './service/service.js';
 export type {
   ApprovalDetails,
+  ApprovalEngineEvent,
   ApprovalEngineLike,
+  ApprovalErrorContext,
+  ApprovalRunContext,
+  ApproverSummary,
+  DecideWithTokenInput,
+  DecisionTokenInfo,
+  DecisionTokenInput,
+  ListFilter,
   ApprovalRequest,
   ApprovalResumeData,
   ApprovalService,
@@ -43,7 +52,13 @@ export type { ApprovalWorkflowLike } from './service/definitions.js';
 export type { ApprovalStatus, AuditEntry } from './storage/approval-storage.js';
 export { APPROVAL_MIGRATION_TABLE } from './storage/schema.js';
 export { consoleNotifier, describeNotification } from './notify/notifier.js';
-export type { ApprovalNotification, ApprovalNotificationType, Notifier } from './notify/notifier.js';
+export type {
+  ApprovalNotification,
+  ApprovalNotificationType,
+  NotificationApproval,
+  NotificationDecision,
+  Notifier,
+} from './notify/notifier.js';
 export {
   discordNotifier,
   signWebhookBody,
@@ -53,6 +68,7 @@ export {
 } from './notify/webhook.js';
 export type { WebhookNotifierOptions } from './notify/webhook.js';
 export { formatDiscordMessage, formatSlackMessage } from './notify/formats.js';
+export type { DiscordMessage, SlackMessage } from './notify/formats.js';
 export { createApprovalHandler } from './http/handler.js';
 export type { ApprovalHandlerOptions } from './http/handler.js';
 export { toNodeHandler } from './http/node.js';

@@ -5,7 +5,7 @@ import { WeftError } from '@weft/workflow';
  * that the HTTP handler returns as the response body, so callers branch on `code`, never on text.
  */
 
-/** Base class of every @weft/approval error: a {@link WeftError} with approval details. */
+/** Base class of every @weft/approval error: a `WeftError` (from `@weft/workflow`) with approval details. */
 export class ApprovalError extends WeftError {
   readonly #details: Record<string, unknown>;
 
@@ -59,12 +59,15 @@ export class ApprovalClosedError extends ApprovalError {
 export interface ApprovalFieldIssue {
   /** Path of the field inside the payload, e.g. `['args', 'amount']`; empty for the root. */
   path: (string | number)[];
+  /** What is wrong with the field. */
   message: string;
+  /** The schema library's issue code (e.g. zod's `too_big`). */
   code?: string;
 }
 
 /** An edited payload failed the gate's schema (or was not valid JSON). `issues` are field by field. */
 export class ApprovalValidationError extends ApprovalError {
+  /** The schema issues, field by field. */
   readonly issues: ApprovalFieldIssue[];
 
   constructor(id: string, issues: ApprovalFieldIssue[], hint = 'Fix the listed fields and decide again.') {
@@ -85,6 +88,7 @@ export class ApprovalInvalidRequestError extends ApprovalError {
 
 /** A signed decision link was forged, expired, replayed, or belongs to another approval. */
 export class ApprovalTokenError extends ApprovalError {
+  /** Why the token was refused. */
   readonly reason: 'malformed' | 'signature' | 'expired' | 'replayed' | 'mismatch';
 
   constructor(reason: ApprovalTokenError['reason'], message: string) {

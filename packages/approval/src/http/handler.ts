@@ -21,6 +21,7 @@ import { detailPage, type FormState, inboxPage, linkPage, messagePage } from './
 
 /** Options of {@link createApprovalHandler}. */
 export interface ApprovalHandlerOptions {
+  /** The approval service the handler reads and decides through. */
   service: ApprovalService;
   /**
    * Who is calling. Return the actor, or null/undefined to answer 401. Weft has no user database:

@@ -15,8 +15,24 @@ function payloadPreview(event: ApprovalNotification, max: number): string {
   return truncate(text, max);
 }
 
+/** A Slack incoming-webhook body. */
+export interface SlackMessage {
+  /** Plain-text fallback (notifications, screen readers). */
+  text: string;
+  /** Block Kit blocks. */
+  blocks: unknown[];
+}
+
+/** A Discord webhook body. */
+export interface DiscordMessage {
+  /** The message text. */
+  content: string;
+  /** One rich embed with the request. */
+  embeds: unknown[];
+}
+
 /** A Slack incoming-webhook body: `text` (fallback) plus Block Kit `blocks`. */
-export function formatSlackMessage(event: ApprovalNotification): { text: string; blocks: unknown[] } {
+export function formatSlackMessage(event: ApprovalNotification): SlackMessage {
   const text = describeNotification(event);
   const a = event.approval;
   const blocks: unknown[] = [
@@ -38,7 +54,7 @@ export function formatSlackMessage(event: ApprovalNotification): { text: string;
 }
 
 /** A Discord webhook body: `content` plus one embed. */
-export function formatDiscordMessage(event: ApprovalNotification): { content: string; embeds: unknown[] } {
+export function formatDiscordMessage(event: ApprovalNotification): DiscordMessage {
   const a = event.approval;
   const color = a.status === 'approved' ? 0x2e7d32 : a.status === 'rejected' ? 0xc62828 : 0xf9a825;
   return {

@@ -9,32 +9,55 @@ import type { ApprovalDecision, ApprovalInterface } from '../policy/quorum.js';
 /** What happened. */
 export type ApprovalNotificationType = 'request' | 'reminder' | 'decision' | 'escalation' | 'timeout';
 
+/** The request, as notifiers see it. */
+export interface NotificationApproval {
+  /** Approval request id. */
+  id: string;
+  /** The run waiting at the gate. */
+  runId: string;
+  /** Id of the workflow. */
+  workflowId: string;
+  /** Step path of the gate. */
+  path: string;
+  /** Title for humans. */
+  title: string;
+  /** Summary for humans. */
+  summary?: string;
+  /** Status after the event. */
+  status: 'pending' | 'approved' | 'rejected';
+  /** Current payload. */
+  payload: unknown;
+  /** Deadline (epoch ms), if any. */
+  dueAt?: number;
+  /** Link to the inbox page, when the service knows its public URL. */
+  url?: string;
+}
+
+/** A decision, as notifiers see it. */
+export interface NotificationDecision {
+  /** Who decided. */
+  actor: ApprovalActor;
+  /** What they chose. */
+  decision: ApprovalDecision;
+  /** Their comment. */
+  comment?: string;
+  /** Where the decision came from. */
+  via: ApprovalInterface;
+  /** Status of the request after it. */
+  outcome: string;
+}
+
 /** The event a notifier receives. JSON-serializable. */
 export interface ApprovalNotification {
+  /** What happened. */
   type: ApprovalNotificationType;
-  approval: {
-    id: string;
-    runId: string;
-    workflowId: string;
-    path: string;
-    title: string;
-    summary?: string;
-    status: 'pending' | 'approved' | 'rejected';
-    payload: unknown;
-    dueAt?: number;
-    /** Link to the inbox page, when the service knows its public URL. */
-    url?: string;
-  };
+  /** The request concerned. */
+  approval: NotificationApproval;
   /** For `decision`: who, what and how. */
-  decision?: {
-    actor: ApprovalActor;
-    decision: ApprovalDecision;
-    comment?: string;
-    via: ApprovalInterface;
-    outcome: string;
-  };
+  decision?: NotificationDecision;
   /** For `timeout`: what the deadline did. */
   timeoutAction?: 'approve' | 'reject' | 'escalate';
+  /** When (epoch ms). */
   at: number;
 }
 
@@ -42,6 +65,7 @@ export interface ApprovalNotification {
 export interface Notifier {
   /** Shown in error reports. */
   readonly name: string;
+  /** Delivers one event; a rejection is reported to the service's `onError`. */
   notify(event: ApprovalNotification): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import type { ApprovalNotification, Notifier } from './notifier.js';
 
 /** Options of {@link webhookNotifier}. */
 export interface WebhookNotifierOptions {
+  /** Where to POST. */
   url: string;
   /** HMAC secret; without it no signature header is sent (Slack/Discord URLs carry their own secret). */
   secret?: string;
@@ -23,9 +24,11 @@ export interface WebhookNotifierOptions {
   backoffMs?: number;
   /** Per-attempt timeout in ms. Default 10 000. */
   timeoutMs?: number;
+  /** Extra headers (e.g. an authorization token). */
   headers?: Record<string, string>;
   /** Injected fetch (tests, proxies). Default global fetch. */
   fetch?: typeof fetch;
+  /** Name in error reports. */
   name?: string;
 }
 

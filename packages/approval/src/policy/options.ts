@@ -18,10 +18,15 @@ export interface ApprovalActor {
 
 /** What a policy function sees about the request. */
 export interface ApprovalPolicyRequest {
+  /** Approval request id. */
   id: string;
+  /** The run waiting at the gate. */
   runId: string;
+  /** Id of the workflow. */
   workflowId: string;
+  /** Step path of the gate. */
   path: string;
+  /** The payload under review (current version). */
   payload: unknown;
 }
 
@@ -30,14 +35,19 @@ export type ApprovalPolicyFn = (actor: ApprovalActor, request: ApprovalPolicyReq
 
 /** Who may decide. An actor qualifies if ANY listed rule matches (user id, a group, or the policy). */
 export interface ApproverSpec {
+  /** User ids who may decide. */
   users?: readonly string[];
+  /** Groups whose members may decide. */
   groups?: readonly string[];
+  /** A custom rule, evaluated for actors no id or group matched. */
   policy?: ApprovalPolicyFn;
 }
 
 /** Where a timed-out gate escalates to (`onTimeout: 'escalate'`); these approvers are added. */
 export interface EscalationSpec {
+  /** User ids who may decide. */
   users?: readonly string[];
+  /** Groups whose members may decide. */
   groups?: readonly string[];
   /** A second deadline after escalating; without it the escalated gate waits indefinitely. */
   timeout?: Duration;
@@ -69,6 +79,12 @@ export interface ApprovalGateOptions {
   remindBefore?: readonly Duration[];
 }
 
+/** Added by {@link approvalPolicy} when the gate has a policy function. */
+export interface PolicyMarker {
+  /** Survives the suspension's JSON, unlike the function itself. */
+  hasPolicy?: true;
+}
+
 /**
  * Identity helper that types an approval policy (and validates it early).
  *
@@ -81,7 +97,7 @@ export interface ApprovalGateOptions {
  *     escalateTo: { users: ['oncall'] }, remindBefore: ['1h'] }),
  * });
  */
-export function approvalPolicy<const T extends ApprovalGateOptions>(options: T): T & { hasPolicy?: true } {
+export function approvalPolicy<const T extends ApprovalGateOptions>(options: T): T & PolicyMarker {
   const normalized = normalizeGateOptions(options);
   // Functions do not survive the suspension's JSON: this flag does, so a process that lacks the
   // workflow definition still knows a policy exists and fails closed instead of opening the gate.

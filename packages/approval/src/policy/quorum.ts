@@ -14,13 +14,19 @@ export type ApprovalInterface = 'api' | 'http' | 'inbox' | 'link' | 'terminal' |
 
 /** One actor's vote on a request. */
 export interface ApprovalVote {
+  /** Who voted. */
   actor: ApprovalActor;
+  /** What they chose. */
   decision: ApprovalDecision;
+  /** Their comment. */
   comment?: string;
   /** Hash of the payload the actor saw when voting (after their own edit, if any). */
   payloadHash: string;
+  /** True when this vote came with an edit of the payload. */
   edited: boolean;
+  /** Where the vote came from. */
   via: ApprovalInterface;
+  /** When (epoch ms). */
   at: number;
 }
 

@@ -9,7 +9,9 @@ import { type ApprovalPolicyFn, policyFunctionOf } from '../policy/options.js';
 
 /** What the service needs from a committed workflow: its id and `getStep(path)`. */
 export interface ApprovalWorkflowLike {
+  /** The workflow id (as stored with each run). */
   readonly id: string;
+  /** The step at a path; approval gates carry their raw options (functions included). */
   getStep?(path: string): unknown;
 }
 

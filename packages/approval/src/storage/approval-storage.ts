@@ -15,6 +15,7 @@ export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 /** A request as stored (JSON decoded). */
 export interface RequestRecord {
+  /** Id (entries sort by it in time order). */
   id: string;
   runId: string;
   path: string;
@@ -38,22 +39,33 @@ export interface RequestRecord {
 
 /** One audit log entry. */
 export interface AuditEntry {
+  /** Id (entries sort by it in time order). */
   id: string;
+  /** Approval request id. */
   approvalId: string;
+  /** When (epoch ms). */
   at: number;
   /** `requested`, `vote`, `approved`, `rejected`, `reminder`, `escalated`, `timeout`, `resumed`, `link-used`. */
   action: string;
+  /** Who (absent for system actions without an actor). */
   actor?: ApprovalActor;
+  /** Interface: `inbox`, `http`, `link`, `terminal`, `ci`, `api`, `system`. */
   via: string;
+  /** Comment given with the action. */
   comment?: string;
+  /** Payload before the action. */
   payloadBefore?: unknown;
+  /** Payload after the action (differs from before when edited). */
   payloadAfter?: unknown;
+  /** Outcome, origin (user agent, forwarded-for), escalation target, … */
   details?: Record<string, unknown>;
 }
 
 /** A durable approval timer. */
 export interface ApprovalTimer {
+  /** Id (entries sort by it in time order). */
   id: string;
+  /** Approval request id. */
   approvalId: string;
   kind: 'timeout' | 'reminder' | 'escalation-timeout';
   dueAt: number;

@@ -15,12 +15,15 @@ import type { ApprovalRequest, ApprovalService, DecideResult } from '../service/
 
 /** Options of {@link promptApproval}. */
 export interface PromptApprovalOptions {
+  /** The approval service. */
   service: ApprovalService;
+  /** Who is deciding (the person at the terminal). */
   actor: ApprovalActor;
   /** Review only this request; default: every pending request the actor may decide. */
   id?: string;
   /** Default process.stdin / process.stdout. */
   input?: NodeJS.ReadableStream;
+  /** Where the prompt writes (default process.stdout). */
   output?: NodeJS.WritableStream;
   /** Editor command (`code --wait`, `vim`); default $VISUAL, $EDITOR, then `vi`. */
   editor?: string;
@@ -150,13 +153,17 @@ export async function promptApproval(options: PromptApprovalOptions): Promise<De
 
 /** Options of {@link runApprovalCli}. */
 export interface ApprovalCliOptions {
+  /** The approval service. */
   service: ApprovalService;
   /** Arguments after the program name, e.g. `['approve', 'apr_1', '--actor', 'ci']`. */
   argv: readonly string[];
+  /** Default process.stdout. */
   stdout?: NodeJS.WritableStream;
+  /** Default process.stderr. */
   stderr?: NodeJS.WritableStream;
   /** For `review`: stdin and the editor. */
   stdin?: NodeJS.ReadableStream;
+  /** Editor command for `review`. */
   editor?: string;
   /** Default actor id when `--actor` is absent (e.g. `process.env.WEFT_ACTOR`). */
   defaultActor?: string;
