@@ -7,7 +7,7 @@
  * expire.
  */
 import type { Engine } from '../engine/types.js';
-import type { RunRecord, Store, TimerRecord } from '../store/store.js';
+import type { ClaimOptions, RunRecord, Store, TimerRecord } from '../store/store.js';
 import { WorkerConfigError } from './errors.js';
 
 /** Options of {@link createWorker}. */
@@ -23,8 +23,8 @@ export interface WorkerOptions {
   /** Only claim runs of these workflow ids (default: every workflow). */
   workflowIds?: string[];
   /**
-   * Global limits of running runs per workflow id, across every worker sharing the store
-   * (checked before each claim; a burst of simultaneous claims can overshoot by a few).
+   * Global limits of running runs per workflow id, across every worker sharing the store. Exact on
+   * the durable stores (count and claim in one transaction); best effort on other stores.
    */
   workflowConcurrency?: Record<string, number>;
   /** Fire due timers (default true). */
@@ -85,6 +85,9 @@ export function createWorker(options: WorkerOptions): Worker {
       console.error(`[weft worker ${id}]`, context, error);
     });
   const limits = options.workflowConcurrency ?? {};
+  const limitedStore = store as Store & {
+    claimRunsLimited?: (o: ClaimOptions & { workflowId: string; maxRunning: number }) => Promise<RunRecord[]>;
+  };
   const limited = Object.keys(limits);
 
   const runs = new Map<string, Promise<void>>();
@@ -161,6 +164,13 @@ export function createWorker(options: WorkerOptions): Worker {
       const slots = free - claimed.length;
       if (slots <= 0) break;
       const max = limits[workflowId] as number;
+      if (limitedStore.claimRunsLimited) {
+        // Durable stores count and claim in one transaction: exact across workers.
+        claimed.push(
+          ...(await limitedStore.claimRunsLimited({ owner: id, leaseMs, limit: slots, workflowId, maxRunning: max })),
+        );
+        continue;
+      }
       const page = await store.listRuns({ status: 'running', workflowId, limit: max });
       const now = Date.now();
       const busy = page.runs.filter((r) => (r.leaseExpiresAt ?? 0) > now).length;

@@ -127,6 +127,10 @@ describe.each(targets)('resume anywhere: $name', ({ url, env }) => {
         counts = executions(id);
       }
       expect(counts).toEqual({ before: 1, after: 1 });
+      // `after` ran; let the worker commit it and finish the run before stopping it.
+      for (let i = 0; i < 20 && (await child('get', id)).status !== 'success'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       worker.proc.kill('SIGKILL');
       await worker.exited;

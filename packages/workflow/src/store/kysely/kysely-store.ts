@@ -49,6 +49,12 @@ export interface KyselyStore extends Store {
   readonly db: Kysely<any>;
   /** `sqlite` for libsql (file, `:memory:`, remote), `postgres` for Postgres. */
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Like `claimRuns` for one workflow, but never lets more than `maxRunning` runs of it hold a live
+   * lease at once, across every worker sharing the database: the count and the claim happen in one
+   * write transaction (libsql: serialized writers; Postgres: an advisory lock per workflow).
+   */
+  claimRunsLimited(options: ClaimOptions & { workflowId: string; maxRunning: number }): Promise<RunRecord[]>;
   /** Removes one timer by id (after it fired). */
   deleteTimer(timerId: string): Promise<void>;
   /** Compacts the database file (libsql `VACUUM`, Postgres `VACUUM` of the weft tables). */
@@ -443,21 +449,36 @@ export class KyselyStoreImpl implements KyselyStore {
     const now = options.now ?? Date.now();
     if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
     const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
-    let filter = '';
-    if (options.workflowIds) {
-      filter = ` AND workflow_id IN (${placeholders(options.workflowIds.length)})`;
-      params.push(...options.workflowIds);
-    }
+    if (options.workflowIds) params.push(...options.workflowIds);
     params.push(Math.floor(options.limit));
     // libsql: one UPDATE is atomic (writers are serialized). Postgres: SKIP LOCKED lets concurrent
     // claimers take disjoint rows without waiting on each other.
-    const lock = this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const rows = await sql.all<RunRow>(
-      `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-       WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
-       ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`,
-      params,
-    );
+    const rows = await sql.all<RunRow>(CLAIM_SQL(this.dialect, options.workflowIds?.length ?? 0), params);
+    return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async claimRunsLimited(options: ClaimOptions & { workflowId: string; maxRunning: number }): Promise<RunRecord[]> {
+    const sql = await this.#exec();
+    const now = options.now ?? Date.now();
+    const rows = await sql.transaction(async (tx) => {
+      if (this.dialect === 'postgres') {
+        await tx.all('SELECT pg_advisory_xact_lock(hashtext(?))', [`weft:claim:${options.workflowId}`]);
+      }
+      const counted = await tx.all<{ n: number | string }>(
+        "SELECT COUNT(*) AS n FROM weft_runs WHERE workflow_id = ? AND status = 'running' AND lease_expires_at > ?",
+        [options.workflowId, now],
+      );
+      const room = Math.min(Math.floor(options.limit), options.maxRunning - Number(counted[0]?.n ?? 0));
+      if (room <= 0) return [];
+      return tx.all<RunRow>(CLAIM_SQL(this.dialect, 1), [
+        options.owner,
+        now + options.leaseMs,
+        now,
+        now,
+        options.workflowId,
+        room,
+      ]);
+    });
     return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
@@ -532,6 +553,22 @@ export class KyselyStoreImpl implements KyselyStore {
       }
     }
   }
+}
+
+const claimSql = new Map<string, string>();
+/** The claim statement, with an optional `workflow_id IN (…)` filter of `workflows` ids. */
+function CLAIM_SQL(dialect: 'sqlite' | 'postgres', workflows: number): string {
+  const key = `${dialect}:${workflows}`;
+  let text = claimSql.get(key);
+  if (text === undefined) {
+    const filter = workflows > 0 ? ` AND workflow_id IN (${placeholders(workflows)})` : '';
+    const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+      WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
+      ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
+    if (workflows <= 32) claimSql.set(key, text);
+  }
+  return text;
 }
 
 const SUSPENSION_UPSERT = `INSERT INTO weft_suspensions (${SUSPENSION_COLUMNS}) VALUES (${placeholders(6)})

@@ -22,13 +22,24 @@ import {
 } from 'kysely';
 import { cleanRow, type LocalSqlite } from './local-sqlite.js';
 
+/**
+ * SQLite does run DDL inside transactions. Saying so makes kysely's Migrator apply migrations in one
+ * write transaction (`BEGIN IMMEDIATE` here), which is what makes two processes starting at once
+ * safe: the second waits for the lock, then sees the first one's migrations as applied.
+ */
+class LibsqlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 abstract class SqliteDialectBase implements Dialect {
   abstract createDriver(): Driver;
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
   }
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new LibsqlAdapter();
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
