@@ -77,6 +77,18 @@ describe('offline model', () => {
     });
   }
 
+  it('streams structured output that satisfies the schema', async () => {
+    const r = streamText({
+      model: createOfflineModel(),
+      output: Output.object({ schema: schemas.nested }),
+      prompt: 'Profile for Ada',
+    });
+    for await (const _ of r.partialOutputStream) {
+      // drain
+    }
+    expect(schemas.nested.safeParse(await r.output).success).toBe(true);
+  });
+
   it('decomposes a request into dependent tasks', async () => {
     const { output } = await generateText({
       model: createOfflineModel(),

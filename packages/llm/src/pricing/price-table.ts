@@ -68,6 +68,19 @@ export interface TokenCounts {
 
 /** Flattens `LanguageModelV4Usage` (missing numbers count as 0). */
 export function tokenCounts(usage: LanguageModelV4Usage | undefined): TokenCounts {
+  // Older (v2) models report flat numbers; accept them too rather than counting 0.
+  const flat = usage as unknown as
+    | { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown }
+    | undefined;
+  if (typeof flat?.inputTokens === 'number' || typeof flat?.outputTokens === 'number') {
+    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+    return {
+      inputTokens: n(flat.inputTokens),
+      outputTokens: n(flat.outputTokens),
+      cacheReadTokens: n(flat.cachedInputTokens),
+      cacheWriteTokens: 0,
+    };
+  }
   const input = usage?.inputTokens;
   const output = usage?.outputTokens;
   return {
