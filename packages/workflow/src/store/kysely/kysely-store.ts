@@ -228,6 +228,15 @@ export class KyselyStoreImpl implements KyselyStore {
       params.push(...expect);
     }
     if (!events || events.length === 0) return (await sql.run(text, params)) > 0;
+    if (sql.local) {
+      // One synchronous batch: the INSERT only happens when the UPDATE changed the row.
+      const insert = eventsInsert(runId, events, data ?? [], true);
+      const [changed] = await sql.batch([
+        { sql: text, params },
+        { sql: insert.sql, params: insert.params },
+      ]);
+      return (changed ?? 0) > 0;
+    }
     return sql.transaction(async (tx) => {
       if ((await tx.run(text, params)) === 0) return false;
       const insert = eventsInsert(runId, events, data ?? []);
@@ -603,14 +612,17 @@ function eventsInsert(
   runId: string,
   events: Omit<EventRecord, 'seq' | 'runId'>[],
   data: (string | null)[],
+  /** SQLite only: insert only if the previous statement changed a row. */
+  ifChanged = false,
 ): SqlStatement {
-  let text = eventsSql.get(events.length);
+  const key = ifChanged ? -events.length : events.length;
+  let text = eventsSql.get(key);
   if (text === undefined) {
     const rows = events.map(
       (_, i) => `(${i + 1}, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))`,
     );
-    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) SELECT CAST(? AS TEXT), COALESCE((SELECT MAX(seq) FROM weft_events WHERE run_id = ?), 0) + v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ${rows.join(', ')}) AS v`;
-    if (events.length <= 16) eventsSql.set(events.length, text);
+    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) SELECT CAST(? AS TEXT), COALESCE((SELECT MAX(seq) FROM weft_events WHERE run_id = ?), 0) + v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ${rows.join(', ')}) AS v${ifChanged ? ' WHERE changes() > 0' : ''}`;
+    if (events.length <= 16) eventsSql.set(key, text);
   }
   const params: unknown[] = [runId, runId];
   for (let i = 0; i < events.length; i++) {

@@ -57,8 +57,15 @@ export const workflowMigrations: Record<string, Migration> = {
         .on('weft_runs')
         .columns(['created_at', 'id'])
         .execute();
-      await db.schema.createIndex('weft_runs_updated').ifNotExists().on('weft_runs').columns(['updated_at']).execute();
-      await db.schema.createIndex('weft_runs_parent').ifNotExists().on('weft_runs').column('parent_run_id').execute();
+      // Only nested runs have a parent: a partial index costs top-level runs nothing. (No index on
+      // updated_at: purge finds finished runs through the status index; every run update would pay.)
+      await db.schema
+        .createIndex('weft_runs_parent')
+        .ifNotExists()
+        .on('weft_runs')
+        .column('parent_run_id')
+        .where(sql.ref('parent_run_id'), 'is not', null)
+        .execute();
 
       await db.schema
         .createTable('weft_steps')
