@@ -21,7 +21,10 @@ export interface QualitySink {
 
 /** Options of {@link recordQuality}. */
 export interface RecordQualityOptions {
-  /** Model the run measured; defaults to the run's `modelId` (model tasks). */
+  /**
+   * Model the run measured. Default: per result, the model that answered (model tasks; through a
+   * @weft/llm router that is the routed `provider/model`), else the run's `modelId`.
+   */
   model?: string;
   /** Task tag used for items without tags; defaults to the run's `taskTag`, then the eval name. */
   taskTag?: string;
@@ -43,8 +46,8 @@ export async function recordQuality(
   sink: QualitySink,
   options: RecordQualityOptions = {},
 ): Promise<number> {
-  const model = options.model ?? run.modelId;
-  if (!model) {
+  const modelOf = (r: EvalRun['results'][number]) => options.model ?? r.model ?? run.modelId;
+  if (run.results.some((r) => !modelOf(r))) {
     throw new TypeError(
       `Expected a model for quality records of run ${run.id} (eval ${run.evalName}), but the task is not a model task. Pass { model }.`,
     );
@@ -59,7 +62,7 @@ export async function recordQuality(
     const score = values.reduce((a, b) => a + b, 0) / values.length;
     const tags = r.tags.length > 0 ? r.tags : [fallbackTag];
     for (const task of tags) {
-      await sink.record({ task, model, score, source: 'eval', runId: run.id, at: run.endedAt });
+      await sink.record({ task, model: modelOf(r) as string, score, source: 'eval', runId: run.id, at: run.endedAt });
       written++;
     }
   }

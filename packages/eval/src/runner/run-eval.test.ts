@@ -182,6 +182,7 @@ describe('runEval', () => {
     expect(mRun.modelId).toBe('mock-provider/m1');
     expect(mRun.summary.scorers.exactMatch?.mean).toBe(0.25);
     expect(mRun.results[0]?.usage).toEqual({ inputTokens: 100, outputTokens: 10 });
+    expect(mRun.results[0]?.model).toBe('mock-provider/m1');
     expect(mRun.results[0]?.costUsd).toBeCloseTo((100 * 1 + 10 * 10) / 1e6, 12);
   });
 

@@ -102,6 +102,7 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
     let cost: number | undefined;
     let usage: TaskUsage | undefined;
     let taskRunId: string | undefined;
+    let model: string | undefined;
     const t0 = performance.now();
     let output: unknown;
     let error: Record<string, unknown> | undefined;
@@ -125,6 +126,9 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
           },
           reportRunId(id) {
             taskRunId = id;
+          },
+          reportModel(id) {
+            model = id;
           },
           reportUsage(u) {
             usage = {
@@ -189,6 +193,7 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
     if (cost !== undefined) result.costUsd = cost;
     if (usage) result.usage = usage;
     if (taskRunId) result.taskRunId = taskRunId;
+    if (model) result.model = model;
     return result;
   };
 

@@ -17,6 +17,8 @@ export interface ItemResult {
   usage?: TaskUsage;
   /** Id of the Weft workflow run that produced the output (workflow and step tasks). */
   taskRunId?: string;
+  /** Model that answered (`provider/model`), for model tasks; routed calls report the real model. */
+  model?: string;
   scores: Record<string, ScoreResult>;
   tags: string[];
   /** Output came from the task-output cache. */

@@ -131,6 +131,7 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
       if (r.cost_usd !== null) result.costUsd = Number(r.cost_usd);
       if (r.usage !== null) result.usage = parse(r.usage);
       if (r.task_run_id !== null) result.taskRunId = r.task_run_id;
+      if (r.model !== null) result.model = r.model;
       const list = out.get(r.run_id) ?? [];
       list.push(result);
       out.set(r.run_id, list);
@@ -192,6 +193,7 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
             cost_usd: r.costUsd ?? null,
             usage: json(r.usage),
             task_run_id: r.taskRunId ?? null,
+            model: r.model ?? null,
             tags: JSON.stringify(r.tags),
             cached: r.cached ? 1 : 0,
             attempts: r.attempts,

@@ -42,6 +42,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('cost_usd', 'double precision')
         .addColumn('usage', 'text')
         .addColumn('task_run_id', 'varchar(64)')
+        .addColumn('model', 'varchar(255)')
         .addColumn('tags', 'text', (c) => c.notNull())
         .addColumn('cached', 'integer', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())

@@ -31,6 +31,8 @@ export interface TaskContext<I = unknown, E = unknown> {
   reportUsage(usage: TaskUsage): void;
   /** Links the item to a Weft workflow run (its steps and events stay in the store). */
   reportRunId(runId: string): void;
+  /** Names the model that answered (`provider/model`), for per-model quality records. */
+  reportModel(modelId: string): void;
 }
 
 /** A task function. */
@@ -160,10 +162,15 @@ export function resolveTask<I, O, E>(task: EvalTask<I, O, E>, version?: string):
         });
         const usage = { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 };
         ctx.reportUsage(usage);
+        // A @weft/llm router reports the model that answered and the call's cost.
+        const weft = (result.providerMetadata as { weft?: { model?: unknown; costUsd?: unknown } } | undefined)?.weft;
+        ctx.reportModel(typeof weft?.model === 'string' ? weft.model : modelId);
         if (mt.pricing) {
           ctx.reportCost(
             (usage.inputTokens * mt.pricing.inputPerMillion + usage.outputTokens * mt.pricing.outputPerMillion) / 1e6,
           );
+        } else if (typeof weft?.costUsd === 'number') {
+          ctx.reportCost(weft.costUsd);
         }
         return (mt.schema ? result.output : result.text) as O;
       },
