@@ -1,4 +1,4 @@
-import { type ApprovalNotification, createApprovalService } from '@weft/approval';
+import { ApprovalClosedError, type ApprovalNotification, createApprovalService } from '@weft/approval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simple } from './fixtures/workflows.js';
 import { approvalOf, type Backend, type DbTarget, dbTarget, type Opened, open, startSuspended } from './helpers.js';
@@ -58,6 +58,26 @@ describe.each<Backend>(['libsql', 'postgres'])('background loop and resume recov
       expect(seen.filter((e) => e.type === 'request' && e.approval.runId === runId)).toHaveLength(1);
     } finally {
       await bg.close();
+    }
+  });
+
+  it('a gate whose run was canceled is marked canceled, leaves the inbox, and refuses decisions', async () => {
+    const runId = await startSuspended(o, simple, { customer: 'gone', amount: 7 });
+    const id = await approvalOf(o.service, runId);
+    await o.engine.cancel(runId, 'customer withdrew');
+    const later = await open(target, { now: () => Date.now() + 10_000 });
+    try {
+      expect((await later.service.listPending()).map((r) => r.id)).not.toContain(id);
+      expect((await later.service.get(id)).status).toBe('canceled');
+      expect((await later.service.audit(id)).at(-1)).toMatchObject({
+        action: 'canceled',
+        details: { runStatus: 'canceled' },
+      });
+      await expect(later.service.decide({ id, decision: 'approve', actor: { id: 'alice' } })).rejects.toBeInstanceOf(
+        ApprovalClosedError,
+      );
+    } finally {
+      await later.close();
     }
   });
 });

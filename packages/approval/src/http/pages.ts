@@ -31,7 +31,7 @@ textarea.comment{font-family:inherit;font-size:14px}
 button{font:inherit;font-weight:600;border-radius:8px;padding:8px 16px;border:1px solid transparent;cursor:pointer}
 .approve{background:#12805c;color:#fff}.reject{background:#fff;color:#b42318;border-color:#f0a39b}.changes{background:#fff;color:#344054;border-color:#c9ced8}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600}
-.pending{background:#fef0c7;color:#93370d}.approved{background:#d1fadf;color:#05603a}.rejected{background:#fee4e2;color:#912018}
+.pending{background:#fef0c7;color:#93370d}.approved{background:#d1fadf;color:#05603a}.rejected{background:#fee4e2;color:#912018}.canceled{background:#eaecf0;color:#344054}
 .notice{background:#ecfdf3;border:1px solid #a6f4c5;color:#05603a;border-radius:8px;padding:10px 14px;margin-bottom:16px}
 label{font-weight:600;display:block;margin:12px 0 6px}
 `;

@@ -24,7 +24,7 @@ export interface NotificationApproval {
   /** Summary for humans. */
   summary?: string;
   /** Status after the event. */
-  status: 'pending' | 'approved' | 'rejected';
+  status: 'pending' | 'approved' | 'rejected' | 'canceled';
   /** Current payload. */
   payload: unknown;
   /** Deadline (epoch ms), if any. */

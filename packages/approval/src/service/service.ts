@@ -29,6 +29,8 @@ import { optionsOf, toView } from './view.js';
 const SYSTEM: ApprovalActor = { id: 'system', name: 'Weft timer' };
 /** A closed-but-unresumed request is retried by `sync()` only after this grace (the closer resumes first). */
 const RESUME_GRACE_MS = 5_000;
+/** How often `sync()` looks for pending requests whose run stopped waiting. */
+const ORPHAN_CHECK_MS = 30_000;
 
 /**
  * Creates an approval service over the workflow store's database.
@@ -52,6 +54,7 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  let lastOrphanCheck = Number.NEGATIVE_INFINITY;
   let unsubscribe: (() => void) | undefined;
   let kick: (() => void) | undefined;
 
@@ -137,7 +140,7 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
     await init();
     let created = 0;
     try {
-      const suspensions = await options.store.findSuspensions({ eventName: 'approval' });
+      const suspensions = await options.store.findSuspensions({ eventName: 'approval', limit: 10_000 });
       const ids = suspensions.map((s) => approvalIdFor(s.runId, s.path));
       const known = await storage.knownIds(ids);
       for (const s of suspensions) {
@@ -198,11 +201,46 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       for (const row of await storage.listUnresumed()) {
         if ((row.decidedAt ?? 0) <= now() - RESUME_GRACE_MS) await resume(row);
       }
+      await closeOrphans(new Set(ids));
     } catch (err) {
       report(err, { phase: 'sync' });
       throw err;
     }
     return created;
+  }
+
+  /**
+   * Pending requests whose gate is no longer suspended (the run was canceled, or resumed without
+   * the service) can never be decided: mark them `canceled` so inboxes stop showing them.
+   */
+  async function closeOrphans(open: Set<string>) {
+    // O(pending) reads: run at most every ORPHAN_CHECK_MS per process.
+    if (now() - lastOrphanCheck < ORPHAN_CHECK_MS) return;
+    lastOrphanCheck = now();
+    for (const row of await storage.listRequests({
+      status: 'pending',
+      createdBefore: now() - RESUME_GRACE_MS,
+      limit: 10_000,
+    })) {
+      const run = await options.store.getRun?.(row.runId);
+      const finished = !run || ['success', 'failed', 'canceled'].includes(run.status);
+      const suspendedElsewhere =
+        !open.has(row.id) &&
+        run?.status === 'suspended' &&
+        !(await options.store.listSuspensions?.(row.runId))?.some((x) => x.path === row.path);
+      if (!finished && !suspendedElsewhere) continue;
+      const at = now();
+      if (!(await storage.compareAndSet(row.id, row.version, { status: 'canceled', decidedAt: at, resumedAt: at })))
+        continue;
+      await storage.deleteTimersOf(row.id);
+      await storage.addAudit({
+        approvalId: row.id,
+        at,
+        action: 'canceled',
+        via: 'system',
+        details: { runStatus: run?.status ?? 'deleted' },
+      });
+    }
   }
 
   /** Closes a pending request with a CAS; returns the closed row, or undefined if it was not pending anymore. */

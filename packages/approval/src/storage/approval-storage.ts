@@ -10,8 +10,8 @@ import type { ApprovalVote } from '../policy/quorum.js';
 
 type Db = Kysely<any>;
 
-/** Status of an approval request. */
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+/** Status of an approval request. `canceled`: the run stopped waiting (canceled or resumed elsewhere). */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'canceled';
 
 /** A request as stored (JSON decoded). */
 export interface RequestRecord {
@@ -147,9 +147,17 @@ export class ApprovalStorage {
   }
 
   async knownIds(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.#db.selectFrom('weft_approval_requests').select('id').where('id', 'in', ids).execute();
-    return new Set(rows.map((r) => String(r.id)));
+    const known = new Set<string>();
+    // Chunks keep the statement under every driver's bound-parameter limit.
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#db
+        .selectFrom('weft_approval_requests')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) known.add(String(r.id));
+    }
+    return known;
   }
 
   async listRequests(q: {

@@ -40,7 +40,7 @@ describe('approval types', () => {
 
   it('service and handler signatures', () => {
     expectTypeOf<DecideInput['decision']>().toEqualTypeOf<'approve' | 'reject' | 'request_changes'>();
-    expectTypeOf<ApprovalRequest['status']>().toEqualTypeOf<'pending' | 'approved' | 'rejected'>();
+    expectTypeOf<ApprovalRequest['status']>().toEqualTypeOf<'pending' | 'approved' | 'rejected' | 'canceled'>();
     expectTypeOf<ApprovalService['decide']>().returns.resolves.toHaveProperty('changed');
     const handler = createApprovalHandler({ service: {} as ApprovalService, authenticate: () => ({ id: 'a' }) });
     expectTypeOf(handler).toEqualTypeOf<(request: Request) => Promise<Response>>();
