@@ -2,8 +2,10 @@
  * @weft/llm — provider routing on the Vercel AI SDK: fallbacks, retries, cooldowns, limits, budgets,
  * cost records, a response cache, learned routing and a deterministic offline model.
  */
-export { createRouter, weftMetadata } from './router/create-router.js';
-export type { OutcomeInput, RoutedModelOptions, Router, WeftCallMetadata } from './router/create-router.js';
+export { createRouter } from './router/create-router.js';
+export type { OutcomeInput, Router } from './router/create-router.js';
+export { weftMetadata } from './router/routed-model.js';
+export type { RoutedModelOptions, WeftCallMetadata } from './router/routed-model.js';
 export type {
   CallContext,
   ProviderLike,

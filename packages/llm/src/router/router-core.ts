@@ -3,7 +3,7 @@
  * every routed call runs through. `create-router.ts` wraps it in the public `Router` views.
  */
 import { randomUUID } from 'node:crypto';
-import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Prompt } from '@ai-sdk/provider';
+import type { LanguageModelV4, LanguageModelV4CallOptions } from '@ai-sdk/provider';
 import {
   type AttemptInfo,
   InvalidLlmConfigError,
@@ -26,6 +26,7 @@ import { type CallRecord, createMemoryUsageStore, type UsageStore } from '../sto
 import { BudgetLedger } from './budget.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { AttemptTimeoutError, backoffDelay, classifyFailure, sleep } from './failure.js';
+import { estimateInputTokens, raceAbort } from './call-helpers.js';
 import { orderByQuality } from './learned.js';
 import { ProviderLimiter } from './limiter.js';
 import type { CallContext, ProviderLike, RouterEvent, RouterOptions, WeftCallOptions } from './options.js';
@@ -390,39 +391,4 @@ function readWeftOptions(call: LanguageModelV4CallOptions): WeftCallOptions {
     if (typeof raw[k] === 'string') out[k] = raw[k] as string;
   if (typeof raw.cache === 'boolean') out.cache = raw.cache;
   return out;
-}
-
-/** A deliberately high estimate: 1 token per 3 characters plus per-message overhead. */
-export function estimateInputTokens(prompt: LanguageModelV4Prompt): number {
-  let chars = 0;
-  let extra = 0;
-  for (const m of prompt) {
-    extra += 8;
-    if (typeof m.content === 'string') chars += m.content.length;
-    else
-      for (const p of m.content) {
-        if (p.type === 'text' || p.type === 'reasoning') chars += p.text.length;
-        else if (p.type === 'file') extra += 1500;
-        else chars += JSON.stringify(p).length;
-      }
-  }
-  return Math.ceil(chars / 3) + extra;
-}
-
-function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(promise).then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
