@@ -3,7 +3,7 @@
  * backend); outline/skeleton/workspace results come back as JSON strings, topo as typed arrays.
  */
 import { CycleError, NativeError } from '../errors/native-error.js';
-import { checkLanguage } from '../outline/outline.js';
+import { checkLanguage, wellFormed } from '../outline/outline.js';
 import type { Outline, Skeleton, SkeletonOptions } from '../outline/types.js';
 import { type CriticalPath, type Edge, indexEdges, weightArray } from '../topo/topo.js';
 import { runNativeWorkspace } from '../workspace/parse-workspace.js';
@@ -12,8 +12,8 @@ import type { Backend } from './types.js';
 
 /** The raw exports of weft-native.*.node (see src/napi/mod.rs). */
 export interface NativeBinding {
-  outline(source: string, language: string): string;
-  skeleton(source: string, language: string, keepMarked: boolean): string;
+  outline(source: string, language: string, units?: number): string;
+  skeleton(source: string, language: string, keepMarked: boolean, units?: number): string;
   topo(n: number, edges: Uint32Array): Uint32Array;
   criticalPath(n: number, edges: Uint32Array, weights: Float64Array): string;
   parseWorkspace(root: string, optionsJson: string, previousTsv: string): string;
@@ -50,11 +50,13 @@ export function createNativeBackend(b: NativeBinding): Backend {
     name: 'native',
     outline(source: string, language: string): Outline {
       checkLanguage(source, language);
-      return JSON.parse(call(() => b.outline(source, language))) as Outline;
+      return JSON.parse(call(() => b.outline(wellFormed(source), language, source.length))) as Outline;
     },
     skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
       checkLanguage(source, language);
-      return JSON.parse(call(() => b.skeleton(source, language, options.keep === 'marked'))) as Skeleton;
+      return JSON.parse(
+        call(() => b.skeleton(wellFormed(source), language, options.keep === 'marked', source.length)),
+      ) as Skeleton;
     },
     parseWorkspace(root: string, options?: ParseWorkspaceOptions): WorkspaceSnapshot {
       return runNativeWorkspace(root, options, (r, o, p) => call(() => b.parseWorkspace(r, o, p)));

@@ -27,20 +27,29 @@ unsafe fn args(env: napi_env, info: napi_callback_info) -> Args {
 }
 
 impl Args {
-    unsafe fn string(&self, i: usize) -> R<String> {
+    /// A string argument. `units` (the JS `.length`, when the caller passes it) bounds the UTF-8 size
+    /// (3 bytes per UTF-16 unit at most), which saves Node-API a first pass that only measures.
+    unsafe fn string_sized(&self, i: usize, units: Option<usize>) -> R<String> {
         if i >= self.argc {
             return Err(format!("argument {} missing", i));
         }
         let mut len = 0usize;
-        if napi_get_value_string_utf8(self.env, self.argv[i], ptr::null_mut(), 0, &mut len) != NAPI_OK {
+        if let Some(u) = units {
+            len = u.saturating_mul(3);
+        } else if napi_get_value_string_utf8(self.env, self.argv[i], ptr::null_mut(), 0, &mut len) != NAPI_OK {
             return Err(format!("argument {} must be a string", i));
         }
         let mut buf = vec![0u8; len + 1];
         let mut got = 0usize;
-        napi_get_value_string_utf8(self.env, self.argv[i], buf.as_mut_ptr() as *mut c_char, len + 1, &mut got);
+        if napi_get_value_string_utf8(self.env, self.argv[i], buf.as_mut_ptr() as *mut c_char, len + 1, &mut got) != NAPI_OK {
+            return Err(format!("argument {} must be a string", i));
+        }
         buf.truncate(got);
         // Node hands out valid UTF-8 (lone surrogates become U+FFFD).
         Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+    unsafe fn string(&self, i: usize) -> R<String> {
+        self.string_sized(i, None)
     }
     unsafe fn number(&self, i: usize) -> R<f64> {
         let mut v = 0f64;
@@ -118,7 +127,7 @@ fn fam(language: &str) -> R<u8> {
 unsafe extern "C" fn js_outline(env: napi_env, info: napi_callback_info) -> napi_value {
     guard(env, || {
         let a = args(env, info);
-        let src = a.string(0)?;
+        let src = a.string_sized(0, a.number(2).ok().map(|n| n as usize))?;
         let f = fam(&a.string(1)?)?;
         Ok(make_string(env, &crate::parse::outline_json(&src, f)))
     })
@@ -127,7 +136,7 @@ unsafe extern "C" fn js_outline(env: napi_env, info: napi_callback_info) -> napi
 unsafe extern "C" fn js_skeleton(env: napi_env, info: napi_callback_info) -> napi_value {
     guard(env, || {
         let a = args(env, info);
-        let src = a.string(0)?;
+        let src = a.string_sized(0, a.number(3).ok().map(|n| n as usize))?;
         let f = fam(&a.string(1)?)?;
         let keep = a.boolean(2)?;
         Ok(make_string(env, &crate::parse::skeleton_json(&src, f, keep)))

@@ -1,5 +1,5 @@
 //! Mirror of src/outline/common.ts: parser context, bracket matching, symbol records.
-use super::lexer::{Tokens, T_PUNCT};
+use super::lexer::{Tok, Tokens, T_PUNCT};
 
 pub const MAX_NEST: i32 = 48;
 
@@ -15,6 +15,7 @@ pub struct Sym {
     pub b0: i64,
     pub b1: i64,
     pub d0: i64,
+    /// Replacement for the body in a skeleton; empty means `{ … }`.
     pub repl: String,
 }
 
@@ -27,7 +28,6 @@ pub struct Ctx<'a> {
     pub src: &'a str,
     pub b: &'a [u8],
     pub t: Tokens,
-    pub matchv: Vec<i64>,
     pub syms: Vec<Sym>,
     pub imports: Vec<Import>,
 }
@@ -36,82 +36,66 @@ impl<'a> Ctx<'a> {
     pub fn n(&self) -> i64 {
         self.t.n as i64
     }
+    #[inline(always)]
+    fn tok(&self, i: i64) -> Option<&Tok> {
+        if i >= 0 {
+            self.t.toks.get(i as usize)
+        } else {
+            None
+        }
+    }
     #[inline]
     pub fn kind(&self, i: i64) -> u8 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.t.kind[i as usize]
-        } else {
-            0
-        }
+        self.tok(i).map_or(0, |t| t.kind)
     }
     #[inline]
     pub fn start(&self, i: i64) -> i64 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.t.start[i as usize] as i64
-        } else {
-            0
-        }
+        self.tok(i).map_or(0, |t| t.start as i64)
     }
     #[inline]
     pub fn end(&self, i: i64) -> i64 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.t.end[i as usize] as i64
-        } else {
-            0
-        }
+        self.tok(i).map_or(0, |t| t.end as i64)
     }
     #[inline]
     pub fn line(&self, i: i64) -> i32 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.t.line[i as usize]
-        } else {
-            0
-        }
+        self.tok(i).map_or(0, |t| t.line)
     }
     #[inline]
     pub fn end_line(&self, i: i64) -> i32 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.t.end_line[i as usize]
-        } else {
-            0
-        }
+        self.tok(i).map_or(0, |t| t.end_line)
     }
     /// Index of the closer for an opener (n when unclosed), -1 otherwise or out of range.
     #[inline]
     pub fn m(&self, i: i64) -> i64 {
-        if i >= 0 && (i as usize) < self.t.n {
-            self.matchv[i as usize]
-        } else {
-            -1
-        }
+        self.tok(i).map_or(-1, |t| t.m as i64)
     }
     #[inline]
     pub fn punct(&self, i: i64) -> u8 {
-        if i >= 0 && (i as usize) < self.t.n && self.t.kind[i as usize] == T_PUNCT {
-            self.b[self.t.start[i as usize] as usize]
-        } else {
-            0
+        match self.tok(i) {
+            Some(t) if t.kind == T_PUNCT => t.ch,
+            _ => 0,
         }
     }
     #[inline]
     pub fn text(&self, i: i64) -> &'a str {
-        if i >= 0 && (i as usize) < self.t.n {
-            &self.src[self.t.start[i as usize] as usize..self.t.end[i as usize] as usize]
-        } else {
-            ""
+        match self.tok(i) {
+            Some(t) => &self.src[t.start as usize..t.end as usize],
+            None => "",
         }
     }
     #[inline]
     pub fn bytes(&self, i: i64) -> &'a [u8] {
-        if i >= 0 && (i as usize) < self.t.n {
-            &self.b[self.t.start[i as usize] as usize..self.t.end[i as usize] as usize]
-        } else {
-            b""
+        match self.tok(i) {
+            Some(t) => &self.b[t.start as usize..t.end as usize],
+            None => b"",
         }
     }
     #[inline]
     pub fn is_word(&self, i: i64, w: &str) -> bool {
-        self.kind(i) == 1 && self.bytes(i) == w.as_bytes()
+        match self.tok(i) {
+            Some(t) => t.kind == 1 && &self.b[t.start as usize..t.end as usize] == w.as_bytes(),
+            None => false,
+        }
     }
     #[inline]
     pub fn adjacent(&self, i: i64, a: u8, b: u8) -> bool {
@@ -122,14 +106,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
-pub fn compute_match(b: &[u8], t: &Tokens) -> Vec<i64> {
-    let mut m = vec![-1i64; t.n];
+/// Fills `m` of every opening bracket with its closer's index (n when unclosed).
+pub fn compute_match(t: &mut Tokens) {
+    let n = t.n;
+    let toks = &mut t.toks;
     let mut stack: Vec<usize> = Vec::new();
-    for i in 0..t.n {
-        if t.kind[i] != T_PUNCT {
+    for i in 0..n {
+        if toks[i].kind != T_PUNCT {
             continue;
         }
-        let c = b[t.start[i] as usize];
+        let c = toks[i].ch;
         if c == b'(' || c == b'[' || c == b'{' {
             stack.push(i);
         } else if c == b')' || c == b']' || c == b'}' {
@@ -141,7 +127,7 @@ pub fn compute_match(b: &[u8], t: &Tokens) -> Vec<i64> {
                 b'{'
             };
             let mut k = stack.len() as i64 - 1;
-            while k >= 0 && b[t.start[stack[k as usize]] as usize] != open {
+            while k >= 0 && toks[stack[k as usize]].ch != open {
                 k -= 1;
             }
             if k < 0 {
@@ -149,14 +135,13 @@ pub fn compute_match(b: &[u8], t: &Tokens) -> Vec<i64> {
             }
             while stack.len() as i64 > k {
                 let o = stack.pop().unwrap();
-                m[o] = i as i64;
+                toks[o].m = i as i32;
             }
         }
     }
     while let Some(o) = stack.pop() {
-        m[o] = t.n as i64;
+        toks[o].m = n as i32;
     }
-    m
 }
 
 #[inline]
@@ -246,7 +231,7 @@ pub fn add_sym(
         b0,
         b1,
         d0,
-        repl: "{ … }".to_string(),
+        repl: String::new(),
     };
     ctx.syms.push(sym);
     ctx.syms.len() - 1

@@ -13,13 +13,22 @@ pub const L_PY: u8 = 1;
 pub const L_RUST: u8 = 2;
 pub const L_GO: u8 = 3;
 
+/// One token; `ch` is its first byte (the punctuation character for T_PUNCT), `m` the index of the
+/// matching closer for an opening bracket (filled by `compute_match`), else -1.
+#[derive(Clone, Copy)]
+pub struct Tok {
+    pub start: u32,
+    pub end: u32,
+    pub line: i32,
+    pub end_line: i32,
+    pub m: i32,
+    pub kind: u8,
+    pub ch: u8,
+}
+
 pub struct Tokens {
     pub n: usize,
-    pub kind: Vec<u8>,
-    pub start: Vec<i32>,
-    pub end: Vec<i32>,
-    pub line: Vec<i32>,
-    pub end_line: Vec<i32>,
+    pub toks: Vec<Tok>,
     pub line_starts: Vec<i32>,
     /// flat: start, end, line, endLine
     pub comments: Vec<i32>,
@@ -58,11 +67,7 @@ impl<'a> Lx<'a> {
     }
     #[inline]
     fn push(&mut self, k: u8, s: usize, e: usize, l: i32) {
-        self.t.kind.push(k);
-        self.t.start.push(s as i32);
-        self.t.end.push(e as i32);
-        self.t.line.push(l);
-        self.t.end_line.push(self.line);
+        self.t.toks.push(Tok { start: s as u32, end: e as u32, line: l, end_line: self.line, m: -1, kind: k, ch: self.s[s] });
         self.t.n += 1;
     }
     #[inline]
@@ -129,11 +134,12 @@ impl<'a> Lx<'a> {
         if n == 0 {
             return true;
         }
-        let k = self.t.kind[n - 1];
+        let last = self.t.toks[n - 1];
+        let k = last.kind;
         if k == T_NUM || k == T_STR {
             return false;
         }
-        let (a, b) = (self.t.start[n - 1] as usize, self.t.end[n - 1] as usize);
+        let (a, b) = (last.start as usize, last.end as usize);
         if k == T_IDENT {
             let w = &self.s[a..b];
             return REGEX_AFTER.iter().any(|x| *x == w);
@@ -207,11 +213,7 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
         line: 1,
         t: Tokens {
             n: 0,
-            kind: Vec::with_capacity(cap),
-            start: Vec::with_capacity(cap),
-            end: Vec::with_capacity(cap),
-            line: Vec::with_capacity(cap),
-            end_line: Vec::with_capacity(cap),
+            toks: Vec::with_capacity(cap),
             line_starts: vec![0],
             comments: Vec::new(),
         },

@@ -22,9 +22,9 @@ pub fn family(language: &str) -> Option<u8> {
 
 pub fn analyze<'a>(src: &'a str, fam: u8) -> Ctx<'a> {
     let b = src.as_bytes();
-    let t = lex(b, fam);
-    let matchv = compute_match(b, &t);
-    let mut ctx = Ctx { src, b, t, matchv, syms: Vec::new(), imports: Vec::new() };
+    let mut t = lex(b, fam);
+    compute_match(&mut t);
+    let mut ctx = Ctx { src, b, t, syms: Vec::new(), imports: Vec::new() };
     let n = ctx.n();
     match fam {
         L_TS => ts::parse_statements(&mut ctx, 0, n, None, 0),
@@ -142,7 +142,7 @@ pub fn skeleton(src: &str, fam: u8, keep_marked: bool) -> (String, usize, usize)
             continue;
         }
         out.push_str(ctx.slice(pos, s.b0));
-        out.push_str(&s.repl);
+        out.push_str(if s.repl.is_empty() { "{ … }" } else { &s.repl });
         pos = s.b1;
     }
     out.push_str(&src[pos as usize..]);
