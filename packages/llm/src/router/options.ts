@@ -66,7 +66,7 @@ export interface RouterOptions {
   /** Task tag → route name, for `router.task(tag)` and `providerOptions.weft.task`. */
   tasks?: Record<string, string>;
   retry?: RetryOptions;
-  /** Per-attempt timeout in ms (default 60 000); for streams, the time to the first token. */
+  /** Per-attempt timeout in ms (default 120 000; raise it for long reasoning calls); for streams, the time to the first token. */
   timeoutMs?: number;
   /** Per-provider circuit breaker, or `false` to disable. */
   cooldown?: CooldownOptions | false;

@@ -256,7 +256,7 @@ export class RouterCore {
     const baseDelay = r.baseDelayMs ?? 250;
     const maxDelay = r.maxDelayMs ?? 8000;
     const maxRetryAfter = r.maxRetryAfterMs ?? 30_000;
-    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    const timeoutMs = this.options.timeoutMs ?? 120_000;
     const userSignal = prepared.inner.abortSignal;
     const attempts: AttemptInfo[] = [];
     let lastError: unknown;
