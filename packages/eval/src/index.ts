@@ -33,7 +33,7 @@ export { createMemoryCache } from './runner/cache.js';
 export type { ProgressStream } from './runner/progress.js';
 export type { RunEvalOptions, RunSink } from './runner/run-eval.js';
 export { detectGitCommit, runEval } from './runner/run-eval.js';
-export type { EvalRun, ItemResult, RunSummary } from './runner/types.js';
+export type { EvalRun, ItemResult, RunSummary, ScorerSummary } from './runner/types.js';
 export type { EmbeddingSimilarityOptions } from './scorers/embedding-similarity.js';
 export { embeddingSimilarity } from './scorers/embedding-similarity.js';
 export { jsonSchema } from './scorers/json-schema.js';

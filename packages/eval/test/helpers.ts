@@ -22,10 +22,11 @@ export function syntheticEval(n = 40) {
   });
 }
 
-/** A task producing quality shifted by `shift`, minus `drop` on the first `k` items, plus seeded noise. */
+/** A task producing quality shifted by `shift`, minus `drop` on the first `k` items, plus seeded uniform noise of width `noise`. */
 export function shiftedTask(shift: number, options: { drop?: number; k?: number; noise?: number; seed?: number } = {}) {
-  return (input: { i: number; q: number }) => {
-    const rng = createRandom((options.seed ?? 0) * 1000 + input.i);
+  return (input: { i: number; q: number }, ctx?: { trial: number }) => {
+    // Seeded per item and trial: reproducible, and trials of one item differ (trial noise).
+    const rng = createRandom((options.seed ?? 0) * 1000 + input.i + (ctx?.trial ?? 0) * 1_000_003);
     const noise = (rng() - 0.5) * (options.noise ?? 0);
     const dropped = input.i < (options.k ?? 0) ? (options.drop ?? 0) : 0;
     return Math.min(1, Math.max(0, input.q + shift - dropped + noise));

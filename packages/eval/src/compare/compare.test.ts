@@ -3,6 +3,7 @@ import { shiftedTask, syntheticEval } from '../../test/helpers.js';
 import { defineEval } from '../define/define-eval.js';
 import { WeftEvalError } from '../errors/errors.js';
 import { exactMatch } from '../scorers/text.js';
+import { formatRun } from '../report/console.js';
 import { runEval } from '../runner/run-eval.js';
 import { runAB } from './ab.js';
 import { compare } from './compare.js';
@@ -45,6 +46,10 @@ describe('compare', () => {
     const a = await runEval(def, { ...opts, task: shiftedTask(0, { noise: 0.2, seed: 5 }), trials: 3 });
     const b = await runEval(def, { ...opts, task: shiftedTask(0, { noise: 0.2, seed: 6 }), trials: 3 });
     const cmp = compare(a, b, { test: 'sign' });
+    // Noise of ±0.1 uniform across trials: per-item sd ≈ 0.2/√12 ≈ 0.058.
+    expect(a.summary.scorers.quality?.trialStddev).toBeGreaterThan(0.03);
+    expect(a.summary.scorers.quality?.trialStddev).toBeLessThan(0.09);
+    expect(formatRun(a)).toContain('trial sd');
     expect(cmp.scorers[0]?.n).toBe(30);
     expect(cmp.scorers.find((s) => s.scorer === 'quality')?.significant).toBe(false);
     expect(checkThresholds(b, { quality: { min: 0.2, noSignificantDrop: true } }, cmp).passed).toBe(true);

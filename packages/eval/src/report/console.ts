@@ -25,9 +25,17 @@ const pfmt = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 export function formatRun(run: EvalRun): string {
   const s = run.summary;
   const head = `${run.evalName} · ${run.variant} · ${s.items} items × ${run.trials} trial(s)${run.gitCommit ? ` · ${run.gitCommit.slice(0, 8)}` : ''}`;
-  const rows = Object.entries(s.scorers).map(([name, x]) => [name, f3(x.mean), f3(x.stddev), f3(x.min), f3(x.max)]);
+  const trials = run.trials > 1;
+  const rows = Object.entries(s.scorers).map(([name, x]) => [
+    name,
+    f3(x.mean),
+    f3(x.stddev),
+    ...(trials ? [f3(x.trialStddev ?? 0)] : []),
+    f3(x.min),
+    f3(x.max),
+  ]);
   const foot = `errors ${s.errors}/${s.results} · latency p50 ${s.latencyMs.median.toFixed(1)} ms · cost $${s.costUsd.toFixed(4)}`;
-  return `${head}\n${table(['scorer', 'mean', 'sd', 'min', 'max'], rows)}\n${foot}`;
+  return `${head}\n${table(['scorer', 'mean', 'sd', ...(trials ? ['trial sd'] : []), 'min', 'max'], rows)}\n${foot}`;
 }
 
 /**

@@ -54,12 +54,15 @@ export function toHtmlReport(input: HtmlReportInput): string {
         `<tr><td><span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>${esc(r.evalName)} · <b>${esc(r.variant)}</b></td><td>${r.summary.items}</td><td>${r.trials}</td><td>${r.summary.errors}</td><td>${r.summary.latencyMs.median.toFixed(1)} ms</td><td>$${r.summary.costUsd.toFixed(4)}</td><td><code>${esc(r.gitCommit?.slice(0, 8) ?? '—')}</code></td><td>${Object.entries(
           r.summary.scorers,
         )
-          .map(([n, s]) => `${esc(n)} ${f3(s.mean)}`)
+          .map(
+            ([n, s]) =>
+              `${esc(n)} ${f3(s.mean)}${s.trialStddev === undefined ? '' : ` <span class="same">±${s.trialStddev.toFixed(3)}</span>`}`,
+          )
           .join(' · ')}</td></tr>`,
     )
     .join('');
   sections.push(
-    `<section id="runs"><h2>Runs</h2><table><thead><tr><th>run</th><th>items</th><th>trials</th><th>errors</th><th>latency p50</th><th>cost</th><th>commit</th><th>mean scores</th></tr></thead><tbody>${runRows}</tbody></table></section>`,
+    `<section id="runs"><h2>Runs</h2><table><thead><tr><th>run</th><th>items</th><th>trials</th><th>errors</th><th>latency p50</th><th>cost</th><th>commit</th><th>mean scores (± trial sd)</th></tr></thead><tbody>${runRows}</tbody></table></section>`,
   );
 
   // Score distributions per scorer, one series per run of the same eval.
@@ -85,7 +88,7 @@ export function toHtmlReport(input: HtmlReportInput): string {
       lower: s.ci.lower,
       upper: s.ci.upper,
       significant: s.significant,
-      note: `p=${s.pValue < 0.001 ? '<0.001' : s.pValue.toFixed(3)} ${s.verdict === 'improved' ? '▲' : s.verdict === 'regressed' ? '▼' : '='}`,
+      note: `p${s.pValue < 0.001 ? '<0.001' : `=${s.pValue.toFixed(3)}`} ${s.verdict === 'improved' ? '▲' : s.verdict === 'regressed' ? '▼' : '='}`,
     }));
     const table = cmp.scorers
       .map(

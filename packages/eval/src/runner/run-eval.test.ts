@@ -48,6 +48,7 @@ describe('runEval', () => {
     expect(run).toMatchObject({ evalName: 'capitals', variant: 'v1', gitCommit: 'abc123', trials: 3 });
     expect(run.summary.items).toBe(4);
     expect(run.summary.scorers.exactMatch?.mean).toBe(0.75);
+    expect(run.summary.scorers.exactMatch?.trialStddev).toBe(0); // deterministic task
     expect(run.summary.costUsd).toBeCloseTo(0.012, 10);
     expect(run.results[0]?.usage).toEqual({ inputTokens: 10, outputTokens: 2 });
     expect(run.results.every((r) => r.latencyMs > 0)).toBe(true);

@@ -10,11 +10,11 @@ import type { EvalDefinition } from '../define/define-eval.js';
 import { type QualitySink, recordQuality } from '../feedback/quality.js';
 import { EvalTimeoutError, serializeError } from '../errors/errors.js';
 import { normalizeScore, type ScoreResult, type Scorer } from '../scorers/scorer.js';
-import { summarize } from '../stats/descriptive.js';
+import { mean, stddev, summarize } from '../stats/descriptive.js';
 import { type EvalTask, resolveTask, type TaskContext, type TaskUsage } from '../task/task.js';
 import type { EvalCache } from './cache.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import type { EvalRun, ItemResult } from './types.js';
+import type { EvalRun, ItemResult, ScorerSummary } from './types.js';
 
 /** Where a finished run is saved (an {@link EvalStore} or anything with `saveRun`). */
 export interface RunSink {
@@ -239,7 +239,15 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
 /** Recomputes a run summary from its results. */
 export function summarizeResults(results: readonly ItemResult[], scorerNames: readonly string[], items?: number) {
   const scorers: EvalRun['summary']['scorers'] = {};
-  for (const name of scorerNames) scorers[name] = summarize(results.map((r) => r.scores[name]?.score ?? 0));
+  const byItem = new Map<string, ItemResult[]>();
+  for (const r of results) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
+  const repeated = [...byItem.values()].filter((list) => list.length > 1);
+  for (const name of scorerNames) {
+    const summary: ScorerSummary = summarize(results.map((r) => r.scores[name]?.score ?? 0));
+    if (repeated.length > 0)
+      summary.trialStddev = mean(repeated.map((list) => stddev(list.map((r) => r.scores[name]?.score ?? 0))));
+    scorers[name] = summary;
+  }
   return {
     items: items ?? new Set(results.map((r) => r.itemId)).size,
     results: results.length,

@@ -26,12 +26,21 @@ export interface ItemResult {
   attempts: number;
 }
 
+/** Aggregates of one scorer over a run. */
+export interface ScorerSummary extends Summary {
+  /**
+   * With several trials: the mean over items of the standard deviation of an item's scores across
+   * its trials — how noisy the task is on the same input. Absent with one trial.
+   */
+  trialStddev?: number;
+}
+
 /** Aggregates of a run. */
 export interface RunSummary {
   items: number;
   results: number;
   errors: number;
-  scorers: Record<string, Summary>;
+  scorers: Record<string, ScorerSummary>;
   latencyMs: Summary;
   costUsd: number;
 }
