@@ -188,4 +188,30 @@ describe('HTTP handler (node:http on 127.0.0.1, libsql)', () => {
     expect((await get('/links/not.a-token')).status).toBe(400);
     expect((await o.store.getRun(runId))?.status).toBe('success');
   });
+
+  it('mounts anywhere: a bare Request (Bun.serve / Hono style) and an Express-style sub-mount', async () => {
+    const handler = createApprovalHandler({
+      service: o.service,
+      basePath: '/approvals',
+      authenticate: () => USERS.alice,
+    });
+    const direct = await handler(new Request('http://app.local/approvals/api/approvals'));
+    expect(direct.status).toBe(200);
+    expect(Array.isArray((await direct.json()).approvals)).toBe(true);
+    // Express strips the mount path from req.url and keeps the full one in req.originalUrl.
+    const node = toNodeHandler(handler);
+    const sub = createServer((req, res) => {
+      const original = req.url ?? '/';
+      Object.assign(req, { originalUrl: original, url: original.replace(/^\/approvals/, '') || '/' });
+      node(req, res);
+    });
+    await new Promise<void>((r) => sub.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(sub.address() as AddressInfo).port}/approvals/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Pending approvals');
+    } finally {
+      await new Promise((r) => sub.close(r));
+    }
+  });
 });
