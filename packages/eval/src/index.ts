@@ -21,7 +21,7 @@ export type { ResultSource, SimilarItem, SuggestOptions, Suggestion } from './fe
 export { suggestVariant } from './feedback/similar.js';
 export type { CliIo } from './cli/run-cli.js';
 export { loadEvalFile, runEvalCli } from './cli/run-cli.js';
-export { formatComparison, formatRun, formatThresholds } from './report/console.js';
+export { formatComparison, formatHistory, formatRun, formatThresholds } from './report/console.js';
 export type { HtmlReportInput } from './report/html.js';
 export { toHtmlReport } from './report/html.js';
 export type { EvalReport } from './report/json.js';

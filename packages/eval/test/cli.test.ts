@@ -127,6 +127,15 @@ describe('runEvalCli in-process', () => {
       ),
     ).toBe(0);
     expect(out5.text()).toContain('cli-demo: v1 (A) → v3 (B)');
+
+    const out6 = capture();
+    expect(await runEvalCli(['history', 'cli-demo', '--store', 'x'], io(out6, capture()))).toBe(0);
+    expect(out6.text()).toMatch(/^cli-demo: 3 run\(s\)/);
+    const variants = out6.text().trim().split('\n').slice(3);
+    expect(variants.map((l) => l.split(/\s+/)[1])).toEqual(['v3', 'v2', 'v1']);
+    const out7 = capture();
+    expect(await runEvalCli(['history', 'cli-demo', '--store', 'x', '--variant', 'v2'], io(out7, capture()))).toBe(0);
+    expect(out7.text()).toMatch(/^cli-demo: 1 run\(s\)/);
     const ids = [JSON.parse(await readFile(join(dir, 'out/good.json'), 'utf8')).runs[0].id, report.runs[0].id];
     const out4 = capture();
     expect(await runEvalCli(['compare', ...ids, '--store', 'x'], io(out4, capture()))).toBe(0);

@@ -12,7 +12,7 @@ import { type Comparison, compare } from '../compare/compare.js';
 import { checkThresholds, type ThresholdResult } from '../compare/thresholds.js';
 import { type EvalDefinition, isEvalDefinition } from '../define/define-eval.js';
 import { WeftEvalError } from '../errors/errors.js';
-import { formatComparison, formatRun, formatThresholds } from '../report/console.js';
+import { formatComparison, formatHistory, formatRun, formatThresholds } from '../report/console.js';
 import { toHtmlReport } from '../report/html.js';
 import { type EvalReport, toJsonReport } from '../report/json.js';
 import { toJUnit } from '../report/junit.js';
@@ -33,6 +33,7 @@ export interface CliIo {
 const USAGE = `Usage:
   weft eval <files…> [options]        run the evals exported by .ts/.js files
   weft eval compare <a> <b> [options] compare two runs (run ids in the store, or JSON report files)
+  weft eval history <eval> [options]  list stored runs of an eval, newest first (--variant filters)
 
 Options:
   --store <url>        Weft store (libsql file: or postgres:) for history; default $WEFT_STORE_URL
@@ -79,6 +80,9 @@ export async function runEvalCli(argv: readonly string[], io: CliIo = {}): Promi
       const source = await (io.openStore ?? defaultOpenStore)(storeUrl);
       store = createEvalStore(source);
       closeStore = source.close?.bind(source);
+    }
+    if (positionals[0] === 'history') {
+      return await historyCommand(positionals.slice(1), values, { out, err, cwd, store });
     }
     if (positionals[0] === 'compare') {
       return await compareCommand(positionals.slice(1), values, { out, err, cwd, store });
@@ -257,6 +261,18 @@ async function compareCommand(refs: string[], values: Values, ctx: Ctx): Promise
   ctx.out.write(`${formatComparison(cmp)}\n`);
   await writeReports(values, ctx, { runs: [a, b], comparisons: [cmp], thresholds: [] });
   return values['fail-on-regression'] && cmp.scorers.some((s) => s.verdict === 'regressed') ? 1 : 0;
+}
+
+async function historyCommand(args: string[], values: Values, ctx: Ctx): Promise<number> {
+  if (args.length !== 1) usage(`Expected one eval name for history, got ${args.length}.`);
+  if (!ctx.store) usage('Expected --store (or $WEFT_STORE_URL) to read eval history.');
+  const runs = await ctx.store.listRuns({
+    evalName: args[0] as string,
+    ...(values.variant ? { variant: values.variant } : {}),
+    limit: 50,
+  });
+  ctx.out.write(`${formatHistory(runs)}\n`);
+  return 0;
 }
 
 async function writeReports(

@@ -2,6 +2,7 @@
 import type { Comparison } from '../compare/compare.js';
 import type { ThresholdResult } from '../compare/thresholds.js';
 import type { EvalRun } from '../runner/types.js';
+import type { StoredRunInfo } from '../storage/eval-store.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -73,4 +74,23 @@ export function formatThresholds(result: ThresholdResult): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * Stored runs of an eval as a table, newest first: id, variant, commit, date, items, errors and
+ * the mean of each scorer.
+ */
+export function formatHistory(runs: readonly StoredRunInfo[]): string {
+  if (runs.length === 0) return 'no stored runs';
+  const scorers = [...new Set(runs.flatMap((r) => Object.keys(r.summary.scorers)))];
+  const rows = runs.map((r) => [
+    r.id.slice(0, 8),
+    r.variant,
+    r.gitCommit?.slice(0, 8) ?? '—',
+    new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19),
+    String(r.summary.items),
+    String(r.summary.errors),
+    ...scorers.map((s) => f3(r.summary.scorers[s]?.mean ?? Number.NaN)),
+  ]);
+  return `${runs[0]?.evalName}: ${runs.length} run(s)\n${table(['run', 'variant', 'commit', 'started (UTC)', 'items', 'errors', ...scorers], rows)}`;
 }
