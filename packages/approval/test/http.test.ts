@@ -214,4 +214,23 @@ describe('HTTP handler (node:http on 127.0.0.1, libsql)', () => {
       await new Promise((r) => sub.close(r));
     }
   });
+
+  it('canView hides requests (404) from actors who may not see them', async () => {
+    const runId = await startSuspended(o, simple, { customer: 'secret', amount: 8 });
+    const id = await approvalOf(o.service, runId);
+    const handler = createApprovalHandler({
+      service: o.service,
+      authenticate: (req) => USERS[req.headers.get('x-user') ?? ''],
+      canView: (actor, request) =>
+        actor.id === 'alice' || (request.payload as { customer: string }).customer !== 'secret',
+    });
+    const call = (path: string, user: string) =>
+      handler(new Request(`http://app.local${path}`, { headers: { 'x-user': user } }));
+    expect((await call(`/api/approvals/${id}`, 'alice')).status).toBe(200);
+    expect((await call(`/api/approvals/${id}`, 'mallory')).status).toBe(404);
+    expect((await call(`/api/approvals/${id}/audit`, 'mallory')).status).toBe(404);
+    expect((await call(`/approvals/${id}`, 'mallory')).status).toBe(404);
+    const all = await (await call('/api/approvals?all=1', 'mallory')).json();
+    expect(all.approvals.map((a: { id: string }) => a.id)).not.toContain(id);
+  });
 });

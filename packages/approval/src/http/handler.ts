@@ -12,10 +12,15 @@
  *   GET  /links/:token             confirmation page for a signed link; POST: decide with it
  */
 import { randomBytes } from 'node:crypto';
-import { ApprovalError, ApprovalUnauthenticatedError, ApprovalValidationError } from '../errors/errors.js';
+import {
+  ApprovalError,
+  ApprovalNotFoundError,
+  ApprovalUnauthenticatedError,
+  ApprovalValidationError,
+} from '../errors/errors.js';
 import type { ApprovalActor } from '../policy/options.js';
 import type { ApprovalDecision } from '../policy/quorum.js';
-import type { ApprovalService } from '../service/types.js';
+import type { ApprovalRequest, ApprovalService } from '../service/types.js';
 import { issueCsrfToken, verifyCsrfToken } from './csrf.js';
 import { detailPage, type FormState, inboxPage, linkPage, messagePage } from './pages.js';
 
@@ -32,6 +37,11 @@ export interface ApprovalHandlerOptions {
   basePath?: string;
   /** Secret for CSRF tokens; share it between processes behind one load balancer. Default: random per handler. */
   csrfSecret?: string;
+  /**
+   * Who may see a request (its payload, votes and audit log). Default: every authenticated actor.
+   * Requests an actor may not see answer 404, as if they did not exist.
+   */
+  canView?: (actor: ApprovalActor, request: ApprovalRequest) => boolean | Promise<boolean>;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -131,6 +141,17 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
   const csrfSecret = options.csrfSecret ?? randomBytes(32).toString('base64url');
   const now = options.now ?? Date.now;
   const { service } = options;
+
+  async function ensureVisible(id: string, actor: ApprovalActor): Promise<void> {
+    if (options.canView && !(await options.canView(actor, await service.get(id)))) throw new ApprovalNotFoundError(id);
+  }
+
+  async function visible(actor: ApprovalActor, items: ApprovalRequest[]): Promise<ApprovalRequest[]> {
+    const view = options.canView;
+    if (!view) return items;
+    const keep = await Promise.all(items.map((r) => view(actor, r)));
+    return items.filter((_, i) => keep[i]);
+  }
 
   async function renderDetail(id: string, actor: ApprovalActor, form?: FormState, status = 200): Promise<Response> {
     const [details, canDecide, audit] = await Promise.all([
@@ -311,9 +332,10 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
       }
       if (!api) {
         if (parts.length === 0 && req.method === 'GET')
-          return html(inboxPage(await service.listPending({ approver: actor }), { base, actor }));
+          return html(inboxPage(await visible(actor, await service.listPending({ approver: actor })), { base, actor }));
         if (parts[0] === 'approvals' && parts.length === 2) {
           const id = parts[1] as string;
+          await ensureVisible(id, actor);
           if (req.method === 'GET') {
             const done = url.searchParams.get('done');
             return await renderDetail(
@@ -339,8 +361,9 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
             ...(minAgeMs === undefined ? {} : { minAgeMs }),
             ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
           });
-          return jsonResponse({ approvals });
+          return jsonResponse({ approvals: await visible(actor, approvals) });
         }
+        if (id) await ensureVisible(id, actor);
         if (id && !sub && req.method === 'GET')
           return jsonResponse({ approval: await service.get(id), canDecide: !(await service.checkActor(id, actor)) });
         if (id && sub === 'audit' && req.method === 'GET') return jsonResponse({ audit: await service.audit(id) });
