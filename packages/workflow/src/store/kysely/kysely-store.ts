@@ -237,6 +237,14 @@ export class KyselyStoreImpl implements KyselyStore {
       ]);
       return (changed ?? 0) > 0;
     }
+    if (sql.dialect === 'postgres') {
+      const insert = eventsInsert(runId, events, data ?? []);
+      const rows = await sql.all<{ n: number | string }>(
+        `WITH r AS (${text} RETURNING id), e AS (${insert.sql} WHERE EXISTS (SELECT 1 FROM r) RETURNING 1) SELECT COUNT(*) AS n FROM r`,
+        [...params, ...insert.params],
+      );
+      return Number(rows[0]?.n ?? 0) > 0;
+    }
     return sql.transaction(async (tx) => {
       if ((await tx.run(text, params)) === 0) return false;
       const insert = eventsInsert(runId, events, data ?? []);
@@ -355,7 +363,9 @@ export class KyselyStoreImpl implements KyselyStore {
         params: [...runPatch.params, step.runId],
       });
     }
-    if (commit.resolvedSuspensionPath !== undefined) {
+    // Re-suspending at the resolved path is one upsert (a DELETE and an upsert of one row cannot
+    // share a Postgres statement).
+    if (commit.resolvedSuspensionPath !== undefined && commit.resolvedSuspensionPath !== suspension?.path) {
       statements.push({
         sql: 'DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?',
         params: [step.runId, commit.resolvedSuspensionPath],
@@ -373,7 +383,22 @@ export class KyselyStoreImpl implements KyselyStore {
   async #batch(sql: SqlBackend, runId: string, statements: SqlStatement[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await sql.batch(statements);
+        if (sql.dialect === 'postgres') {
+          // One round trip, no BEGIN/COMMIT: a single statement is atomic, and data-modifying
+          // CTEs all run to completion on the same snapshot.
+          if (statements.length === 1) {
+            const only = statements[0] as SqlStatement;
+            await sql.run(only.sql, only.params);
+          } else {
+            const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
+            await sql.all(
+              `WITH ${parts.join(', ')} SELECT 1`,
+              statements.flatMap((st) => st.params),
+            );
+          }
+        } else {
+          await sql.batch(statements);
+        }
         return;
       } catch (error) {
         const e = error as { code?: string; message?: string };
