@@ -1,5 +1,5 @@
-// Docs check (CI): (1) every relative link in README.md, docs/*.md, examples/README.md and the
-// packages' READMEs resolves to a file (and, for `file.md#anchor`, to a heading in it); (2) every
+// Docs check (CI): (1) every relative link in README.md, docs/*.md, examples/README.md and
+// packages/cli/README.md resolves to a file (and, for `file.md#anchor`, to a heading in it); (2) every
 // ```ts code block in those files typechecks against the repo's sources.
 //
 // Code blocks are written to a temp folder inside the repo (examples/.docs-check/), so `@weft/*` imports
@@ -17,21 +17,14 @@ const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const rel = (p) => relative(root, p);
 
-/** The Markdown files the check covers. */
+/** The Markdown files the check covers: the README, docs/, and the examples' and CLI's READMEs. */
 function markdownFiles() {
   const files = [join(root, 'README.md')];
   const docs = join(root, 'docs');
   if (existsSync(docs)) {
     for (const f of readdirSync(docs).sort()) if (f.endsWith('.md')) files.push(join(docs, f));
   }
-  for (const extra of ['examples/README.md']) if (existsSync(join(root, extra))) files.push(join(root, extra));
-  const pkgs = join(root, 'packages');
-  for (const p of readdirSync(pkgs).sort()) {
-    for (const f of ['README.md', 'ARCHITECTURE.md']) {
-      const file = join(pkgs, p, f);
-      if (existsSync(file)) files.push(file);
-    }
-  }
+  for (const extra of ['examples/README.md', 'packages/cli/README.md']) files.push(join(root, extra));
   return files.filter((f) => existsSync(f));
 }
 

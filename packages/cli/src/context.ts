@@ -4,12 +4,20 @@ import { isAbsolute, resolve } from 'node:path';
 import { createStore, DEFAULT_STORE_URL, type KyselyStore } from '@weft/workflow';
 import { StoreMissingError } from './errors.js';
 
+/** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a test double. */
+export interface OutputStream {
+  /** Writes one chunk of text. */
+  write(chunk: string): unknown;
+  /** True when the stream is a terminal. */
+  isTTY?: boolean;
+}
+
 /** Where the CLI writes and what it reads from its environment; injectable for tests. */
 export interface CliIo {
   /** Standard output (default `process.stdout`). */
-  stdout?: { write(chunk: string): unknown; isTTY?: boolean };
+  stdout?: OutputStream;
   /** Standard error (default `process.stderr`). */
-  stderr?: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr?: OutputStream;
   /** Environment variables (default `process.env`); `WEFT_DB_URL` selects the store. */
   env?: Record<string, string | undefined>;
   /** Working directory that relative store paths resolve against (default `process.cwd()`). */

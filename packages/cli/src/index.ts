@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { runCli, USAGE, VERSION } from './run-cli.js';
-export type { CliIo } from './context.js';
+export type { CliIo, OutputStream } from './context.js';
 export { CliNotFoundError, CliUsageError, StoreMissingError } from './errors.js';
