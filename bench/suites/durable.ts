@@ -88,7 +88,13 @@ async function weft(plan: Plan, dialect: 'libsql' | 'postgres'): Promise<Result>
       const dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
       const store = createStore({ url: `file:${join(dir, 'weft.db')}` });
       await store.init();
-      return { store, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     }
     const schema = `weft_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const store = createStore({ url: PG_URL, schema });
@@ -197,7 +203,10 @@ async function mastra(plan: Plan): Promise<Result> {
     return {
       m,
       storage,
-      cleanup: async () => (await (storage as any).close?.(), rmSync(dir, { recursive: true, force: true })),
+      cleanup: async () => {
+        await (storage as any).close?.();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   };
   const startChain = async (m: any) => {
@@ -212,7 +221,10 @@ async function mastra(plan: Plan): Promise<Result> {
     if (wfStore?.persistWorkflowSnapshot) {
       let n = 0;
       const orig = wfStore.persistWorkflowSnapshot.bind(wfStore);
-      wfStore.persistWorkflowSnapshot = (...a: unknown[]) => (n++, orig(...a));
+      wfStore.persistWorkflowSnapshot = (...a: unknown[]) => {
+        n++;
+        return orig(...a);
+      };
       await startChain(m);
       writesPerRun = n;
     }
@@ -284,12 +296,21 @@ async function langgraph(plan: Plan): Promise<Result> {
     const saver: any = new SqliteSaver(db as any);
     const put = saver.put.bind(saver);
     const putWrites = saver.putWrites.bind(saver);
-    saver.put = (...a: unknown[]) => (writes++, put(...a));
-    saver.putWrites = (...a: unknown[]) => (writes++, putWrites(...a));
+    saver.put = (...a: unknown[]) => {
+      writes++;
+      return put(...a);
+    };
+    saver.putWrites = (...a: unknown[]) => {
+      writes++;
+      return putWrites(...a);
+    };
     return {
       chain: g.compile({ checkpointer: saver }),
       gate: q.compile({ checkpointer: saver }),
-      cleanup: () => (db.close(), rmSync(dir, { recursive: true, force: true })),
+      cleanup: () => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   };
   let thread = 0;
