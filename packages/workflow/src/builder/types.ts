@@ -119,6 +119,7 @@ export interface WorkflowBuilder<Id extends string, TIn, TOS, TPrev, TSteps exte
   then<SId extends string, O>(
     step: Runnable<SId, TPrev, O>,
   ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes>;
+  /** Same as {@link WorkflowBuilder.step} with an inline function. */
   then<SId extends string, O>(
     id: SId,
     run: (args: StepRunArgs<TPrev, Resources & TRes>) => MaybePromise<O>,
@@ -134,6 +135,9 @@ export interface WorkflowBuilder<Id extends string, TIn, TOS, TPrev, TSteps exte
   /**
    * The first branch whose predicate returns true runs; its output flows on (the output type is
    * the union of the branches'). No match fails the run unless `default` is given.
+   *
+   * @typeParam B - the `[predicate, step]` pairs, kept as a tuple to type the output union.
+   * @typeParam D - the default step's output, if any.
    */
   branch<
     const B extends readonly (readonly [

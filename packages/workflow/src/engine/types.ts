@@ -108,6 +108,7 @@ export interface Engine {
   cancel(runId: string, reason?: string): Promise<void>;
   /** Claims runs whose lease expired (or queued runs) and executes them. */
   recover(options?: { limit?: number }): Promise<RunResult[]>;
+  /** The stored run record (status, output, error, lease…), or undefined. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Listens to events of all runs (`'*'` for all types); returns an unsubscribe function. */
   on(type: string, listener: EventListener): () => void;

@@ -15,6 +15,7 @@ export interface StepConfigWithOutput<Id extends string, IS, OS extends AnySchem
   output: OS;
   suspendSchema?: SS;
   resumeSchema?: RS;
+  /** The body: receives the parsed input, returns the output schema's input type. */
   run: (args: StepRunArgs<Out<IS>, Resources, In<SS>, Out<RS>>) => MaybePromise<z.input<OS>>;
 }
 
@@ -25,6 +26,7 @@ export interface StepConfigInferred<Id extends string, IS, O, SS, RS> extends St
   output?: undefined;
   suspendSchema?: SS;
   resumeSchema?: RS;
+  /** The body: receives the parsed input; its return type is the step's output type. */
   run: (args: StepRunArgs<Out<IS>, Resources, In<SS>, Out<RS>>) => MaybePromise<O>;
 }
 

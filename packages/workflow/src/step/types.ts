@@ -18,9 +18,13 @@ export interface Resources {}
 
 /** A minimal structured logger; the default writes nothing below `warn` to the console. */
 export interface Logger {
+  /** Detailed diagnostics. */
   debug(message: string, data?: Record<string, unknown>): void;
+  /** Normal operation worth recording. */
   info(message: string, data?: Record<string, unknown>): void;
+  /** Something unexpected that did not fail the run. */
   warn(message: string, data?: Record<string, unknown>): void;
+  /** A failure. */
   error(message: string, data?: Record<string, unknown>): void;
 }
 
@@ -69,7 +73,12 @@ export interface RetryOptions {
  */
 export interface Runnable<Id extends string = string, I = any, O = any> {
   readonly id: Id;
-  readonly '~types'?: { readonly input: (input: I) => void; readonly output: O };
+  readonly '~types'?: {
+    /** Type only: a function of the accepted input (contravariant on purpose). */
+    readonly input: (input: I) => void;
+    /** Type only: the produced output. */
+    readonly output: O;
+  };
 }
 
 /** The input type a runnable accepts. */
@@ -99,6 +108,7 @@ export interface Step<Id extends string = string, I = any, O = any> extends Runn
   readonly resumeSchema?: z.ZodType;
   readonly retry?: RetryOptions;
   readonly timeoutMs?: number;
+  /** The step's body (typed by {@link step}; erased here). */
   readonly run: (args: StepRunArgs<any, any, any, any>) => unknown;
 }
 

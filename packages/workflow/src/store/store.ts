@@ -148,9 +148,12 @@ export interface ClaimOptions {
 export interface Store {
   /** Creates tables / applies migrations. Idempotent and safe when several processes call it at once. */
   init(): Promise<void>;
+  /** Releases connections and handles; the store is unusable afterwards. */
   close(): Promise<void>;
 
+  /** Inserts a new run; rejects if the id exists. */
   createRun(run: RunRecord): Promise<void>;
+  /** The run with that id, or undefined. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /**
    * Applies `patch` if the run's status is one of `expect` (when given). Returns whether it applied.
@@ -163,7 +166,9 @@ export interface Store {
     expect?: RunStatus[],
     events?: Omit<EventRecord, 'seq' | 'runId'>[],
   ): Promise<boolean>;
+  /** Runs matching `query`, newest first, a page at a time. */
   listRuns(query?: RunQuery): Promise<RunPage>;
+  /** Deletes a run with its steps, suspensions, events and timers. */
   deleteRun(runId: string): Promise<void>;
   /** Deletes finished runs (success, failed, canceled) last updated before `before`, with all their rows. */
   purgeRuns(before: number): Promise<number>;
@@ -173,11 +178,14 @@ export interface Store {
   /** All step attempts of a run, ordered by start time then attempt. */
   listSteps(runId: string): Promise<StepRecord[]>;
 
+  /** Open suspensions of a run. */
   listSuspensions(runId: string): Promise<SuspensionRecord[]>;
   /** Suspensions across runs, e.g. every open approval gate (`eventName: 'approval'`). */
   findSuspensions(query: { eventName?: string; workflowId?: string; limit?: number }): Promise<SuspensionRecord[]>;
 
+  /** Appends events to a run; the store assigns increasing `seq` numbers. */
   appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
+  /** A run's events in `seq` order, after `afterSeq` when given. */
   readEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
 
   /** Atomically takes up to `limit` queued runs or running runs whose lease expired. */
@@ -185,8 +193,10 @@ export interface Store {
   /** Extends leases held by `owner`; returns the ids it still holds. */
   renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;
 
+  /** Adds (or replaces, by id) a durable timer. */
   addTimer(timer: TimerRecord): Promise<void>;
   /** Atomically removes and returns timers due at `now` (at most `limit`). */
   takeDueTimers(now: number, limit: number): Promise<TimerRecord[]>;
+  /** Deletes a run's timers, or only those at `path`. */
   deleteTimers(runId: string, path?: string): Promise<void>;
 }
