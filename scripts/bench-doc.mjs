@@ -3,6 +3,7 @@
 //
 // Usage: node scripts/bench-doc.mjs [results.json] [--check]
 //   --check  exit 1 when docs/benchmarks.md differs from what the results would generate (CI).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
@@ -118,7 +119,21 @@ function placeholder() {
   ].join('\n');
 }
 
-const text = existsSync(input) ? render(JSON.parse(readFileSync(input, 'utf8')), relative(root, input)) : placeholder();
+/** The page as the repo's formatter (biome, which formats Markdown tables) would leave it. */
+function formatted(markdown) {
+  const biome = join(root, 'node_modules/.bin/biome');
+  if (!existsSync(biome)) return markdown;
+  const r = spawnSync(biome, ['format', '--stdin-file-path=docs/benchmarks.md'], {
+    input: markdown,
+    encoding: 'utf8',
+    cwd: root,
+  });
+  return r.status === 0 && r.stdout ? r.stdout : markdown;
+}
+
+const text = formatted(
+  existsSync(input) ? render(JSON.parse(readFileSync(input, 'utf8')), relative(root, input)) : placeholder(),
+);
 if (check) {
   const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
   if (current !== text) {
