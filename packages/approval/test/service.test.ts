@@ -118,6 +118,21 @@ describe.each<Backend>(['libsql', 'postgres'])('approval service on %s', (backen
     expect(await o.service.get(id)).toMatchObject({ edited: true, originalPayload: input, payload: edited });
   });
 
+  it('an edit is stored as the schema parses it, so what people see is what the next step gets', async () => {
+    const runId = await startSuspended(o, simple, input);
+    const id = await approvalOf(o.service, runId);
+    const result = await o.service.decide({
+      id,
+      decision: 'approve',
+      actor: { id: 'alice' },
+      editedPayload: { customer: 'c-7', amount: 20, injected: 'rm -rf /' },
+    });
+    expect(result.request.payload).toEqual({ customer: 'c-7', amount: 20 });
+    expect(await o.store.getRun(runId)).toMatchObject({ output: { sent: { customer: 'c-7', amount: 20 } } });
+    expect((await o.store.getRun(runId))?.output).toEqual({ sent: { customer: 'c-7', amount: 20 } });
+    expect((await o.service.audit(id)).at(-1)?.payloadAfter).toEqual({ customer: 'c-7', amount: 20 });
+  });
+
   it('edits are refused on a read-only gate and with a rejection', async () => {
     const runId = await startSuspended(o, readOnly, input);
     const id = await approvalOf(o.service, runId);

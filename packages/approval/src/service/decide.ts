@@ -8,7 +8,7 @@ import { authorizeActor } from '../policy/authorize.js';
 import { type ApprovalVote, castVote, evaluateQuorum } from '../policy/quorum.js';
 import type { RequestRecord } from '../storage/approval-storage.js';
 import type { ServiceContext } from './context.js';
-import { payloadHash, validateWithSchema } from './definitions.js';
+import { parseWithSchema, payloadHash } from './definitions.js';
 import type { DecideInput, DecideResult } from './types.js';
 import { optionsOf, toView } from './view.js';
 
@@ -56,11 +56,11 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
       if (same && !editing) return { request: toView(row), changed: false };
       throw new ApprovalClosedError(row.id, row.status, input.decision);
     }
-    if (editing) {
-      const issues = validateWithSchema(def.schema, input.editedPayload);
-      if (issues.length) throw new ApprovalValidationError(row.id, issues);
-    }
-    const payload = editing ? input.editedPayload : row.payload;
+    // What flows on is the schema's output: store exactly that, so the inbox and the audit log
+    // show what the next step will receive (e.g. zod strips unknown keys).
+    const parsed = editing ? parseWithSchema(def.schema, input.editedPayload) : undefined;
+    if (parsed?.issues.length) throw new ApprovalValidationError(row.id, parsed.issues);
+    const payload = parsed ? parsed.value : row.payload;
     const hash = payloadHash(payload);
     const previous = row.votes.find((v) => v.actor.id === input.actor.id);
     if (

@@ -67,6 +67,19 @@ export function gateDefinition(workflow: ApprovalWorkflowLike | undefined, path:
   return { raw, ...(schema ? { schema } : {}), ...(policy ? { policy } : {}) };
 }
 
+/**
+ * Parses a value with the schema: the parsed value (what the engine will pass on, e.g. with zod's
+ * unknown keys stripped and defaults applied) or the field-by-field issues.
+ */
+export function parseWithSchema(
+  schema: SchemaLike | undefined,
+  value: unknown,
+): { value: unknown; issues: ApprovalFieldIssue[] } {
+  if (!schema) return { value, issues: [] };
+  const result = schema.safeParse(value);
+  return result.success ? { value: result.data, issues: [] } : { value, issues: validateWithSchema(schema, value) };
+}
+
 /** Validates a value; returns field-by-field issues (empty when valid). */
 export function validateWithSchema(schema: SchemaLike | undefined, value: unknown): ApprovalFieldIssue[] {
   if (!schema) return [];
