@@ -4,7 +4,7 @@
  */
 import { CycleError, NativeError } from '../errors/native-error.js';
 import { checkLanguage, wellFormed } from '../outline/outline.js';
-import type { Outline, Skeleton, SkeletonOptions } from '../outline/types.js';
+import type { Outline, Skeleton, SkeletonOptions, SymbolInfo, SymbolKind } from '../outline/types.js';
 import { type CriticalPath, type Edge, indexEdges, weightArray } from '../topo/topo.js';
 import { runNativeWorkspace } from '../workspace/parse-workspace.js';
 import type { ParseWorkspaceOptions, WorkspaceSnapshot } from '../workspace/types.js';
@@ -18,6 +18,47 @@ export interface NativeBinding {
   criticalPath(n: number, edges: Uint32Array, weights: Float64Array): string;
   parseWorkspace(root: string, optionsJson: string, previousTsv: string): string;
   version(): string;
+}
+
+/** Kind indices of the compact form; the same list is `KINDS` in src/parse/mod.rs. */
+const KINDS: readonly SymbolKind[] = [
+  'function',
+  'class',
+  'method',
+  'interface',
+  'type',
+  'enum',
+  'variable',
+  'constant',
+  'struct',
+  'trait',
+  'impl',
+  'module',
+];
+
+/** A compact symbol from the addon: `[name, kindIndex, startLine, endLine, signature, exported, parent?]`. */
+export type CompactSymbol = [string, number, number, number, string, 0 | 1, string?];
+
+export function expandSymbols(list: CompactSymbol[]): SymbolInfo[] {
+  const out: SymbolInfo[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i]!;
+    const s: SymbolInfo = {
+      name: x[0],
+      kind: KINDS[x[1]]!,
+      startLine: x[2],
+      endLine: x[3],
+      signature: x[4],
+      exported: x[5] === 1,
+    };
+    if (x.length > 6) s.parent = x[6]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+function expandOutline(raw: [CompactSymbol[], [string, number][]]): Outline {
+  return { symbols: expandSymbols(raw[0]), imports: raw[1].map(([source, line]) => ({ source, line })) };
 }
 
 export function isBinding(x: unknown): x is NativeBinding {
@@ -50,7 +91,7 @@ export function createNativeBackend(b: NativeBinding): Backend {
     name: 'native',
     outline(source: string, language: string): Outline {
       checkLanguage(source, language);
-      return JSON.parse(call(() => b.outline(wellFormed(source), language, source.length))) as Outline;
+      return expandOutline(JSON.parse(call(() => b.outline(wellFormed(source), language, source.length))));
     },
     skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
       checkLanguage(source, language);
@@ -59,7 +100,7 @@ export function createNativeBackend(b: NativeBinding): Backend {
       ) as Skeleton;
     },
     parseWorkspace(root: string, options?: ParseWorkspaceOptions): WorkspaceSnapshot {
-      return runNativeWorkspace(root, options, (r, o, p) => call(() => b.parseWorkspace(r, o, p)));
+      return runNativeWorkspace(root, options, (r, o, p) => call(() => b.parseWorkspace(r, o, p)), expandSymbols);
     },
     topoBatches(nodes: readonly string[], edges: readonly Edge[]): string[][] {
       const { names, flat } = indexEdges(nodes, edges);

@@ -27,16 +27,24 @@ unsafe fn args(env: napi_env, info: napi_callback_info) -> Args {
 }
 
 impl Args {
-    /// A string argument. `units` (the JS `.length`, when the caller passes it) bounds the UTF-8 size
-    /// (3 bytes per UTF-16 unit at most), which saves Node-API a first pass that only measures.
+    /// A string argument. With `units` (the JS `.length`, passed by the loader) the UTF-16 code
+    /// units are copied out in one memcpy-like call and transcoded here with an ASCII fast path,
+    /// which is several times faster than Node-API's own UTF-8 conversion for source text.
     unsafe fn string_sized(&self, i: usize, units: Option<usize>) -> R<String> {
         if i >= self.argc {
             return Err(format!("argument {} missing", i));
         }
-        let mut len = 0usize;
         if let Some(u) = units {
-            len = u.saturating_mul(3);
-        } else if napi_get_value_string_utf8(self.env, self.argv[i], ptr::null_mut(), 0, &mut len) != NAPI_OK {
+            let mut buf = vec![0u16; u + 1];
+            let mut got = 0usize;
+            if napi_get_value_string_utf16(self.env, self.argv[i], buf.as_mut_ptr(), u + 1, &mut got) != NAPI_OK {
+                return Err(format!("argument {} must be a string", i));
+            }
+            buf.truncate(got);
+            return Ok(utf16_to_string(&buf));
+        }
+        let mut len = 0usize;
+        if napi_get_value_string_utf8(self.env, self.argv[i], ptr::null_mut(), 0, &mut len) != NAPI_OK {
             return Err(format!("argument {} must be a string", i));
         }
         let mut buf = vec![0u8; len + 1];
@@ -83,9 +91,54 @@ impl Args {
     }
 }
 
+/// UTF-16 → UTF-8; ASCII runs are copied four units at a time; lone surrogates become U+FFFD
+/// (as Node-API's own conversion does).
+fn utf16_to_string(u: &[u16]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(u.len() + u.len() / 8);
+    let mut i = 0;
+    let n = u.len();
+    while i < n {
+        while i + 4 <= n {
+            let w = (u[i] as u64) | (u[i + 1] as u64) << 16 | (u[i + 2] as u64) << 32 | (u[i + 3] as u64) << 48;
+            if w & 0xff80_ff80_ff80_ff80 != 0 {
+                break;
+            }
+            out.extend_from_slice(&[u[i] as u8, u[i + 1] as u8, u[i + 2] as u8, u[i + 3] as u8]);
+            i += 4;
+        }
+        if i >= n {
+            break;
+        }
+        let c = u[i] as u32;
+        i += 1;
+        let cp = if c < 0x80 {
+            out.push(c as u8);
+            continue;
+        } else if (0xd800..0xdc00).contains(&c) && i < n && (0xdc00..0xe000).contains(&(u[i] as u32)) {
+            let lo = u[i] as u32;
+            i += 1;
+            0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)
+        } else if (0xd800..0xe000).contains(&c) {
+            0xfffd
+        } else {
+            c
+        };
+        let ch = char::from_u32(cp).unwrap_or('\u{fffd}');
+        let mut tmp = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
+    }
+    // SAFETY: only ASCII bytes and encode_utf8 output were written.
+    unsafe { String::from_utf8_unchecked(out) }
+}
+
 unsafe fn make_string(env: napi_env, s: &str) -> napi_value {
     let mut v = ptr::null_mut();
-    napi_create_string_utf8(env, s.as_ptr() as *const c_char, s.len(), &mut v);
+    if s.is_ascii() {
+        // Latin-1 of ASCII is a plain copy; V8 skips UTF-8 decoding
+        napi_create_string_latin1(env, s.as_ptr() as *const c_char, s.len(), &mut v);
+    } else {
+        napi_create_string_utf8(env, s.as_ptr() as *const c_char, s.len(), &mut v);
+    }
     v
 }
 

@@ -29,6 +29,14 @@ extern "C" {
         bufsize: usize,
         result: *mut usize,
     ) -> napi_status;
+    pub fn napi_get_value_string_utf16(
+        env: napi_env,
+        value: napi_value,
+        buf: *mut u16,
+        bufsize: usize,
+        result: *mut usize,
+    ) -> napi_status;
+    pub fn napi_create_string_latin1(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value) -> napi_status;
     pub fn napi_create_string_utf8(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value) -> napi_status;
     pub fn napi_create_function(
         env: napi_env,

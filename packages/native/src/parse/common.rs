@@ -1,16 +1,20 @@
 //! Mirror of src/outline/common.ts: parser context, bracket matching, symbol records.
 use super::lexer::{Tok, Tokens, T_PUNCT};
+use std::borrow::Cow;
+
+/// Text borrowed from the source when possible (most names and signatures), owned otherwise.
+pub type S<'a> = Cow<'a, str>;
 
 pub const MAX_NEST: i32 = 48;
 
 #[derive(Clone)]
-pub struct Sym {
-    pub name: String,
+pub struct Sym<'a> {
+    pub name: S<'a>,
     pub kind: &'static str,
     pub start_line: i32,
     pub end_line: i32,
-    pub signature: String,
-    pub parent: Option<String>,
+    pub signature: S<'a>,
+    pub parent: Option<S<'a>>,
     pub exported: bool,
     pub b0: i64,
     pub b1: i64,
@@ -28,7 +32,7 @@ pub struct Ctx<'a> {
     pub src: &'a str,
     pub b: &'a [u8],
     pub t: Tokens,
-    pub syms: Vec<Sym>,
+    pub syms: Vec<Sym<'a>>,
     pub imports: Vec<Import>,
 }
 
@@ -149,11 +153,30 @@ fn is_ws(c: u8) -> bool {
     c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' || c == 12 || c == 11
 }
 
-/// Text in [s, e) with whitespace runs collapsed to one space, trimmed.
-pub fn collapse(src: &str, s: i64, e: i64) -> String {
+/// Text in [s, e) with whitespace runs collapsed to one space, trimmed (borrowed when already so).
+pub fn collapse(src: &str, s: i64, e: i64) -> S<'_> {
     let b = src.as_bytes();
-    let (s, e) = (s as usize, e as usize);
-    let mut out = String::with_capacity(e.saturating_sub(s));
+    let (mut s, mut e) = (s as usize, e as usize);
+    while s < e && is_ws(b[s]) {
+        s += 1;
+    }
+    while e > s && is_ws(b[e - 1]) {
+        e -= 1;
+    }
+    let mut clean = true;
+    let mut k = s;
+    while k < e {
+        let c = b[k];
+        if is_ws(c) && (c != b' ' || is_ws(b[k + 1])) {
+            clean = false;
+            break;
+        }
+        k += 1;
+    }
+    if clean {
+        return Cow::Borrowed(&src[s..e]);
+    }
+    let mut out = String::with_capacity(e - s);
     let mut ws = false;
     let mut run = s;
     for k in s..e {
@@ -174,11 +197,11 @@ pub fn collapse(src: &str, s: i64, e: i64) -> String {
     if !ws {
         out.push_str(&src[run..e]);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Signature of a declaration without a body: tokens s..=e, first line only.
-pub fn line_sig(ctx: &Ctx, s: i64, e: i64) -> String {
+pub fn line_sig<'a>(ctx: &Ctx<'a>, s: i64, e: i64) -> S<'a> {
     let l = ctx.line(s);
     let mut last = s;
     let mut k = s;
@@ -200,14 +223,14 @@ pub fn line_sig(ctx: &Ctx, s: i64, e: i64) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn add_sym(
-    ctx: &mut Ctx,
-    name: String,
+pub fn add_sym<'a>(
+    ctx: &mut Ctx<'a>,
+    name: impl Into<S<'a>>,
     kind: &'static str,
     s: i64,
     end_tok: i64,
-    signature: String,
-    parent: Option<String>,
+    signature: S<'a>,
+    parent: Option<S<'a>>,
     exported: bool,
     body: i64,
     d0: i64,
@@ -221,7 +244,7 @@ pub fn add_sym(
         (-1, -1)
     };
     let sym = Sym {
-        name,
+        name: name.into(),
         kind,
         start_line: ctx.line(s),
         end_line: ctx.end_line(e),

@@ -83,16 +83,16 @@ pub fn parse_go(ctx: &mut Ctx) {
     }
 }
 
-fn parse_func(ctx: &mut Ctx, s: i64, end: i64) -> i64 {
+fn parse_func<'a>(ctx: &mut Ctx<'a>, s: i64, end: i64) -> i64 {
     let mut k = s + 1;
-    let mut parent: Option<String> = None;
+    let mut parent: Option<S<'a>> = None;
     if ctx.punct(k) == b'(' && ctx.m(k) >= 0 {
         let close = ctx.m(k);
         let mut j = k + 1;
         while j < close {
             let p = ctx.punct(j);
             if ctx.kind(j) == T_IDENT {
-                parent = Some(ctx.text(j).to_string());
+                parent = Some(S::Borrowed(ctx.text(j)));
             } else if is_open(p) && ctx.m(j) >= 0 {
                 j = ctx.m(j);
             }
@@ -103,9 +103,9 @@ fn parse_func(ctx: &mut Ctx, s: i64, end: i64) -> i64 {
     if ctx.kind(k) != T_IDENT {
         return line_end(ctx, s, end) + 1;
     }
-    let name = ctx.text(k).to_string();
+    let name = ctx.text(k);
     let kind = if parent.is_some() { "method" } else { "function" };
-    let ex = exported_name(&name);
+    let ex = exported_name(name);
     let mut j = k + 1;
     let mut last = k;
     while j < end {
@@ -134,7 +134,7 @@ fn parse_func(ctx: &mut Ctx, s: i64, end: i64) -> i64 {
     last + 1
 }
 
-fn parse_spec(ctx: &mut Ctx, kw: &str, i: i64, end: i64, s: i64) -> i64 {
+fn parse_spec<'a>(ctx: &mut Ctx<'a>, kw: &str, i: i64, end: i64, s: i64) -> i64 {
     let e = line_end(ctx, i, end);
     if kw == "import" {
         let mut k = i;
@@ -152,7 +152,7 @@ fn parse_spec(ctx: &mut Ctx, kw: &str, i: i64, end: i64, s: i64) -> i64 {
         if ctx.kind(i) != T_IDENT {
             return e + 1;
         }
-        let name = ctx.text(i).to_string();
+        let name = ctx.text(i);
         let mut k = i + 1;
         if ctx.punct(k) == b'[' && ctx.kind(k + 1) == T_IDENT && ctx.punct(k + 2) != b']' && ctx.m(k) >= 0 {
             k = ctx.m(k) + 1;
@@ -169,21 +169,21 @@ fn parse_spec(ctx: &mut Ctx, kw: &str, i: i64, end: i64, s: i64) -> i64 {
         };
         let body = if kind != "type" && ctx.punct(k + 1) == b'{' { k + 1 } else { -1 };
         let sig = if body >= 0 { collapse(ctx.src, ctx.start(s), ctx.start(body)) } else { line_sig(ctx, s, e) };
-        let ex = exported_name(&name);
-        add_sym(ctx, name.clone(), kind, s, e, sig, None, ex, -1, s);
+        let ex = exported_name(name);
+        add_sym(ctx, name, kind, s, e, sig, None, ex, -1, s);
         if kind == "interface" && body >= 0 {
             let stop = ctx.m(body).min(e);
-            parse_interface(ctx, body + 1, stop, &name);
+            parse_interface(ctx, body + 1, stop, name);
         }
         return e + 1;
     }
     let mut k = i;
     while k <= e && ctx.kind(k) == T_IDENT {
-        let name = ctx.text(k).to_string();
+        let name = ctx.text(k);
         if name != "_" {
             let kind = if kw == "const" { "constant" } else { "variable" };
             let sig = line_sig(ctx, s, e);
-            let ex = exported_name(&name);
+            let ex = exported_name(name);
             add_sym(ctx, name, kind, s, e, sig, None, ex, -1, s);
         }
         if ctx.punct(k + 1) != b',' {
@@ -194,7 +194,7 @@ fn parse_spec(ctx: &mut Ctx, kw: &str, i: i64, end: i64, s: i64) -> i64 {
     e + 1
 }
 
-fn parse_interface(ctx: &mut Ctx, mut i: i64, end: i64, parent: &str) {
+fn parse_interface<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: &'a str) {
     while i < end {
         if ctx.punct(i) == b';' {
             i += 1;
@@ -202,10 +202,10 @@ fn parse_interface(ctx: &mut Ctx, mut i: i64, end: i64, parent: &str) {
         }
         let e = line_end(ctx, i, end);
         if ctx.kind(i) == T_IDENT && ctx.punct(i + 1) == b'(' {
-            let name = ctx.text(i).to_string();
+            let name = ctx.text(i);
             let sig = line_sig(ctx, i, e);
-            let ex = exported_name(&name);
-            add_sym(ctx, name, "method", i, e, sig, Some(parent.to_string()), ex, -1, i);
+            let ex = exported_name(name);
+            add_sym(ctx, name, "method", i, e, sig, Some(S::Borrowed(parent)), ex, -1, i);
         }
         i = e + 1;
     }

@@ -34,13 +34,61 @@ pub struct Tokens {
     pub comments: Vec<i32>,
 }
 
-#[inline]
+/// Byte classes: 1 = identifier start, 2 = identifier part.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 128 {
+            t[c] = 3;
+        } else if b.is_ascii_digit() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
+#[inline(always)]
 fn ident_start(c: u8) -> bool {
-    c.is_ascii_lowercase() || c.is_ascii_uppercase() || c == b'_' || c == b'$' || c >= 128
+    CLASS[c as usize] & 1 != 0
 }
-#[inline]
+#[inline(always)]
 pub fn ident_part(c: u8) -> bool {
-    ident_start(c) || c.is_ascii_digit()
+    CLASS[c as usize] & 2 != 0
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+#[inline(always)]
+fn has(w: u64, b: u8) -> u64 {
+    let x = w ^ (LO * b as u64);
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Index of the first byte at or after `i` equal to one of `set` (up to 4 bytes), or `s.len()`.
+/// Eight bytes at a time (SWAR); the lowest flagged byte is always a true match.
+#[inline(always)]
+fn find_any(s: &[u8], mut i: usize, set: &[u8]) -> usize {
+    while i + 8 <= s.len() {
+        let w = u64::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]]);
+        let mut m = 0;
+        for &b in set {
+            m |= has(w, b);
+        }
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < s.len() {
+        if set.contains(&s[i]) {
+            return i;
+        }
+        i += 1;
+    }
+    s.len()
 }
 
 const REGEX_AFTER: [&[u8]; 14] = [
@@ -77,6 +125,10 @@ impl<'a> Lx<'a> {
     }
     fn scan_quoted(&mut self, q: u8, single: bool) {
         while self.i < self.len {
+            self.i = find_any(self.s, self.i, &[q, b'\\', b'\n']);
+            if self.i >= self.len {
+                break;
+            }
             let c = self.s[self.i];
             if c == b'\\' {
                 if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
@@ -103,6 +155,10 @@ impl<'a> Lx<'a> {
     }
     fn scan_template(&mut self) -> bool {
         while self.i < self.len {
+            self.i = find_any(self.s, self.i, &[b'`', b'\\', b'$', b'\n']);
+            if self.i >= self.len {
+                break;
+            }
             let c = self.s[self.i];
             if c == b'\\' {
                 if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
@@ -152,6 +208,10 @@ impl<'a> Lx<'a> {
         if self.i + 2 < self.len && self.s[self.i + 1] == q && self.s[self.i + 2] == q {
             self.i += 3;
             while self.i < self.len {
+                self.i = find_any(self.s, self.i, &[q, b'\\', b'\n']);
+                if self.i >= self.len {
+                    break;
+                }
                 let e = self.s[self.i];
                 if e == b'\\' {
                     if self.i + 1 < self.len && self.s[self.i + 1] == b'\n' {
@@ -240,25 +300,26 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
         let l = lx.line;
         if lang == L_PY {
             if c == b'#' {
-                while lx.i < len && src[lx.i] != b'\n' {
-                    lx.i += 1;
-                }
+                lx.i = find_any(src, lx.i, b"\n");
                 lx.t.comments.extend_from_slice(&[s as i32, lx.i as i32, l, l]);
                 continue;
             }
         } else if c == b'/' && lx.i + 1 < len {
             let d = src[lx.i + 1];
             if d == b'/' {
-                while lx.i < len && src[lx.i] != b'\n' {
-                    lx.i += 1;
-                }
+                lx.i = find_any(src, lx.i, b"\n");
                 lx.t.comments.extend_from_slice(&[s as i32, lx.i as i32, l, l]);
                 continue;
             }
             if d == b'*' {
                 lx.i += 2;
                 let mut nest = 1;
+                let stops: &[u8] = if lang == L_RUST { b"\n*/" } else { b"\n*" };
                 while lx.i < len {
+                    lx.i = find_any(src, lx.i, stops);
+                    if lx.i >= len {
+                        break;
+                    }
                     let e = src[lx.i];
                     if e == b'\n' {
                         lx.newline(lx.i);

@@ -80,7 +80,7 @@ pub fn parse_python(ctx: &mut Ctx) {
     parse_block(ctx, &st, 0, n, None, 0);
 }
 
-fn parse_block(ctx: &mut Ctx, st: &Stmts, mut j: usize, end: usize, parent: Option<&str>, nest: i32) {
+fn parse_block<'a>(ctx: &mut Ctx<'a>, st: &Stmts, mut j: usize, end: usize, parent: Option<&'a str>, nest: i32) {
     let base = if j < end { st.indent[j] } else { 0 };
     let mut deco = -1i64;
     while j < end {
@@ -105,7 +105,7 @@ fn parse_block(ctx: &mut Ctx, st: &Stmts, mut j: usize, end: usize, parent: Opti
         }
         let kw = if ctx.kind(k) == T_IDENT { ctx.text(k) } else { "" };
         if (kw == "def" || kw == "class") && ctx.kind(k + 1) == T_IDENT {
-            let name = ctx.text(k + 1).to_string();
+            let name = ctx.text(k + 1);
             let mut c = k + 2;
             while c <= l {
                 let p = ctx.punct(c);
@@ -128,7 +128,7 @@ fn parse_block(ctx: &mut Ctx, st: &Stmts, mut j: usize, end: usize, parent: Opti
             };
             let sig = collapse(ctx.src, ctx.start(f), if c <= l { ctx.start(c) } else { ctx.end(l) });
             let exported = !name.starts_with('_');
-            let si = add_sym(ctx, name.clone(), kind, f, last_tok, sig, parent.map(|x| x.to_string()), exported, -1, d0);
+            let si = add_sym(ctx, name, kind, f, last_tok, sig, parent.map(S::Borrowed), exported, -1, d0);
             if c < l || be > j + 1 {
                 if c < l {
                     ctx.syms[si].b0 = ctx.end(c);
@@ -136,7 +136,7 @@ fn parse_block(ctx: &mut Ctx, st: &Stmts, mut j: usize, end: usize, parent: Opti
                 } else {
                     let bf = st.first[j + 1];
                     let ls = ctx.t.line_starts[(ctx.line(bf) - 1) as usize] as i64;
-                    let ind = ctx.slice(ls, ctx.start(bf)).to_string();
+                    let ind = ctx.slice(ls, ctx.start(bf));
                     let mut b0 = ctx.end(c);
                     if ctx.kind(bf) == T_STR && st.last[j + 1] == bf {
                         b0 = ctx.end(bf);
@@ -147,26 +147,26 @@ fn parse_block(ctx: &mut Ctx, st: &Stmts, mut j: usize, end: usize, parent: Opti
                 ctx.syms[si].b1 = ctx.end(last_tok);
             }
             if kw == "class" && be > j + 1 && nest < MAX_NEST {
-                parse_block(ctx, st, j + 1, be, Some(&name), nest + 1);
+                parse_block(ctx, st, j + 1, be, Some(name), nest + 1);
             }
             j = be;
             continue;
         }
         if ctx.kind(f) == T_IDENT && !KEYWORDS.contains(&ctx.text(f)) {
             if ctx.punct(f + 1) == b':' && f < l {
-                let name = ctx.text(f).to_string();
-                let kind = if is_const_name(&name) { "constant" } else { "variable" };
+                let name = ctx.text(f);
+                let kind = if is_const_name(name) { "constant" } else { "variable" };
                 let sig = line_sig(ctx, f, l);
                 let ex = !name.starts_with('_');
-                add_sym(ctx, name, kind, f, l, sig, parent.map(|x| x.to_string()), ex, -1, d0);
+                add_sym(ctx, name, kind, f, l, sig, parent.map(S::Borrowed), ex, -1, d0);
             } else {
                 let mut q = f;
                 while q < l && ctx.kind(q) == T_IDENT && is_assign(ctx, q + 1) && !KEYWORDS.contains(&ctx.text(q)) {
-                    let name = ctx.text(q).to_string();
-                    let kind = if is_const_name(&name) { "constant" } else { "variable" };
+                    let name = ctx.text(q);
+                    let kind = if is_const_name(name) { "constant" } else { "variable" };
                     let sig = line_sig(ctx, f, l);
                     let ex = !name.starts_with('_');
-                    add_sym(ctx, name, kind, f, l, sig, parent.map(|x| x.to_string()), ex, -1, d0);
+                    add_sym(ctx, name, kind, f, l, sig, parent.map(S::Borrowed), ex, -1, d0);
                     q += 2;
                 }
             }

@@ -76,7 +76,7 @@ fn skip_angles(ctx: &Ctx, i: i64, end: i64) -> i64 {
     end
 }
 
-fn impl_name(ctx: &Ctx, i: i64, body: i64) -> String {
+fn impl_name<'a>(ctx: &Ctx<'a>, i: i64, body: i64) -> &'a str {
     let mut k = i;
     if ctx.punct(k) == b'<' {
         k = skip_angles(ctx, k, body);
@@ -120,18 +120,18 @@ fn impl_name(ctx: &Ctx, i: i64, body: i64) -> String {
         } else if d == 0 && ctx.kind(j) == T_IDENT {
             let w = ctx.text(j);
             if j == k && (w == "dyn" || w == "impl" || w == "fn") {
-                return "_".to_string();
+                return "_";
             }
             name = w;
         } else if d == 0 && j == k && p != b':' {
-            return "_".to_string();
+            return "_";
         }
         if d == 0 && (p == b'(' || p == b'[') {
-            return if name == "_" || j == k { "_".to_string() } else { name.to_string() };
+            return if name == "_" || j == k { "_" } else { name };
         }
         j += 1;
     }
-    name.to_string()
+    name
 }
 
 pub fn parse_rust(ctx: &mut Ctx) {
@@ -139,8 +139,8 @@ pub fn parse_rust(ctx: &mut Ctx) {
     parse_items(ctx, 0, n, None, Scope::Mod, false, 0);
 }
 
-fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope: Scope, parent_pub: bool, nest: i32) {
-    let own = || parent.map(|x| x.to_string());
+fn parse_items<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: Option<&'a str>, scope: Scope, parent_pub: bool, nest: i32) {
+    let own = || parent.map(S::Borrowed);
     while i < end {
         let d0 = i;
         while ctx.punct(i) == b'#' {
@@ -193,7 +193,7 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
         let kw = if ctx.kind(i) == T_IDENT { ctx.text(i) } else { "" };
         let name_ok = ctx.kind(i + 1) == T_IDENT;
         if kw == "fn" && name_ok {
-            let name = ctx.text(i + 1).to_string();
+            let name = ctx.text(i + 1);
             let (body, last) = body_or_semi(ctx, i + 2, end);
             let kind = if scope == Scope::Mod { "function" } else { "method" };
             if body >= 0 {
@@ -209,7 +209,7 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
             continue;
         }
         if (kw == "struct" || kw == "union" || kw == "enum" || kw == "trait") && name_ok && scope == Scope::Mod {
-            let name = ctx.text(i + 1).to_string();
+            let name = ctx.text(i + 1);
             let (body, last) = body_or_semi(ctx, i + 2, end);
             let kind: &'static str = match kw {
                 "union" | "struct" => "struct",
@@ -219,9 +219,9 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
             if body >= 0 {
                 let close = ctx.m(body);
                 let sig = collapse(ctx.src, ctx.start(s), ctx.start(body));
-                add_sym(ctx, name.clone(), kind, s, close, sig, own(), is_pub, -1, d0);
+                add_sym(ctx, name, kind, s, close, sig, own(), is_pub, -1, d0);
                 if kw == "trait" && nest < MAX_NEST {
-                    parse_items(ctx, body + 1, close.min(end), Some(&name), Scope::Trait, is_pub, nest + 1);
+                    parse_items(ctx, body + 1, close.min(end), Some(name), Scope::Trait, is_pub, nest + 1);
                 }
                 i = close + 1;
             } else {
@@ -240,22 +240,22 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
             let close = ctx.m(body);
             let name = impl_name(ctx, i + 1, body);
             let sig = collapse(ctx.src, ctx.start(s), ctx.start(body));
-            add_sym(ctx, name.clone(), "impl", s, close, sig, own(), is_pub, -1, d0);
+            add_sym(ctx, name, "impl", s, close, sig, own(), is_pub, -1, d0);
             if nest < MAX_NEST {
-                parse_items(ctx, body + 1, close.min(end), Some(&name), Scope::Impl, false, nest + 1);
+                parse_items(ctx, body + 1, close.min(end), Some(name), Scope::Impl, false, nest + 1);
             }
             i = close + 1;
             continue;
         }
         if kw == "mod" && name_ok && scope == Scope::Mod {
-            let name = ctx.text(i + 1).to_string();
+            let name = ctx.text(i + 1);
             let (body, last) = body_or_semi(ctx, i + 2, end);
             if body >= 0 {
                 let close = ctx.m(body);
                 let sig = collapse(ctx.src, ctx.start(s), ctx.start(body));
-                add_sym(ctx, name.clone(), "module", s, close, sig, own(), is_pub, -1, d0);
+                add_sym(ctx, name, "module", s, close, sig, own(), is_pub, -1, d0);
                 if nest < MAX_NEST {
-                    parse_items(ctx, body + 1, close.min(end), Some(&name), Scope::Mod, is_pub, nest + 1);
+                    parse_items(ctx, body + 1, close.min(end), Some(name), Scope::Mod, is_pub, nest + 1);
                 }
                 i = close + 1;
             } else {
@@ -272,7 +272,7 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
             }
             let e = semi_end(ctx, k, end);
             let last = if ctx.punct(e) == b';' { e - 1 } else { e };
-            let name = ctx.text(k).to_string();
+            let name = ctx.text(k);
             if name != "_" {
                 let kind = match kw {
                     "const" => "constant",
@@ -291,7 +291,7 @@ fn parse_items(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, scope:
             if last > i {
                 let source = collapse(ctx.src, ctx.start(i + 1), ctx.end(last));
                 let line = ctx.line(s);
-                ctx.imports.push(Import { source, line });
+                ctx.imports.push(Import { source: source.into_owned(), line });
             }
             i = e + 1;
             continue;

@@ -222,7 +222,7 @@ fn parse_import(ctx: &mut Ctx, s: i64, i: i64, end: i64) -> i64 {
     e + 1
 }
 
-pub fn parse_statements(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, nest: i32) {
+pub fn parse_statements<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: &Option<S<'a>>, nest: i32) {
     while i < end {
         let next = parse_statement(ctx, i, end, parent, nest);
         i = if next > i { next } else { i + 1 };
@@ -237,15 +237,15 @@ fn stmt_last(ctx: &Ctx, e: i64) -> i64 {
     }
 }
 
-fn sig_to(ctx: &Ctx, s: i64, e: i64) -> String {
+fn sig_to<'a>(ctx: &Ctx<'a>, s: i64, e: i64) -> S<'a> {
     line_sig(ctx, s, stmt_last(ctx, e))
 }
 
-fn own(p: Option<&str>) -> Option<String> {
-    p.map(|x| x.to_string())
+fn own<'a>(p: &Option<S<'a>>) -> Option<S<'a>> {
+    p.clone()
 }
 
-fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, nest: i32) -> i64 {
+fn parse_statement<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: &Option<S<'a>>, nest: i32) -> i64 {
     let d0 = i;
     i = skip_decorators(ctx, i, end);
     let s = i;
@@ -308,11 +308,11 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
         if body >= 0 {
             let close = ctx.m(body);
             let sig = collapse(ctx.src, ctx.start(s), ctx.start(body));
-            add_sym(ctx, name.to_string(), "function", s, close, sig, own(parent), exported, body, d0);
+            add_sym(ctx, name, "function", s, close, sig, own(parent), exported, body, d0);
             return close + 1;
         }
         let sig = sig_to(ctx, s, last);
-        add_sym(ctx, name.to_string(), "function", s, last, sig, own(parent), exported, -1, d0);
+        add_sym(ctx, name, "function", s, last, sig, own(parent), exported, -1, d0);
         return last + 1;
     }
     if kw == "class" || (kw == "interface" && ctx.kind(i + 1) == T_IDENT) {
@@ -326,7 +326,7 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
         if body < 0 {
             if !name.is_empty() && kw == "class" {
                 let sig = sig_to(ctx, s, last);
-                add_sym(ctx, name.to_string(), "class", s, last, sig, own(parent), exported, -1, d0);
+                add_sym(ctx, name, "class", s, last, sig, own(parent), exported, -1, d0);
             }
             return last + 1;
         }
@@ -336,9 +336,9 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
         }
         let sig = collapse(ctx.src, ctx.start(s), ctx.start(body));
         let kind: &'static str = if kw == "class" { "class" } else { "interface" };
-        add_sym(ctx, name.to_string(), kind, s, close, sig, own(parent), exported, -1, d0);
+        add_sym(ctx, name, kind, s, close, sig, own(parent), exported, -1, d0);
         if nest < MAX_NEST {
-            parse_members(ctx, body + 1, close.min(end), name, kw == "interface", exported);
+            parse_members(ctx, body + 1, close.min(end), S::Borrowed(name), kw == "interface", exported);
         }
         return close + 1;
     }
@@ -346,7 +346,7 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
         let e = stmt_end(ctx, i, end);
         let sl = stmt_last(ctx, e);
         let sig = line_sig(ctx, s, sl);
-        let name = ctx.text(i + 1).to_string();
+        let name = ctx.text(i + 1);
         add_sym(ctx, name, "type", s, sl, sig, own(parent), exported, -1, d0);
         return e + 1;
     }
@@ -355,7 +355,7 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
         let (body, last) = find_body(ctx, k + 1, end, false);
         let close = if body >= 0 { ctx.m(body) } else { last };
         let sig = if body >= 0 { collapse(ctx.src, ctx.start(s), ctx.start(body)) } else { sig_to(ctx, s, close) };
-        let name = ctx.text(k).to_string();
+        let name = ctx.text(k);
         add_sym(ctx, name, "enum", s, close, sig, own(parent), exported, -1, d0);
         return close + 1;
     }
@@ -384,7 +384,7 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
             let sig = collapse(ctx.src, ctx.start(s), ctx.start(k));
             add_sym(ctx, name.clone(), "module", s, close, sig, own(parent), exported, -1, d0);
             if nest < MAX_NEST {
-                parse_statements(ctx, k + 1, close.min(end), Some(&name), nest + 1);
+                parse_statements(ctx, k + 1, close.min(end), &Some(S::Owned(name.clone())), nest + 1);
             }
             return close + 1;
         }
@@ -404,13 +404,13 @@ fn parse_statement(ctx: &mut Ctx, mut i: i64, end: i64, parent: Option<&str>, ne
 }
 
 #[allow(clippy::too_many_arguments)]
-fn parse_variables(
-    ctx: &mut Ctx,
+fn parse_variables<'a>(
+    ctx: &mut Ctx<'a>,
     s: i64,
     mut i: i64,
     end: i64,
     kind: &'static str,
-    parent: Option<&str>,
+    parent: &Option<S<'a>>,
     exported: bool,
     d0: i64,
 ) -> i64 {
@@ -463,7 +463,7 @@ fn parse_variables(
         if simple {
             let from = if first { s } else { name_tok };
             let fb = if seen_eq >= 0 { function_init(ctx, seen_eq + 1, end) } else { -1 };
-            let name = ctx.text(name_tok).to_string();
+            let name = ctx.text(name_tok);
             let dd = if first { d0 } else { name_tok };
             if fb >= 0 && fb <= last {
                 let sig = collapse(ctx.src, ctx.start(from), ctx.start(fb));
@@ -484,7 +484,7 @@ fn parse_variables(
     i
 }
 
-fn parse_members(ctx: &mut Ctx, mut i: i64, end: i64, parent: &str, iface: bool, parent_exported: bool) {
+fn parse_members<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: S<'a>, iface: bool, parent_exported: bool) {
     while i < end {
         let d0 = i;
         i = skip_decorators(ctx, i, end);
@@ -520,22 +520,22 @@ fn parse_members(ctx: &mut Ctx, mut i: i64, end: i64, parent: &str, iface: bool,
             i += 1;
         }
         let name_tok = i;
-        let name: String;
+        let name: S<'a>;
         let mut k: i64;
         let k0 = ctx.kind(i);
         if ctx.punct(i) == b'#' && ctx.kind(i + 1) == T_IDENT && ctx.end(i) == ctx.start(i + 1) {
-            name = format!("#{}", ctx.text(i + 1));
+            name = S::Owned(format!("#{}", ctx.text(i + 1)));
             hidden = true;
             k = i + 2;
         } else if k0 == T_IDENT || k0 == T_STR || k0 == T_NUM {
-            name = ctx.text(i).to_string();
+            name = S::Borrowed(ctx.text(i));
             k = i + 1;
         } else if ctx.punct(i) == b'[' && ctx.m(i) < end {
             if ctx.kind(i + 1) == T_IDENT && ctx.punct(i + 2) == b':' {
                 i = member_end(ctx, i, end) + 1;
                 continue;
             }
-            name = ctx.slice(ctx.start(i), ctx.end(ctx.m(i))).to_string();
+            name = S::Borrowed(ctx.slice(ctx.start(i), ctx.end(ctx.m(i))));
             k = ctx.m(i) + 1;
         } else {
             i = member_end(ctx, i, end) + 1;
@@ -550,7 +550,7 @@ fn parse_members(ctx: &mut Ctx, mut i: i64, end: i64, parent: &str, iface: bool,
         }
         let exported = parent_exported && !hidden;
         let pk = ctx.punct(k);
-        let par = Some(parent.to_string());
+        let par = Some(parent.clone());
         if pk == b'(' || pk == b'<' {
             if iface {
                 let e = member_end(ctx, k, end);

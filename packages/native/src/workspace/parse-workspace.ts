@@ -12,6 +12,9 @@ import { compilePattern, type IgnoreFile, isIgnored, type Pattern, parseGitignor
 import { hashBytes } from './hash.js';
 import type { ParseWorkspaceOptions, SymbolLocation, WorkspaceFile, WorkspaceSnapshot } from './types.js';
 
+/** Compact symbol form the addon returns (see backend/native.ts). */
+type CompactSymbol = [string, number, number, number, string, 0 | 1, string?];
+
 export const DEFAULT_MAX_FILE_BYTES = 1 << 20;
 
 const EXT: Record<string, Language> = {
@@ -195,6 +198,7 @@ export function runNativeWorkspace(
   root: string,
   options: ParseWorkspaceOptions | undefined,
   run: (root: string, opts: string, prev: string) => string,
+  expand: (symbols: CompactSymbol[]) => SymbolInfo[],
 ): WorkspaceSnapshot {
   const r = resolveOptions(root, options);
   const o = options ?? {};
@@ -204,13 +208,13 @@ export function runNativeWorkspace(
   let prev = '';
   for (const f of r.previous.values()) prev += `${f.path}\t${f.bytes}\t${f.mtimeMs}\t${f.hash}\t${f.language}\n`;
   const res = JSON.parse(run(r.root, opts, prev)) as {
-    files: (Omit<WorkspaceFile, 'symbols'> & { symbols: SymbolInfo[] | null })[];
+    files: (Omit<WorkspaceFile, 'symbols'> & { symbols: CompactSymbol[] | null })[];
     treeHash: string;
     parsed: number;
     reused: number;
   };
-  const files = res.files.map((f) =>
-    f.symbols === null ? { ...f, symbols: r.previous.get(f.path)!.symbols } : (f as WorkspaceFile),
+  const files = res.files.map(
+    (f): WorkspaceFile => ({ ...f, symbols: f.symbols === null ? r.previous.get(f.path)!.symbols : expand(f.symbols) }),
   );
   return { version: 1, root: r.root, treeHash: res.treeHash, files, stats: { parsed: res.parsed, reused: res.reused } };
 }
