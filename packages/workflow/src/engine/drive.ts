@@ -84,7 +84,7 @@ export async function drive(
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps };
   } catch (e) {
-    if (x.signal.aborted) return canceled(x);
+    if (x.aborted) return canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
       const suspended = await store.listSuspensions(runId);
@@ -109,12 +109,12 @@ export async function drive(
 /** The run's status changed under us (canceled, or finished by another process): report what is stored. */
 async function lost(x: RunExec): Promise<RunResult> {
   const rec = await x.store.getRun(x.runId);
-  if (!rec || rec.status === 'canceled' || x.signal.aborted) return canceled(x);
+  if (!rec || rec.status === 'canceled' || x.aborted) return canceled(x);
   return resultFromRecord(x.store, rec);
 }
 
 function canceled(x: RunExec): RunResult {
-  const reason = x.signal.reason;
+  const reason = x.abortReason;
   return {
     status: 'canceled',
     runId: x.runId,

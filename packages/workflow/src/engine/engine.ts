@@ -89,7 +89,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             for (const id of ids) {
               if (kept.has(id)) continue;
               const rec = await store.getRun(id);
-              if (rec?.status === 'canceled') active.get(id)?.controller.abort(new CanceledError(id));
+              if (rec?.status === 'canceled') active.get(id)?.abort(new CanceledError(id));
             }
           },
           (e: unknown) => core.logger.warn('lease renewal failed', { error: serializeError(e) }),
@@ -195,7 +195,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const x = active.get(runId);
     if (x) {
       x.live('run:canceled', undefined, { reason }, now);
-      x.controller.abort(error);
+      x.abort(error);
     } else if (core.live) {
       const e: WeftEvent = { runId, type: 'run:canceled', at: now, data: { reason } };
       emitter.emit('run:canceled', e);

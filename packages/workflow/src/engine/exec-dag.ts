@@ -80,7 +80,7 @@ export async function execDag(x: RunExec, node: DagNode, input: unknown, path: s
         status.set(t.id, 'pending');
         return;
       }
-      if (x.signal.aborted) throw e;
+      if (x.aborted) throw e;
       status.set(t.id, 'failed');
       errors.set(t.id, e);
       firstError ??= e;

@@ -44,12 +44,12 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     let output: unknown;
     try {
       output = await attemptStep(x, step, parsed, path, attempt, resume?.data);
-      if (x.signal.aborted) throw x.signal.reason;
+      if (x.aborted) throw x.abortReason;
       if (step.outputSchema) output = x.validate(step.outputSchema, output, path, 'output');
     } catch (err) {
       if (err instanceof StepSuspend)
         return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
-      if (x.signal.aborted) throw x.signal.reason;
+      if (x.aborted) throw x.abortReason;
       const endedAt = Date.now();
       const error = serializeError(err);
       if (shouldRetry(step.retry, err, attempt)) {
@@ -70,10 +70,10 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
       throw err instanceof StepValidationError ? err : new StepFailedError(x.workflow.id, path, attempt, err);
     }
     const endedAt = Date.now();
+    // No event rows for a success: the step row is the record, and stream() replays it as a
+    // `step:success` event. That keeps one allocation-light write per step on the hot path.
     await x.commit({
       step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
-      // One stored event per step keeps the hot path lean; `step:start` is live-only (the row has startedAt).
-      events: [{ type: 'step:success', path, at: endedAt }],
       resolvedSuspensionPath: resume ? path : undefined,
     });
     x.live('step:success', path, output, endedAt);
@@ -120,7 +120,7 @@ function attemptStep(
 ): unknown {
   const ms = step.timeoutMs;
   if (ms === undefined) {
-    const args = new Args(x, step.id, path, attempt, x.signal, input, resumeData);
+    const args = new Args(x, step.id, path, attempt, undefined, input, resumeData);
     return x.core.limiter || x.limiter ? limited(x, () => step.run(args)) : step.run(args);
   }
   // A per-attempt controller, linked to the run's, that the timeout aborts.
@@ -146,20 +146,20 @@ function attemptStep(
 /** A step's run arguments; the context object is built only if the step reads it. */
 class Args {
   readonly input: unknown;
-  readonly signal: AbortSignal;
   readonly resumeData: unknown;
   readonly suspend = suspend;
   #x: RunExec;
   #stepId: string;
   #path: string;
   #attempt: number;
+  #signal: AbortSignal | undefined;
   #ctx: StepContext<never> | undefined;
   constructor(
     x: RunExec,
     stepId: string,
     path: string,
     attempt: number,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     input: unknown,
     resumeData: unknown,
   ) {
@@ -167,9 +167,14 @@ class Args {
     this.#stepId = stepId;
     this.#path = path;
     this.#attempt = attempt;
-    this.signal = signal;
+    this.#signal = signal;
     this.input = input;
     this.resumeData = resumeData;
+  }
+  /** The attempt's signal (the run's, or a per-attempt one with a timeout); created on first read. */
+  get signal(): AbortSignal {
+    this.#signal ??= this.#x.signal;
+    return this.#signal;
   }
   get ctx(): StepContext<never> {
     this.#ctx ??= this.#x.context(this.#stepId, this.#path, this.#attempt, this.signal);

@@ -56,7 +56,11 @@ export class RunExec {
   readonly workflow: Workflow;
   readonly core: EngineCore;
   readonly store: Store;
-  readonly controller = new AbortController();
+  /** Created on first use of {@link RunExec.signal}: trivial steps never pay for an AbortController. */
+  #controller: AbortController | undefined;
+  /** Set by {@link RunExec.abort}; checked on the hot path instead of the signal. */
+  aborted = false;
+  abortReason: unknown;
   readonly resources: Record<string, unknown>;
   readonly limiter: LimitFunction | undefined;
   /** Latest record per path, when the run has history (undefined for a fresh run: nothing to replay). */
@@ -83,7 +87,19 @@ export class RunExec {
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.abortReason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Cancels the execution: the signal every running step holds aborts with `reason`. */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.#controller?.abort(reason);
   }
 
   /** Emits a live event (only when someone listens). */
@@ -138,7 +154,7 @@ export class RunExec {
 
   /** Throws the cancel reason if the run was canceled. */
   throwIfCanceled(): void {
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    if (this.aborted) throw this.abortReason;
   }
 
   /** A step context for one attempt. */

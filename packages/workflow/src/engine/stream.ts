@@ -5,6 +5,9 @@ import type { EventListener, WeftEvent } from './types.js';
 const TERMINAL = new Set(['run:success', 'run:failed', 'run:canceled', 'run:suspended']);
 const FINISHED = new Set(['success', 'failed', 'canceled', 'suspended']);
 const fingerprint = (e: WeftEvent) => `${e.type}|${e.path ?? ''}|${e.at}`;
+/** Order of events with the same timestamp: run start first, run end last, steps by seq. */
+const rank = (e: WeftEvent) =>
+  e.type === 'run:start' || e.type === 'run:resume' ? -1 : TERMINAL.has(e.type) ? 1e12 : (e.seq ?? 1e9);
 
 /**
  * Subscribes first, then reads the store, so nothing falls between replay and live events; live
@@ -23,10 +26,24 @@ export async function* streamRun(
     wake?.();
   });
   try {
-    const stored = await store.readEvents(runId);
+    const [stored, steps] = await Promise.all([store.readEvents(runId), store.listSteps(runId)]);
+    // Successful steps are stored as rows only (no event row, to keep the hot path lean): replay
+    // them as `step:success` events, merged by time with the stored events.
+    const replay: WeftEvent[] = stored.map((e) => ({
+      runId: e.runId,
+      type: e.type,
+      path: e.path,
+      data: e.data,
+      at: e.at,
+      seq: e.seq,
+    }));
+    for (const st of steps) {
+      if (st.status === 'success' && st.endedAt !== undefined)
+        replay.push({ runId, type: 'step:success', path: st.path, at: st.endedAt });
+    }
+    replay.sort((a, b) => a.at - b.at || rank(a) - rank(b));
     const seen = new Set<string>();
-    for (const e of stored) {
-      const ev: WeftEvent = { runId: e.runId, type: e.type, path: e.path, data: e.data, at: e.at, seq: e.seq };
+    for (const ev of replay) {
       seen.add(fingerprint(ev));
       yield ev;
     }
