@@ -117,22 +117,32 @@ function git(root: string, args: string[]): string {
   });
 }
 
-/** Pairs of files changed in the same commits, most frequent first (commits touching > 40 files are skipped). */
-export function mineCoChange(log: string, max = 300): CoChangePair[] {
+/** The files of each commit in `git log --name-only --pretty=format:%x00` output (huge commits — > 40 files — skipped). */
+export function commitsOf(log: string): string[][] {
+  return log
+    .split('\u0000')
+    .map((commit) =>
+      [
+        ...new Set(
+          commit
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean),
+        ),
+      ].sort(),
+    )
+    .filter((files) => files.length >= 2 && files.length <= 40);
+}
+
+/** Pairs of files changed in the same commits where one of them is in `focus`, most frequent first. */
+export function coChangePairs(commits: readonly string[][], focus: ReadonlySet<string>, max = 8): CoChangePair[] {
   const counts = new Map<string, number>();
-  for (const commit of log.split('\u0000')) {
-    const files = [
-      ...new Set(
-        commit
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean),
-      ),
-    ].sort();
-    if (files.length < 2 || files.length > 40) continue;
-    for (let i = 0; i < files.length; i++) {
-      for (let j = i + 1; j < files.length; j++) {
-        const key = `${files[i]}\u0001${files[j]}`;
+  for (const files of commits) {
+    for (const a of files) {
+      if (!focus.has(a)) continue;
+      for (const b of files) {
+        if (a === b || (focus.has(b) && b < a)) continue; // count each pair once
+        const key = a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
@@ -146,25 +156,27 @@ export function mineCoChange(log: string, max = 300): CoChangePair[] {
     .slice(0, max);
 }
 
-async function coChangeOf(
+async function commitHistory(
   root: string,
   cache: DemoCache,
-): Promise<{ pairs: CoChangePair[]; git: WorkspaceContext['git'] }> {
+): Promise<{ commits: string[][]; git: WorkspaceContext['git'] }> {
   let head: string;
   try {
     head = git(root, ['rev-parse', 'HEAD']).trim();
   } catch {
-    return { pairs: [], git: { commits: 0, cached: false, note: 'not a git repository: no co-change pairs' } };
+    return { commits: [], git: { commits: 0, cached: false, note: 'not a git repository: no co-change pairs' } };
   }
+  // The parsed log is cached per HEAD commit: a new commit means a new log.
   const key = `cochange:${root}`;
-  const hit = await cache.get<{ head: string; commits: number; pairs: CoChangePair[] }>(key);
-  if (hit && hit.value.head === head)
-    return { pairs: hit.value.pairs, git: { head, commits: hit.value.commits, cached: true } };
+  // (older entries with another shape are simply recomputed)
+  const hit = await cache.get<{ head: string; total: number; commits: string[][] }>(key);
+  if (hit && hit.value.head === head && Array.isArray(hit.value.commits))
+    return { commits: hit.value.commits, git: { head, commits: hit.value.total, cached: true } };
   const log = git(root, ['log', '--no-merges', '-n', '500', '--name-only', '--pretty=format:%x00']);
-  const commits = log.split('\u0000').filter((c) => c.trim()).length;
-  const pairs = mineCoChange(log);
-  await cache.set(key, { head, commits, pairs });
-  return { pairs, git: { head, commits, cached: false } };
+  const total = log.split('\u0000').filter((c) => c.trim()).length;
+  const commits = commitsOf(log);
+  await cache.set(key, { head, total, commits });
+  return { commits, git: { head, commits: total, cached: false } };
 }
 
 /** Loads the workspace context for `request`: snapshot (cached), relevant skeletons, co-change pairs. */
@@ -206,9 +218,8 @@ export async function loadWorkspaceContext(options: {
     });
   }
 
-  const { pairs, git: gitInfo } = await coChangeOf(root, cache);
-  const picked = new Set(relevant.map((r) => r.path));
-  const coChange = pairs.filter((p) => picked.has(p.a) || picked.has(p.b)).slice(0, 8);
+  const { commits, git: gitInfo } = await commitHistory(root, cache);
+  const coChange = coChangePairs(commits, new Set(relevant.map((r) => r.path)));
 
   return {
     root,

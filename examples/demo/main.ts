@@ -94,7 +94,10 @@ engine.on('step:success', (e) => {
   const t0 = started.get(`${e.runId}:${e.path}`);
   console.log(`  ✓ ${e.path}${t0 === undefined ? '' : ` (${e.at - t0} ms)`}`);
 });
-engine.on('step:failed', (e) => console.log(`  ✗ ${e.path}: ${JSON.stringify(e.data ?? '')}`));
+engine.on('step:failed', (e) => {
+  const error = (e.data as { error?: { message?: string } } | undefined)?.error;
+  console.log(`  ✗ ${e.path}: ${error?.message ?? JSON.stringify(e.data ?? '')}`);
+});
 
 let runId: string;
 let reused = 0;
