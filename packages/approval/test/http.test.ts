@@ -55,6 +55,8 @@ describe('HTTP handler (node:http on 127.0.0.1, libsql)', () => {
     expect(api.status).toBe(401);
     expect((await api.json()).error.code).toBe('APPROVAL_UNAUTHENTICATED');
     expect((await get('/')).status).toBe(401);
+    expect((await get('/api/approvals/%E0%A4%A', 'alice')).status).toBe(400);
+    expect((await get('/api/nothing', 'alice')).status).toBe(404);
   });
 
   it('JSON API: list, get, audit, decide; errors carry codes and field paths', async () => {

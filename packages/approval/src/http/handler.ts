@@ -314,7 +314,15 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
     if (base && url.pathname !== base && !url.pathname.startsWith(`${base}/`))
       return jsonResponse({ error: { code: 'APPROVAL_NOT_FOUND', message: 'Not found' } }, 404);
     const path = url.pathname.slice(base.length) || '/';
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return jsonResponse(
+        { error: { code: 'APPROVAL_BAD_REQUEST', message: 'Malformed URL encoding in the path.' } },
+        400,
+      );
+    }
     const api = parts[0] === 'api';
     try {
       if (parts[0] === 'links' && parts.length === 2 && (req.method === 'GET' || req.method === 'POST'))
