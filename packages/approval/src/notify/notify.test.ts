@@ -70,7 +70,9 @@ describe('notifiers', () => {
     );
     expect(failing.hits).toHaveLength(3);
     const bad = await receiver([400]);
-    await expect(webhookNotifier({ url: bad.url, retries: 3, backoffMs: 1 }).notify(event)).rejects.toThrow(/HTTP 400/);
+    await expect(webhookNotifier({ url: bad.url, retries: 3, backoffMs: 1 }).notify(event)).rejects.toThrow(
+      /after 1 attempt\(s\): HTTP 400/,
+    );
     expect(bad.hits).toHaveLength(1);
   });
 

@@ -76,7 +76,9 @@ export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
       const body = JSON.stringify(render(event));
       let last = '';
       let lastErr: unknown;
+      let attempts = 0;
       for (let attempt = 0; attempt <= retries; attempt++) {
+        attempts = attempt + 1;
         if (attempt > 0) {
           const delay = backoff * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
           await new Promise((r) => setTimeout(r, delay));
@@ -110,7 +112,7 @@ export function webhookNotifier(options: WebhookNotifierOptions): Notifier {
           lastErr = err;
         }
       }
-      throw new WebhookDeliveryError(options.url, retries + 1, last, lastErr);
+      throw new WebhookDeliveryError(options.url, attempts, last, lastErr);
     },
   };
 }
