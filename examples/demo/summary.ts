@@ -85,6 +85,11 @@ export async function printSummary(input: SummaryInput): Promise<number> {
     console.log(
       `eval: ${scores} · mean ${output.mean?.toFixed(2)} · ${output.historyRuns} runs in history ("demo:plan-change")`,
     );
+    if (input.model.startsWith('offline')) {
+      console.log(
+        '  (the offline model echoes its prompt and plans a chain: these scores grade the stand-in, not an LLM)',
+      );
+    }
   }
   console.log(`time: ${ms(input.elapsedMs)} in this process`);
   console.log(
