@@ -27,7 +27,9 @@ export async function decideAtGate(options: GateOptions): Promise<boolean> {
   await approvals.sync();
   const request = (await approvals.listPending({ workflowId: options.workflowId })).find((r) => r.runId === runId);
   if (!request) {
-    console.error(`No open approval request for run ${runId}; inspect it with: npm run weft -- runs show ${runId}`);
+    console.error(
+      `No open approval request for run ${runId}; inspect it with: node packages/cli/dist/cli.js runs show ${runId}`,
+    );
     return false;
   }
   const review = request.payload as Review;

@@ -1,4 +1,6 @@
 /** Step 6: the summary — steps and timings, batches, tokens and cost, where the state lives, how to inspect. */
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Router } from '@weft/llm';
 import type { KyselyStore } from '@weft/workflow';
 
@@ -12,6 +14,18 @@ interface SummaryInput {
   /** Steps reused from an earlier process (on --resume). */
   reused: number;
   model: string;
+}
+
+/** How to call the weft CLI from the repository root: the root script when there is one, else the built bin. */
+function weftCommand(): string {
+  const root = resolve(import.meta.dirname, '../..');
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    if (pkg.scripts?.weft && process.cwd() === root) return 'npm run weft --';
+  } catch {
+    // not in the repository: fall through
+  }
+  return `node ${relative(process.cwd(), join(root, 'packages/cli/dist/cli.js')) || 'packages/cli/dist/cli.js'}`;
 }
 
 const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
@@ -96,9 +110,10 @@ export async function printSummary(input: SummaryInput): Promise<number> {
     `state: ${input.dbLabel} — runs, steps, events, approvals, eval history, LLM calls and the snapshot cache`,
   );
   const db = input.dbUrl === 'file:.weft/weft.db' ? '' : ` --db ${input.dbUrl}`;
+  const weft = weftCommand();
   console.log('inspect:');
-  console.log(`  npm run weft -- runs show ${runId}${db}`);
-  console.log(`  npm run weft -- runs list${db}`);
-  console.log(`  npm run weft -- approvals list --all${db}`);
+  console.log(`  ${weft} runs show ${runId}${db}`);
+  console.log(`  ${weft} runs list${db}`);
+  console.log(`  ${weft} approvals list --all${db}`);
   return run.status === 'success' ? 0 : 1;
 }

@@ -114,7 +114,7 @@ describe('the demo (npm run demo)', () => {
     expect(out).toMatch(/^tokens: [1-9]\d* in \+ \d+ out in [2-9]\d* model calls · cost \$\d+\.\d{4}/m);
     expect(out).toMatch(/^eval: completion 1\.00, plan-valid 1\.00, .* · 1 runs in history \("demo:plan-change"\)$/m);
     expect(out).toContain(`state: ${dbFile}`);
-    expect(out).toContain(`npm run weft -- runs show ${firstRunId}`);
+    expect(out).toMatch(new RegExp(`(npm run weft --|node \\S*packages/cli/dist/cli\\.js) runs show ${firstRunId}`));
   });
 
   it('left its rows in the store: run, steps, approval with audit, eval history, LLM calls, snapshot cache', async () => {
