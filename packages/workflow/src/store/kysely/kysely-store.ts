@@ -578,9 +578,18 @@ export class KyselyStoreImpl implements KyselyStore {
 
   async vacuum(): Promise<void> {
     const sql = await this.#exec();
-    if (this.dialect === 'sqlite') {
-      await sql.run('VACUUM', []);
-      if (sql.local && sql.local.path !== ':memory:') await sql.all('PRAGMA wal_checkpoint(TRUNCATE)', []);
+    if (sql.local) {
+      // VACUUM cannot run inside a transaction: straight on the connection, under its lock.
+      const local = sql.local;
+      await local.lock.acquire();
+      try {
+        local.db.exec('VACUUM');
+        if (local.path !== ':memory:') local.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      } finally {
+        local.lock.release();
+      }
+    } else if (this.dialect === 'sqlite') {
+      await sql.all('VACUUM', []);
     } else {
       for (const table of ['weft_runs', 'weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
         await sql.run(`VACUUM ${table}`, []);

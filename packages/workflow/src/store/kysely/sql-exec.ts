@@ -5,6 +5,7 @@
  * driver, so pooling and transactions are kysely's.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
+import { GroupCommitter } from './group-commit.js';
 import type { LocalSqlite } from './local-sqlite.js';
 
 /** Runs statements; `all` for statements that return rows (incl. RETURNING), `run` for the rest. */
@@ -29,10 +30,7 @@ export interface SqlBackend extends SqlExec {
    * On a local file this is fully synchronous under the connection lock: no promise per statement.
    */
   batch(statements: readonly SqlStatement[]): Promise<number[]>;
-  /**
-   * Local files only: runs `fn` synchronously in one transaction under the connection lock.
-   * Lets the hot path commit a step without a promise per statement.
-   */
+  /** Local files only: the connection (for VACUUM and other statements outside transactions). */
   readonly local?: LocalSqlite;
 }
 
@@ -52,6 +50,7 @@ class LocalTxExec implements SqlExec {
 /** Backend over a local libsql file: every statement and transaction holds the connection lock. */
 export function localBackend(sqlite: LocalSqlite): SqlBackend {
   const tx = new LocalTxExec(sqlite);
+  const group = new GroupCommitter(sqlite);
   return {
     dialect: 'sqlite',
     local: sqlite,
@@ -63,32 +62,13 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
         sqlite.lock.release();
       }
     },
+    // Writes go through group commit: batches of the same tick share one transaction.
     async run(sql: string, params: readonly unknown[]) {
-      await sqlite.lock.acquire();
-      try {
-        return sqlite.run(sql, params);
-      } finally {
-        sqlite.lock.release();
-      }
+      const [changes] = await group.submit([{ sql, params }]);
+      return changes ?? 0;
     },
     batch(statements: readonly SqlStatement[]): Promise<number[]> {
-      // Uncontended: run now, synchronously — the whole commit costs no promise hop.
-      if (sqlite.lock.tryAcquire()) {
-        try {
-          return Promise.resolve(runBatchSync(sqlite, statements));
-        } catch (error) {
-          return Promise.reject(error);
-        } finally {
-          sqlite.lock.release();
-        }
-      }
-      return sqlite.lock.acquire().then(() => {
-        try {
-          return runBatchSync(sqlite, statements);
-        } finally {
-          sqlite.lock.release();
-        }
-      });
+      return group.submit(statements);
     },
     async transaction<T>(fn: (tx: SqlExec) => Promise<T>): Promise<T> {
       await sqlite.lock.acquire();
@@ -107,19 +87,6 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
       }
     },
   };
-}
-
-function runBatchSync(sqlite: LocalSqlite, statements: readonly SqlStatement[]): number[] {
-  const changes: number[] = [];
-  sqlite.run('BEGIN IMMEDIATE', []);
-  try {
-    for (const s of statements) changes.push(sqlite.run(s.sql, s.params));
-    sqlite.run('COMMIT', []);
-  } catch (error) {
-    sqlite.db.exec('ROLLBACK');
-    throw error;
-  }
-  return changes;
 }
 
 const pgSqlCache = new Map<string, string>();

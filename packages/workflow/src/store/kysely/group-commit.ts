@@ -1,0 +1,125 @@
+/**
+ * Group commit for a local libsql file. Write batches submitted in the same tick (many runs
+ * committing steps at once) share one `BEGIN IMMEDIATE … COMMIT`, each inside its own SAVEPOINT so
+ * a failing batch rolls back alone. A lone batch — a sequential run — commits without savepoints.
+ *
+ * Durability is unchanged: every promise resolves only after the transaction holding its batch
+ * committed. What is saved is the per-transaction cost (WAL frame writes, locking), which is most of
+ * what a small SQLite write costs.
+ */
+import type { LocalSqlite } from './local-sqlite.js';
+
+/** One statement of a batch. */
+export interface GroupStatement {
+  sql: string;
+  params: readonly unknown[];
+}
+
+interface Pending {
+  statements: readonly GroupStatement[];
+  resolve: (changes: number[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommitter {
+  readonly #sqlite: LocalSqlite;
+  #queue: Pending[] = [];
+  #scheduled = false;
+
+  constructor(sqlite: LocalSqlite) {
+    this.#sqlite = sqlite;
+  }
+
+  /** Commits `statements` atomically (with others of the same tick); resolves to each one's changes. */
+  submit(statements: readonly GroupStatement[]): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ statements, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        queueMicrotask(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    if (this.#sqlite.lock.tryAcquire()) this.#drain();
+    else void this.#sqlite.lock.acquire().then(() => this.#drain());
+  }
+
+  /** Runs with the connection lock held. */
+  #drain(): void {
+    const group = this.#queue;
+    this.#queue = [];
+    this.#scheduled = false;
+    try {
+      if (group.length === 1) commitOne(this.#sqlite, group[0] as Pending);
+      else commitMany(this.#sqlite, group);
+    } finally {
+      this.#sqlite.lock.release();
+    }
+  }
+}
+
+function commitOne(sqlite: LocalSqlite, p: Pending): void {
+  let changes: number[];
+  try {
+    changes = runInTransaction(sqlite, p.statements);
+  } catch (error) {
+    p.reject(error);
+    return;
+  }
+  p.resolve(changes);
+}
+
+/** Runs statements in one transaction (outside any other). */
+export function runInTransaction(sqlite: LocalSqlite, statements: readonly GroupStatement[]): number[] {
+  const changes: number[] = [];
+  sqlite.run('BEGIN IMMEDIATE', []);
+  try {
+    for (const s of statements) changes.push(sqlite.run(s.sql, s.params));
+    sqlite.run('COMMIT', []);
+  } catch (error) {
+    sqlite.db.exec('ROLLBACK');
+    throw error;
+  }
+  return changes;
+}
+
+function commitMany(sqlite: LocalSqlite, group: Pending[]): void {
+  const outcomes: ({ ok: true; changes: number[] } | { ok: false; error: unknown })[] = [];
+  try {
+    sqlite.run('BEGIN IMMEDIATE', []);
+  } catch (error) {
+    for (const p of group) p.reject(error);
+    return;
+  }
+  try {
+    for (const p of group) {
+      sqlite.run('SAVEPOINT weft_group', []);
+      try {
+        const changes: number[] = [];
+        for (const s of p.statements) changes.push(sqlite.run(s.sql, s.params));
+        sqlite.run('RELEASE weft_group', []);
+        outcomes.push({ ok: true, changes });
+      } catch (error) {
+        sqlite.run('ROLLBACK TO weft_group', []);
+        sqlite.run('RELEASE weft_group', []);
+        outcomes.push({ ok: false, error });
+      }
+    }
+    sqlite.run('COMMIT', []);
+  } catch (error) {
+    try {
+      sqlite.db.exec('ROLLBACK');
+    } catch {
+      // Already rolled back by SQLite.
+    }
+    for (const p of group) p.reject(error);
+    return;
+  }
+  group.forEach((p, i) => {
+    const o = outcomes[i];
+    if (o?.ok) p.resolve(o.changes);
+    else p.reject(o?.error);
+  });
+}
