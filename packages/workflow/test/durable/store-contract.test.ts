@@ -169,6 +169,28 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     expect((await store.readEvents(r.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it('isolates concurrent commits: one failing commit does not take the others down', async () => {
+    const runs = [run({ status: 'running' }), run({ status: 'running' }), run({ status: 'running' })];
+    for (const r of runs) await store.createRun(r);
+    const commit = (runId: string, path: string) =>
+      store.commitStep({
+        step: { runId, path, attempt: 1, status: 'success', output: path, startedAt: 1, endedAt: 2 },
+        events: [{ type: 'step:success', path, at: 2 }],
+      });
+    const results = await Promise.allSettled([
+      commit((runs[0] as RunRecord).id, 'x'),
+      commit('no-such-run', 'x'),
+      commit((runs[1] as RunRecord).id, 'x'),
+      commit((runs[2] as RunRecord).id, 'x'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    for (const r of runs) {
+      expect((await store.listSteps(r.id)).map((s) => s.output)).toEqual(['x']);
+      expect((await store.readEvents(r.id)).map((e) => e.seq)).toEqual([1]);
+    }
+    expect(await store.listSteps('no-such-run')).toEqual([]);
+  });
+
   it('lists runs with filters and paging', async () => {
     const wf = `list-${kind}`;
     const made: RunRecord[] = [];
