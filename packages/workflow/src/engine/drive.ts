@@ -12,6 +12,8 @@ import type { RunResult } from './types.js';
 /** What an execution starts from: committed history (absent for a fresh run) and a resume request. */
 export interface History {
   memo: Map<string, StepRecord>;
+  /** The run state folded from committed `state:patch` events. */
+  state: Record<string, unknown>;
   suspensions: Map<string, SuspensionRecord>;
   resume?: ResumeRequest;
 }
@@ -20,34 +22,41 @@ type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
 
 /** Loads a run's committed steps and open suspensions: the durable state an execution replays. */
 export async function loadHistory(store: Store, runId: string): Promise<History> {
-  const [steps, sus] = await Promise.all([store.listSteps(runId), store.listSuspensions(runId)]);
+  const [steps, sus, events] = await Promise.all([
+    store.listSteps(runId),
+    store.listSuspensions(runId),
+    store.readEvents(runId),
+  ]);
+  let state: Record<string, unknown> = {};
+  for (const e of events) if (e.type === 'state:patch') state = { ...state, ...(e.data as Record<string, unknown>) };
   const memo = new Map<string, StepRecord>();
   for (const s of steps) {
     const prev = memo.get(s.path);
     // A success is final whatever its order; otherwise the latest record wins.
     if (prev?.status !== 'success') memo.set(s.path, s);
   }
-  return { memo, suspensions: new Map(sus.map((s) => [s.path, s])) };
+  return { memo, state, suspensions: new Map(sus.map((s) => [s.path, s])) };
 }
 
 /** Builds a result from a stored run that is not executing here. */
 export async function resultFromRecord(store: Store, rec: RunRecord): Promise<RunResult> {
+  const h = await loadHistory(store, rec.id);
   const steps: Record<string, unknown> = {};
-  for (const s of await store.listSteps(rec.id)) if (s.status === 'success') steps[s.path] = s.output;
+  for (const [path, s] of h.memo) if (s.status === 'success') steps[path] = s.output;
+  const base = { runId: rec.id, steps, state: h.state };
   switch (rec.status) {
     case 'success':
-      return { status: 'success', runId: rec.id, output: rec.output, steps };
+      return { ...base, status: 'success', output: rec.output };
     case 'canceled':
-      return { status: 'canceled', runId: rec.id, error: new CanceledError(rec.id), steps };
+      return { ...base, status: 'canceled', error: new CanceledError(rec.id) };
     case 'failed':
       return {
+        ...base,
         status: 'failed',
-        runId: rec.id,
         error: new RestoredError(rec.error ?? { name: 'Error', message: 'unknown failure' }),
-        steps,
       };
     default:
-      return { status: 'suspended', runId: rec.id, suspended: await store.listSuspensions(rec.id), steps };
+      return { ...base, status: 'suspended', suspended: [...h.suspensions.values()] };
   }
 }
 
@@ -67,6 +76,7 @@ export async function drive(
     x.memo = history.memo;
     x.suspensions = history.suspensions;
     x.resume = history.resume;
+    x.state = history.state;
   }
   for (const e of events) x.custom(e.type, e.path as string, e.data);
   active.set(runId, x);
@@ -82,7 +92,7 @@ export async function drive(
     if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'], events)))
       return lost(x);
     x.live('run:success', undefined, v, at);
-    return { status: 'success', runId, output: v, steps: x.steps };
+    return { status: 'success', runId, output: v, steps: x.steps, state: x.state };
   } catch (e) {
     if (x.aborted) return canceled(x);
     const at = Date.now();
@@ -92,7 +102,7 @@ export async function drive(
       const events = [...x.takePending(), { type: 'run:suspended', data, at }];
       if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running'], events))) return lost(x);
       x.live('run:suspended', undefined, data, at);
-      return { status: 'suspended', runId, suspended, steps: x.steps };
+      return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }
     const error = e instanceof Error ? e : new Error(String(e));
     const serialized = serializeError(error);
@@ -100,7 +110,7 @@ export async function drive(
     if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'], events)))
       return lost(x);
     x.live('run:failed', undefined, error, at);
-    return { status: 'failed', runId, error, steps: x.steps };
+    return { status: 'failed', runId, error, steps: x.steps, state: x.state };
   } finally {
     active.delete(runId);
   }
@@ -120,6 +130,7 @@ function canceled(x: RunExec): RunResult {
     runId: x.runId,
     error: reason instanceof CanceledError ? reason : new CanceledError(x.runId),
     steps: x.steps,
+    state: x.state,
   };
 }
 

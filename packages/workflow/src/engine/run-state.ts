@@ -69,6 +69,8 @@ export class RunExec {
   resume: ResumeRequest | undefined;
   /** Outputs by path, exposed to map/predicates and in the run result. */
   readonly steps: Record<string, unknown> = {};
+  /** Shared run state: merged `setState` patches (persisted as `state:patch` events). */
+  state: Record<string, unknown> = {};
   #pending: PendingEvent[] | undefined;
 
   constructor(
@@ -116,6 +118,15 @@ export class RunExec {
     const at = Date.now();
     this.live(type, path, data, at);
     (this.#pending ??= []).push({ type, path, data, at });
+  }
+
+  /** Merges a state patch; persisted with the next commit (the calling step's own). */
+  setState(path: string, patch: Record<string, unknown>): void {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new TypeError(`Expected setState(patch) in step "${path}" to receive a plain object`);
+    }
+    this.state = { ...this.state, ...patch };
+    this.custom('state:patch', path, patch);
   }
 
   /** Commits through the store, carrying pending custom events along. */
@@ -201,5 +212,11 @@ class Ctx {
   }
   emit(type: string, data?: unknown): void {
     this.#x.custom(type, this.path, data);
+  }
+  get state(): Readonly<Record<string, unknown>> {
+    return this.#x.state;
+  }
+  setState(patch: Record<string, unknown>): void {
+    this.#x.setState(this.path, patch);
   }
 }

@@ -9,6 +9,8 @@ interface RunResultBase {
   runId: string;
   /** Outputs of the completed steps, by path. */
   steps: Record<string, unknown>;
+  /** The run's shared state (merged `ctx.setState` patches). */
+  state: Record<string, unknown>;
 }
 
 /**

@@ -47,6 +47,14 @@ export interface StepContext<R = Resources> {
   readonly resources: R;
   /** Emits a custom event to the run's listeners and stream (also persisted with the next commit). */
   emit(type: string, data?: unknown): void;
+  /** The run's shared state: the merge of every `setState` patch so far (parallel branches included). */
+  readonly state: Readonly<Record<string, unknown>>;
+  /**
+   * Shallow-merges `patch` into the run's state. Durable: the patch is committed with this step, and
+   * replayed when the run resumes or recovers elsewhere. Concurrent branches writing different keys
+   * all keep their writes.
+   */
+  setState(patch: Record<string, unknown>): void;
 }
 
 /** Retry policy of a step. */

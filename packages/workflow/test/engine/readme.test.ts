@@ -22,14 +22,17 @@ async function main() {
     output: z.object({ title: z.string(), body: z.string() }),
     retry: { attempts: 3, backoff: 'exponential' },
     timeout: '30s',
-    run: async ({ input, signal }) => ({ title: `Crash in ${input.repo}`, body: 'TypeError' }),
+    run: async ({ input }) => ({ title: `Crash in ${input.repo}`, body: 'TypeError' }),
   });
 
   const classify = step({
     id: 'classify',
     input: z.object({ title: z.string(), body: z.string() }),
     output: z.object({ title: z.string(), severity: z.enum(['low', 'high']).optional() }),
-    run: async ({ input }) => ({ title: input.title, severity: input.body.includes('TypeError') ? ('high' as const) : undefined }),
+    run: async ({ input }) => ({
+      title: input.title,
+      severity: input.body.includes('TypeError') ? ('high' as const) : undefined,
+    }),
   });
 
   const escalate = step({
