@@ -43,7 +43,8 @@ export async function printSummary(input: SummaryInput): Promise<number> {
     historyRuns?: number;
     evalRunId?: string;
   };
-  const byPath = new Map(steps.map((s) => [s.path, s]));
+  // A gate has two rows (suspended, then success): read outputs from the successful ones.
+  const byPath = new Map(steps.filter((s) => s.status === 'success').map((s) => [s.path, s]));
   const context = byPath.get('context')?.output as
     | {
         context: {
