@@ -15,7 +15,8 @@ function readmeExample(): string {
 
 describe('README', () => {
   it('its code example runs and prints what its comment says', () => {
-    const dir = join(root, 'scripts/test/.tmp');
+    // Inside examples/ so that zod and the @weft packages resolve as they do for a user's app.
+    const dir = join(root, 'examples/.readme-tmp');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'readme-example.ts');
     writeFileSync(file, readmeExample());
