@@ -9,7 +9,12 @@ let skipped = 0;
 if (report && existsSync(report)) {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed = json.numPassedTests ?? 0;
-  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+  failed = json.numFailedTests ?? 0;
+  // A test file that failed to load or crashed in a hook has no failed test of its own: count it once.
+  for (const file of json.testResults ?? []) {
+    const failedHere = (file.assertionResults ?? []).some((a) => a.status === 'failed');
+    if (file.status === 'failed' && !failedHere) failed++;
+  }
   skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
 } else {
   failedStages.push('tests (no report)');
