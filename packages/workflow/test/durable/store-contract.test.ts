@@ -2,6 +2,7 @@
  * One contract suite, three stores: memory, libsql file, Postgres. Every Store must behave the same.
  */
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/kysely/index.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
@@ -16,6 +17,8 @@ const factories: Record<string, () => Store> = {
   memory: () => createMemoryStore(),
   libsql: () => createStore({ url: `file:${join(tmp.dir, `c${++fileN}.db`)}` }),
   postgres: () => createStore({ url: PG_URL, schema: `${schema}_${++fileN}` }),
+  // The @libsql/client driver (used for remote libsql / sqld URLs), here on a local file.
+  'libsql client': () => createStore({ client: createClient({ url: `file:${join(tmp.dir, `c${++fileN}.db`)}` }) }),
 };
 
 afterAll(async () => {

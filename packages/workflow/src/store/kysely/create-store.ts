@@ -49,8 +49,16 @@ export interface PoolStoreOptions extends CommonStoreOptions {
   pool: PostgresPool | (() => Promise<PostgresPool>);
 }
 
+/**
+ * Options of {@link createStore} with a ready `@libsql/client` Client (remote libsql / sqld, an
+ * embedded replica, or any client you configured yourself).
+ */
+export interface ClientStoreOptions extends CommonStoreOptions {
+  client: LibsqlClientLike;
+}
+
 /** Options of {@link createStore}. */
-export type CreateStoreOptions = UrlStoreOptions | PoolStoreOptions;
+export type CreateStoreOptions = UrlStoreOptions | PoolStoreOptions | ClientStoreOptions;
 
 function localPath(url: string): string | undefined {
   if (url === ':memory:' || url === 'file::memory:') return ':memory:';
@@ -84,6 +92,12 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
   if (!(common.maxValueBytes > 0)) {
     throw new StoreConfigError(`Expected maxValueBytes > 0, got ${options.maxValueBytes}.`);
   }
+  if ('client' in options) {
+    if (!options.client || typeof options.client.execute !== 'function') {
+      throw new StoreConfigError('Expected { client } to be an @libsql/client Client (createClient({ url })).');
+    }
+    return clientStore(options.client, common);
+  }
   if ('dialect' in options) {
     if (options.dialect !== 'postgres' || !options.pool) {
       throw new StoreConfigError(
@@ -109,14 +123,25 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
     const { createClient } = require('@libsql/client') as {
       createClient(config: { url: string; authToken?: string }): LibsqlClientLike;
     };
-    const client = createClient({ url, ...(options.authToken ? { authToken: options.authToken } : {}) });
-    const db = new Kysely({ dialect: new LibsqlClientDialect(client) });
-    return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite') });
+    return clientStore(createClient({ url, ...(options.authToken ? { authToken: options.authToken } : {}) }), common);
   }
   throw new StoreConfigError(
     `Expected a store URL like file:.weft/weft.db, :memory:, libsql://host, http(s)://host or postgres://…, got "${url}".`,
     { url },
   );
+}
+
+function clientStore(
+  client: LibsqlClientLike,
+  common: { migrate: boolean; maxValueBytes: number; timerLeaseMs: number },
+): KyselyStore {
+  const db = new Kysely({ dialect: new LibsqlClientDialect(client) });
+  // Foreign keys make a commit for an unknown run fail instead of leaving orphan rows. Servers that
+  // open a connection per request may not keep the pragma; the rows are then merely unchecked.
+  const prepare = async () => {
+    await client.execute({ sql: 'PRAGMA foreign_keys = ON', args: [] });
+  };
+  return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite'), prepare });
 }
 
 function postgresStore(

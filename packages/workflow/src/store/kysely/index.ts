@@ -1,6 +1,7 @@
 /** Public API of the durable kysely store (re-exported from the package entry). */
 export { createStore, DEFAULT_STORE_URL } from './create-store.js';
-export type { CreateStoreOptions, PoolStoreOptions, UrlStoreOptions } from './create-store.js';
+export type { ClientStoreOptions, CreateStoreOptions, PoolStoreOptions, UrlStoreOptions } from './create-store.js';
+export type { LibsqlClientLike } from './libsql-dialect.js';
 export type { KyselyStore } from './kysely-store.js';
 export { migrate } from './migrate.js';
 export type { MigrateOptions } from './migrate.js';

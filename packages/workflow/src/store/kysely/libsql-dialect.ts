@@ -111,7 +111,8 @@ class LocalLibsqlDriver implements Driver {
 
 /** The part of `@libsql/client`'s Client used here (described structurally). */
 export interface LibsqlClientLike {
-  execute(stmt: { sql: string; args: unknown[] }): Promise<LibsqlResultLike>;
+  // `any[]`: the client's own argument type (InValue[]) must be assignable here.
+  execute(stmt: { sql: string; args: any[] }): Promise<LibsqlResultLike>;
   transaction(mode: 'write' | 'read' | 'deferred'): Promise<LibsqlTransactionLike>;
   close(): void;
 }
@@ -122,7 +123,7 @@ interface LibsqlResultLike {
   lastInsertRowid: bigint | undefined;
 }
 interface LibsqlTransactionLike {
-  execute(stmt: { sql: string; args: unknown[] }): Promise<LibsqlResultLike>;
+  execute(stmt: { sql: string; args: any[] }): Promise<LibsqlResultLike>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
   close(): void;
