@@ -70,6 +70,11 @@ describe.skipIf(!nativeBackend)(`parity js vs native (${nativeReason})`, () => {
     'é',
     '😀',
     '\u0000',
+    '<div a="{">',
+    '</div>',
+    '<>',
+    "Don't",
+    'return <',
   ];
   const token = fc.oneof(
     fc.constantFrom(...snippets),

@@ -41,7 +41,19 @@ const EXPECTED: Record<string, { language: string; symbols: string[]; imports: s
     ],
     imports: ['node:fs/promises', './foo.js', './re-export.js'],
   },
-  'sample.tsx': { language: 'tsx', symbols: ['function App 3-5', 'function Item 7-9'], imports: ['react'] },
+  'sample.tsx': {
+    language: 'tsx',
+    symbols: [
+      'function App 3-5',
+      'function Item 7-9',
+      'function Notice 12-20',
+      'function identity 22-22',
+      'function constrained 23-23',
+      'class Panel 25-29',
+      'method Panel.render 26-28',
+    ],
+    imports: ['react'],
+  },
   'sample.py': {
     language: 'python',
     symbols: [

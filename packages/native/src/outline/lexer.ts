@@ -16,6 +16,8 @@ export const T_PUNCT = 4;
 export const T_LIFETIME = 5;
 
 export const L_TS = 0;
+/** TS/JS with JSX (languages 'tsx' and 'javascript'). */
+export const L_TSX = 4;
 export const L_PY = 1;
 export const L_RUST = 2;
 export const L_GO = 3;
@@ -150,6 +152,20 @@ export function lex(src: string, lang: number): Tokens {
     }
     if (i > len) i = len;
     return false;
+  };
+  // `<` may open JSX after `( , = : ? [ { ! && || =>`, after return/yield/default/case/await, or first
+  const jsxAllowed = (): boolean => {
+    if (n === 0) return true;
+    const k = kind[n - 1]!;
+    if (k === T_IDENT) {
+      const w = src.slice(start[n - 1]!, end[n - 1]!);
+      return w === 'return' || w === 'yield' || w === 'default' || w === 'case' || w === 'await';
+    }
+    if (k !== T_PUNCT) return false;
+    const p = src.charCodeAt(start[n - 1]!);
+    if (p === 62)
+      return n >= 2 && kind[n - 2] === T_PUNCT && src.charCodeAt(start[n - 2]!) === 61 && end[n - 2] === start[n - 1];
+    return JSX_BEFORE.includes(p);
   };
   const regexAllowed = (): boolean => {
     if (n === 0) return true;
@@ -288,7 +304,7 @@ export function lex(src: string, lang: number): Tokens {
         }
         continue;
       }
-      if (c === 96 && lang === L_TS) {
+      if (c === 96 && (lang === L_TS || lang === L_TSX)) {
         i++;
         if (scanTemplate()) tmpl.push(depth);
         push(T_STR, s, i, l);
@@ -310,7 +326,12 @@ export function lex(src: string, lang: number): Tokens {
       push(T_STR, s, i, l);
       continue;
     }
-    if (lang === L_TS) {
+    if (lang === L_TSX && c === 60 && jsxAllowed() && jsxStart(src, i)) {
+      i = scanJsx(src, i, newline);
+      push(T_STR, s, i, l);
+      continue;
+    }
+    if (lang === L_TS || lang === L_TSX) {
       if (c === 123) depth++;
       else if (c === 125) {
         if (tmpl.length > 0 && tmpl[tmpl.length - 1] === depth) {
@@ -394,3 +415,122 @@ function isPyPrefix(src: string, s: number, e: number): boolean {
   }
   return true;
 }
+
+/** `<` at i opens a JSX element: `<>` or `<Name …` (not a generic `<T,>` / `<T extends U>`). */
+function jsxStart(src: string, i: number): boolean {
+  const len = src.length;
+  if (i + 1 >= len) return false;
+  const n = src.charCodeAt(i + 1);
+  if (n === 62) return true;
+  if (!isIdentStart(n)) return false;
+  let j = i + 2;
+  while (j < len) {
+    const c = src.charCodeAt(j);
+    if (isIdentPart(c) || c === 46 || c === 58 || c === 45) j++;
+    else break;
+  }
+  if (j < len && src.charCodeAt(j) === 44) return false;
+  while (j < len && (src.charCodeAt(j) === 32 || src.charCodeAt(j) === 9)) j++;
+  if (src.startsWith('extends', j) && !(j + 7 < len && isIdentPart(src.charCodeAt(j + 7)))) return false;
+  return true;
+}
+
+/**
+ * Scans a JSX element from i (`<`) to its end, as one token. Iterative (explicit stack: -1 = inside
+ * a tag, -2 = children, n >= 1 = a `{…}` expression at brace depth n), so nesting cannot overflow.
+ */
+function scanJsx(src: string, i: number, newline: (at: number) => void): number {
+  const len = src.length;
+  const stack: number[] = [-1];
+  let prev = 60; // last significant char inside an expression
+  i++;
+  while (i < len && stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const c = src.charCodeAt(i);
+    if (c === 10) newline(i);
+    if (top === -1) {
+      if (c === 47 && i + 1 < len && src.charCodeAt(i + 1) === 62) {
+        i += 2;
+        stack.pop();
+      } else if (c === 62) {
+        i++;
+        stack[stack.length - 1] = -2;
+      } else if (c === 34 || c === 39) {
+        i++;
+        while (i < len && src.charCodeAt(i) !== c) {
+          if (src.charCodeAt(i) === 10) newline(i);
+          i++;
+        }
+        i++;
+      } else if (c === 123) {
+        i++;
+        stack.push(1);
+        prev = 123;
+      } else i++;
+      continue;
+    }
+    if (top === -2) {
+      if (c === 60 && i + 1 < len && src.charCodeAt(i + 1) === 47) {
+        i += 2;
+        while (i < len && src.charCodeAt(i) !== 62) {
+          if (src.charCodeAt(i) === 10) newline(i);
+          i++;
+        }
+        i++;
+        stack.pop();
+      } else if (c === 60) {
+        i++;
+        stack.push(-1);
+      } else if (c === 123) {
+        i++;
+        stack.push(1);
+        prev = 123;
+      } else i++;
+      continue;
+    }
+    // a JS expression inside braces
+    if (c === 123) {
+      stack[stack.length - 1] = top + 1;
+      i++;
+    } else if (c === 125) {
+      if (top === 1) stack.pop();
+      else stack[stack.length - 1] = top - 1;
+      i++;
+    } else if (c === 34 || c === 39 || c === 96) {
+      i++;
+      while (i < len) {
+        const e = src.charCodeAt(i);
+        if (e === 92) {
+          if (i + 1 < len && src.charCodeAt(i + 1) === 10) newline(i + 1);
+          i += 2;
+          continue;
+        }
+        if (e === 10) {
+          if (c !== 96) break;
+          newline(i);
+        }
+        i++;
+        if (e === c) break;
+      }
+    } else if (c === 47 && i + 1 < len && src.charCodeAt(i + 1) === 47) {
+      while (i < len && src.charCodeAt(i) !== 10) i++;
+    } else if (c === 47 && i + 1 < len && src.charCodeAt(i + 1) === 42) {
+      i += 2;
+      while (i < len && !(src.charCodeAt(i) === 42 && i + 1 < len && src.charCodeAt(i + 1) === 47)) {
+        if (src.charCodeAt(i) === 10) newline(i);
+        i++;
+      }
+      i += 2;
+    } else if (c === 60 && JSX_BEFORE.includes(prev) && jsxStart(src, i)) {
+      i++;
+      stack.push(-1);
+    } else {
+      i++;
+    }
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) prev = c;
+  }
+  return i > len ? len : i;
+}
+
+/** Characters after which `<` inside a JSX expression starts a nested element: ( ? : , { [ = & | > ! */
+const JSX_BEFORE = [40, 63, 58, 44, 123, 91, 61, 38, 124, 62, 33];

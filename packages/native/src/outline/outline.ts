@@ -1,6 +1,6 @@
 /** Dispatch: source + language → symbols and imports (and the internal records the skeleton uses). */
 import { computeMatch, type Ctx, type Sym } from './common.js';
-import { L_GO, L_PY, L_RUST, L_TS, lex } from './lexer.js';
+import { L_GO, L_PY, L_RUST, L_TS, L_TSX, lex } from './lexer.js';
 import { parseGo } from './parse-go.js';
 import { parsePython } from './parse-py.js';
 import { parseRust } from './parse-rust.js';
@@ -13,9 +13,10 @@ export const LANGUAGES: readonly Language[] = ['typescript', 'tsx', 'javascript'
 function family(language: string): number {
   switch (language) {
     case 'typescript':
+      return L_TS;
     case 'tsx':
     case 'javascript':
-      return L_TS;
+      return L_TSX;
     case 'python':
       return L_PY;
     case 'rust':
@@ -49,7 +50,7 @@ export function analyze(source: string, language: string): { syms: Sym[]; import
   source = wellFormed(source);
   const t = lex(source, fam);
   const ctx: Ctx = { src: source, t, match: computeMatch(source, t), syms: [], imports: [] };
-  if (fam === L_TS) parseStatements(ctx, 0, t.n, undefined, 0);
+  if (fam === L_TS || fam === L_TSX) parseStatements(ctx, 0, t.n, undefined, 0);
   else if (fam === L_PY) parsePython(ctx);
   else if (fam === L_RUST) parseRust(ctx);
   else parseGo(ctx);

@@ -9,6 +9,8 @@ pub const T_PUNCT: u8 = 4;
 pub const T_LIFETIME: u8 = 5;
 
 pub const L_TS: u8 = 0;
+/// TS/JS with JSX ('tsx' and 'javascript').
+pub const L_TSX: u8 = 4;
 pub const L_PY: u8 = 1;
 pub const L_RUST: u8 = 2;
 pub const L_GO: u8 = 3;
@@ -184,6 +186,26 @@ impl<'a> Lx<'a> {
             self.i = self.len;
         }
         false
+    }
+    /// Mirror of `jsxAllowed` in lexer.ts.
+    fn jsx_allowed(&self) -> bool {
+        let n = self.t.n;
+        if n == 0 {
+            return true;
+        }
+        let last = self.t.toks[n - 1];
+        if last.kind == T_IDENT {
+            let w = &self.s[last.start as usize..last.end as usize];
+            return w == b"return" || w == b"yield" || w == b"default" || w == b"case" || w == b"await";
+        }
+        if last.kind != T_PUNCT {
+            return false;
+        }
+        let p = last.ch;
+        if p == b'>' {
+            return n >= 2 && self.t.toks[n - 2].kind == T_PUNCT && self.t.toks[n - 2].ch == b'=' && self.t.toks[n - 2].end == last.start;
+        }
+        JSX_BEFORE.contains(&p)
     }
     fn regex_allowed(&self) -> bool {
         let n = self.t.n;
@@ -434,7 +456,7 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
                 }
                 continue;
             }
-            if c == b'`' && lang == L_TS {
+            if c == b'`' && (lang == L_TS || lang == L_TSX) {
                 lx.i += 1;
                 if lx.scan_template() {
                     tmpl.push(depth);
@@ -461,7 +483,14 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
             lx.push(T_STR, s, lx.i, l);
             continue;
         }
-        if lang == L_TS {
+        if lang == L_TSX && c == b'<' && lx.jsx_allowed() && jsx_start(src, lx.i) {
+            let mut i = lx.i;
+            scan_jsx(&mut lx, &mut i);
+            lx.i = i;
+            lx.push(T_STR, s, lx.i, l);
+            continue;
+        }
+        if lang == L_TS || lang == L_TSX {
             if c == b'{' {
                 depth += 1;
             } else if c == b'}' {
@@ -508,4 +537,160 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
         lx.push(T_PUNCT, s, lx.i, l);
     }
     lx.t
+}
+
+/// Mirror of `jsxStart` in lexer.ts.
+fn jsx_start(src: &[u8], i: usize) -> bool {
+    let len = src.len();
+    if i + 1 >= len {
+        return false;
+    }
+    let n = src[i + 1];
+    if n == b'>' {
+        return true;
+    }
+    if !ident_start(n) {
+        return false;
+    }
+    let mut j = i + 2;
+    while j < len {
+        let c = src[j];
+        if ident_part(c) || c == b'.' || c == b':' || c == b'-' {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    if j < len && src[j] == b',' {
+        return false;
+    }
+    while j < len && (src[j] == b' ' || src[j] == b'\t') {
+        j += 1;
+    }
+    if src[j.min(len)..].starts_with(b"extends") && !(j + 7 < len && ident_part(src[j + 7])) {
+        return false;
+    }
+    true
+}
+
+const JSX_BEFORE: [u8; 11] = [b'(', b'?', b':', b',', b'{', b'[', b'=', b'&', b'|', b'>', b'!'];
+
+/// Mirror of `scanJsx` in lexer.ts (explicit stack: -1 tag, -2 children, n >= 1 expression depth).
+fn scan_jsx(lx: &mut Lx, ip: &mut usize) {
+    let src = lx.s;
+    let len = src.len();
+    let mut i = *ip;
+    let mut stack: Vec<i64> = vec![-1];
+    let mut prev = b'<';
+    i += 1;
+    while i < len && !stack.is_empty() {
+        let top = *stack.last().unwrap();
+        let c = src[i];
+        if c == b'\n' {
+            lx.newline(i);
+        }
+        if top == -1 {
+            if c == b'/' && i + 1 < len && src[i + 1] == b'>' {
+                i += 2;
+                stack.pop();
+            } else if c == b'>' {
+                i += 1;
+                *stack.last_mut().unwrap() = -2;
+            } else if c == b'"' || c == b'\'' {
+                i += 1;
+                while i < len && src[i] != c {
+                    if src[i] == b'\n' {
+                        lx.newline(i);
+                    }
+                    i += 1;
+                }
+                i += 1;
+            } else if c == b'{' {
+                i += 1;
+                stack.push(1);
+                prev = b'{';
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        if top == -2 {
+            if c == b'<' && i + 1 < len && src[i + 1] == b'/' {
+                i += 2;
+                while i < len && src[i] != b'>' {
+                    if src[i] == b'\n' {
+                        lx.newline(i);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                stack.pop();
+            } else if c == b'<' {
+                i += 1;
+                stack.push(-1);
+            } else if c == b'{' {
+                i += 1;
+                stack.push(1);
+                prev = b'{';
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'{' {
+            *stack.last_mut().unwrap() = top + 1;
+            i += 1;
+        } else if c == b'}' {
+            if top == 1 {
+                stack.pop();
+            } else {
+                *stack.last_mut().unwrap() = top - 1;
+            }
+            i += 1;
+        } else if c == b'"' || c == b'\'' || c == b'`' {
+            i += 1;
+            while i < len {
+                let e = src[i];
+                if e == b'\\' {
+                    if i + 1 < len && src[i + 1] == b'\n' {
+                        lx.newline(i + 1);
+                    }
+                    i += 2;
+                    continue;
+                }
+                if e == b'\n' {
+                    if c != b'`' {
+                        break;
+                    }
+                    lx.newline(i);
+                }
+                i += 1;
+                if e == c {
+                    break;
+                }
+            }
+        } else if c == b'/' && i + 1 < len && src[i + 1] == b'/' {
+            while i < len && src[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'/' && i + 1 < len && src[i + 1] == b'*' {
+            i += 2;
+            while i < len && !(src[i] == b'*' && i + 1 < len && src[i + 1] == b'/') {
+                if src[i] == b'\n' {
+                    lx.newline(i);
+                }
+                i += 1;
+            }
+            i += 2;
+        } else if c == b'<' && JSX_BEFORE.contains(&prev) && jsx_start(src, i) {
+            i += 1;
+            stack.push(-1);
+        } else {
+            i += 1;
+        }
+        if c != b' ' && c != b'\t' && c != b'\n' && c != b'\r' {
+            prev = c;
+        }
+    }
+    *ip = if i > len { len } else { i };
 }

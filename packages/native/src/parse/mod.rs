@@ -8,11 +8,12 @@ pub mod ts;
 
 use crate::json::push_str;
 use common::{compute_match, Ctx, Import, Sym};
-use lexer::{lex, L_GO, L_PY, L_RUST, L_TS};
+use lexer::{lex, L_GO, L_PY, L_RUST, L_TS, L_TSX};
 
 pub fn family(language: &str) -> Option<u8> {
     match language {
-        "typescript" | "tsx" | "javascript" => Some(L_TS),
+        "typescript" => Some(L_TS),
+        "tsx" | "javascript" => Some(L_TSX),
         "python" => Some(L_PY),
         "rust" => Some(L_RUST),
         "go" => Some(L_GO),
@@ -27,7 +28,7 @@ pub fn analyze<'a>(src: &'a str, fam: u8) -> Ctx<'a> {
     let mut ctx = Ctx { src, b, t, syms: Vec::new(), imports: Vec::new() };
     let n = ctx.n();
     match fam {
-        L_TS => ts::parse_statements(&mut ctx, 0, n, &None, 0),
+        L_TS | L_TSX => ts::parse_statements(&mut ctx, 0, n, &None, 0),
         L_PY => py::parse_python(&mut ctx),
         L_RUST => rust::parse_rust(&mut ctx),
         _ => go::parse_go(&mut ctx),
