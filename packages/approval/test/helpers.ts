@@ -45,11 +45,13 @@ export async function open(target: DbTarget, extra: Partial<ApprovalServiceOptio
   const store = createStore({ url: target.url, ...(target.schema ? { schema: target.schema } : {}) });
   await store.init();
   const engine = createEngine({ store, workflows: all });
+  // Most tests assert right after a decision: wait for the resumed run unless a test opts out.
   const service: ApprovalService = createApprovalService({
     store,
     engine,
     workflows: all,
     onError: () => undefined,
+    awaitResume: true,
     ...extra,
   });
   await service.init();

@@ -25,7 +25,7 @@ describe('approval inbox in headless Chromium', () => {
 
   beforeAll(async () => {
     target = dbTarget('libsql', 'e2e');
-    o = await open(target);
+    o = await open(target, { awaitResume: false }); // as in production: the page does not wait for the run
     const handler = createApprovalHandler({
       service: o.service,
       basePath: '/inbox',
@@ -96,6 +96,7 @@ describe('approval inbox in headless Chromium', () => {
     expect(await page.getByTestId('status').first().textContent()).toBe('approved');
     expect(await page.getByTestId('payload').textContent()).toContain('half refund');
 
+    await o.service.settled();
     const run = await o.store.getRun(runId);
     expect(run?.status).toBe('success');
     expect(run?.output).toEqual({ sent: edited });

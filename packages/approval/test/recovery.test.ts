@@ -1,6 +1,6 @@
 import { ApprovalClosedError, type ApprovalNotification, createApprovalService } from '@weft/approval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simple } from './fixtures/workflows.js';
+import { simple, slow } from './fixtures/workflows.js';
 import { approvalOf, type Backend, type DbTarget, dbTarget, type Opened, open, startSuspended } from './helpers.js';
 
 describe.each<Backend>(['libsql', 'postgres'])('background loop and resume recovery on %s', (backend) => {
@@ -32,6 +32,7 @@ describe.each<Backend>(['libsql', 'postgres'])('background loop and resume recov
     expect(await cli.decide({ id, decision: 'approve', actor: { id: 'alice' }, via: 'cli' })).toMatchObject({
       outcome: 'approved',
     });
+    await cli.settled();
     expect(errors).toEqual(['resume']);
     expect((await o.store.getRun(runId))?.status).toBe('suspended');
     // The app's service picks it up once the grace period for the deciding process has passed.
@@ -78,6 +79,24 @@ describe.each<Backend>(['libsql', 'postgres'])('background loop and resume recov
       );
     } finally {
       await later.close();
+    }
+  });
+
+  it('by default a decision returns once committed; the run continues in the background', async () => {
+    const bg = await open(target, { awaitResume: false });
+    try {
+      const runId = await startSuspended(bg, slow, { customer: 'slow', amount: 9 });
+      const id = await approvalOf(bg.service, runId);
+      const result = await bg.service.decide({ id, decision: 'approve', actor: { id: 'alice' } });
+      expect(result).toMatchObject({ outcome: 'approved', request: { status: 'approved' } });
+      expect((await bg.store.getRun(runId))?.status).not.toBe('success'); // the 400 ms step still runs
+      await bg.service.settled();
+      expect(await bg.store.getRun(runId)).toMatchObject({
+        status: 'success',
+        output: { sent: { customer: 'slow', amount: 9 } },
+      });
+    } finally {
+      await bg.close();
     }
   });
 });

@@ -43,6 +43,10 @@ export interface ServiceContext {
   ): Promise<RequestRecord | undefined>;
   /** Resumes the run of a closed request; failures are reported and retried by `sync()`. */
   resume(row: RequestRecord): Promise<void>;
+  /** Resumes now (`awaitResume`) or in the background, tracked so `settled()` can wait for it. */
+  continueRun(row: RequestRecord): Promise<void>;
+  /** Resolves when every background resume started by this process has finished. */
+  settled(): Promise<void>;
 }
 
 /** Builds the shared context. */
@@ -58,6 +62,7 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
   const urlOf = (id: string) =>
     options.publicUrl ? `${options.publicUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(id)}` : undefined;
   let ready: Promise<void> | undefined;
+  const inflight = new Set<Promise<void>>();
 
   const ctx: ServiceContext = {
     options,
@@ -155,6 +160,20 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
         }
       }
       await storage.markResumed(row.id, now());
+    },
+    async continueRun(row) {
+      if (options.awaitResume) return ctx.resume(row);
+      // The decision is committed; the rest of the run (maybe minutes of LLM calls) must not hold
+      // the caller (an HTTP request, a CLI). Durability does not depend on this promise: if the
+      // process dies, `sync()` elsewhere resumes (resumed_at is still empty) or the engine recovers.
+      const p: Promise<void> = ctx
+        .resume(row)
+        .catch((err: unknown) => report(err, { phase: 'resume', approvalId: row.id }));
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    },
+    async settled() {
+      while (inflight.size > 0) await Promise.all([...inflight]);
     },
   };
   return ctx;

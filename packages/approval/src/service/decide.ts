@@ -105,7 +105,6 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
       payloadAfter: payload,
       details: { outcome: next.status, edited: editing, ...(input.origin ? { origin: input.origin } : {}) },
     });
-    if (next.status !== 'pending') await ctx.resume(next);
     await ctx.notify('decision', next, {
       decision: {
         actor: vote.actor,
@@ -115,6 +114,7 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
         outcome: next.status,
       },
     });
+    if (next.status !== 'pending') await ctx.continueRun(next);
     return { request: toView(next), changed: true, ...(outcome === 'pending' ? {} : { outcome }) };
   }
   throw new ApprovalClosedError(input.id, 'contended', input.decision);

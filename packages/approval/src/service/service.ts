@@ -171,11 +171,13 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       unsubscribe = options.engine.on?.('step:suspended', () => kick?.());
       void loop();
     },
+    settled: () => ctx.settled(),
     async stop() {
       stopped = true;
       unsubscribe?.();
       if (timer) clearTimeout(timer);
       await running;
+      await ctx.settled();
     },
   };
   return service;

@@ -56,10 +56,11 @@ async function fire(ctx: ServiceContext, t: ApprovalTimer): Promise<void> {
     payloadAfter: row.payload,
     details: { outcome },
   });
-  await ctx.resume(closed);
   await ctx.notify('timeout', closed, { timeoutAction: action === 'approve' ? 'approve' : 'reject' });
+  await ctx.continueRun(closed);
 }
 
+/** Claims and fires due timers; returns how many ran. */
 export async function processTimers(ctx: ServiceContext): Promise<number> {
   const { storage, now } = ctx;
   await ctx.init();

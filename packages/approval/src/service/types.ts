@@ -74,6 +74,12 @@ export interface ApprovalServiceOptions {
   linkSecret?: string;
   /** Public URL of the inbox (e.g. `https://ops.example.com/approvals`), used in notifications and links. */
   publicUrl?: string;
+  /**
+   * When true, `decide()` (and timers) resolve only after the resumed run finished or suspended
+   * again. Default false: they resolve once the decision is committed and the run continues in the
+   * background (an inbox request must not wait for the rest of the workflow); `settled()` waits.
+   */
+  awaitResume?: boolean;
   /** Clock (tests). Default `Date.now`. */
   now?: () => number;
   /** Called when a notifier, a resume or a timer fails (they never throw into callers). */
@@ -285,7 +291,9 @@ export interface ApprovalService {
   processTimers(): Promise<number>;
   /** Polls `sync()` and `processTimers()` every `pollMs` (default 1000) until `stop()`. */
   start(options?: { pollMs?: number }): void;
-  /** Stops the loop started by `start()` and waits for the current round. */
+  /** Resolves when the runs this process resumed in the background have finished or suspended again. */
+  settled(): Promise<void>;
+  /** Stops the loop started by `start()` and waits for the current round and background resumes. */
   stop(): Promise<void>;
 }
 
