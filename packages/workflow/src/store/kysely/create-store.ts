@@ -46,6 +46,7 @@ export interface UrlStoreOptions extends CommonStoreOptions {
 /** Options of {@link createStore} with a ready `pg` Pool (or any kysely-compatible PostgresPool). */
 export interface PoolStoreOptions extends CommonStoreOptions {
   dialect: 'postgres';
+  /** A `pg.Pool` (or a function creating one); the store ends it on `close()`. */
   pool: PostgresPool | (() => Promise<PostgresPool>);
 }
 
@@ -54,6 +55,7 @@ export interface PoolStoreOptions extends CommonStoreOptions {
  * embedded replica, or any client you configured yourself).
  */
 export interface ClientStoreOptions extends CommonStoreOptions {
+  /** The client (`createClient({ url, authToken })`); the store closes it on `close()`. */
   client: LibsqlClientLike;
 }
 

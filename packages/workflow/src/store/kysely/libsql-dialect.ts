@@ -111,9 +111,11 @@ class LocalLibsqlDriver implements Driver {
 
 /** The part of `@libsql/client`'s Client used here (described structurally). */
 export interface LibsqlClientLike {
-  // `any[]`: the client's own argument type (InValue[]) must be assignable here.
+  /** Runs one statement (`args` is `any[]` so the client's own `InValue[]` type fits). */
   execute(stmt: { sql: string; args: any[] }): Promise<LibsqlResultLike>;
+  /** Opens an interactive transaction (`'write'` starts it with `BEGIN IMMEDIATE`). */
   transaction(mode: 'write' | 'read' | 'deferred'): Promise<LibsqlTransactionLike>;
+  /** Closes the client. */
   close(): void;
 }
 interface LibsqlResultLike {
