@@ -529,7 +529,7 @@ function scanJsx(src: string, i: number, newline: (at: number) => void): number 
     }
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) prev = c;
   }
-  return i > len ? len : i;
+  return Math.min(i, len);
 }
 
 /** Characters after which `<` inside a JSX expression starts a nested element: ( ? : , { [ = & | > ! */
