@@ -46,7 +46,13 @@ export default async function approvalBench(ctx: { quick: boolean }): Promise<Be
     const store = createStore({ url: `file:${join(dir, 'weft.db')}` });
     await store.init();
     const engine = createEngine({ store, workflows: [single, double] });
-    const service = createApprovalService({ store, engine, workflows: [single, double], onError: () => undefined });
+    const service = createApprovalService({
+      store,
+      engine,
+      workflows: [single, double],
+      onError: () => undefined,
+      awaitResume: true,
+    });
     await service.init();
     for (const wf of [single, double]) for (let i = 0; i < n; i++) await engine.run(wf).start({ input: { amount: i } });
 
