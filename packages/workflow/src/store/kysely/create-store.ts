@@ -146,6 +146,30 @@ function clientStore(
   return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite'), prepare });
 }
 
+interface PgModule {
+  Pool: new (config: Record<string, unknown>) => unknown;
+  Client: new (config: {
+    connectionString: string;
+  }) => {
+    connect(): Promise<unknown>;
+    query(sql: string): Promise<unknown>;
+    end(): Promise<void>;
+  };
+}
+
+/**
+ * `pg` is an optional peer: loaded on first use of a postgres:// URL, never bundled (a plain
+ * `import('pg')` would be inlined by the bundler).
+ */
+function loadPg(): PgModule {
+  const load = createRequire(import.meta.url);
+  try {
+    return load('pg') as PgModule;
+  } catch (cause) {
+    throw new StoreConfigError('A postgres:// store needs the `pg` package: npm install pg', {}, cause);
+  }
+}
+
 function postgresStore(
   url: string,
   options: UrlStoreOptions,
@@ -158,7 +182,7 @@ function postgresStore(
     });
   }
   const pool = async (): Promise<PostgresPool> => {
-    const pg = (await import('pg')).default;
+    const pg = loadPg();
     return new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
@@ -168,7 +192,7 @@ function postgresStore(
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const prepare = schema
     ? async () => {
-        const pg = (await import('pg')).default;
+        const pg = loadPg();
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
