@@ -6,11 +6,13 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { ApprovalService } from '@weft/approval';
+import type { Engine } from '@weft/workflow';
 import type { Review } from './workflow.ts';
 
 /** Options of {@link decideAtGate}. */
 export interface GateOptions {
   approvals: ApprovalService;
+  engine: Engine;
   runId: string;
   workflowId: string;
   /** Approve without asking. */
@@ -27,6 +29,25 @@ export async function decideAtGate(options: GateOptions): Promise<boolean> {
   await approvals.sync();
   const request = (await approvals.listPending({ workflowId: options.workflowId })).find((r) => r.runId === runId);
   if (!request) {
+    // Decided elsewhere (e.g. `weft approvals approve <id>`) while no process had the workflow:
+    // continue the run here with that decision.
+    const closed = (await approvals.list({ workflowId: options.workflowId })).find((r) => r.runId === runId);
+    if (closed && (closed.status === 'approved' || closed.status === 'rejected')) {
+      const approved = closed.status === 'approved';
+      const deciders = closed.votes.filter((v) => v.decision === (approved ? 'approve' : 'reject'));
+      console.log(
+        `\nThe gate was already ${closed.status} by ${deciders.map((v) => v.actor.id).join(', ') || 'a timer'}; continuing the run.`,
+      );
+      await options.engine.resume(runId, {
+        step: closed.path,
+        data: {
+          decision: closed.status,
+          ...(approved ? { payload: closed.payload } : {}),
+          actors: deciders.map((v) => v.actor.id),
+        },
+      });
+      return approved;
+    }
     console.error(
       `No open approval request for run ${runId}; inspect it with: node packages/cli/dist/cli.js runs show ${runId}`,
     );

@@ -84,6 +84,8 @@ const approvals = createApprovalService({
   store,
   engine,
   workflows: [plan],
+  // The demo waits for the rest of the run after the decision (an inbox would not).
+  awaitResume: true,
   onError: (err, where) => console.error(`approval ${where.phase} failed: ${(err as Error).message}`),
 });
 
@@ -139,6 +141,7 @@ const run = await store.getRun(runId);
 if (run?.status === 'suspended') {
   const decided = await decideAtGate({
     approvals,
+    engine,
     runId,
     workflowId: plan.id,
     auto: values.yes === true || !process.stdin.isTTY,

@@ -14,7 +14,15 @@ import { createEvalStore } from '@weft/eval';
 import { createKyselyUsageStore } from '@weft/llm';
 import { createStore, type KyselyStore } from '@weft/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeResult, examplesDir, hooks, type ProcessResult, runNodeTs, tempDir } from './run-example.js';
+import {
+  describeResult,
+  examplesDir,
+  hooks,
+  type ProcessResult,
+  repo as repoRoot,
+  runNodeTs,
+  tempDir,
+} from './run-example.js';
 
 const demo = join(examplesDir, 'demo/main.ts');
 const REQUEST = 'add retry with backoff to the http client and log failures';
@@ -72,6 +80,40 @@ function runDemo(args: string[], env: Record<string, string> = {}): Promise<Proc
     env: { WEFT_DB_URL: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', WEFT_LLM_BASE_URL: '', ...env },
     timeoutMs: 60_000,
   });
+}
+
+/** Starts the demo with WEFT_DEMO_PAUSE_AT_GATE=1, waits until it waits at the gate, SIGKILLs it; returns the run id. */
+async function startAndKillAtGate(): Promise<string> {
+  const child = spawn(process.execPath, ['--import', hooks, demo, REQUEST, '--root', repo], {
+    cwd,
+    env: {
+      ...process.env,
+      WEFT_DEMO_PAUSE_AT_GATE: '1',
+      WEFT_DB_URL: '',
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      WEFT_LLM_BASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  const runId = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not pause at the gate:\n${out}`)), 45_000);
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      const m = /Paused at the approval gate \(run (\S+)\)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`demo exited (${code}) before the gate:\n${out}`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  return runId;
 }
 
 const summaryRunId = (out: string) => /Summary of run (\S+): SUCCESS/.exec(out)?.[1];
@@ -163,36 +205,7 @@ describe('the demo (npm run demo)', () => {
   });
 
   it('killed at the approval gate, `--resume` finishes the same run without redoing finished steps', async () => {
-    // Start, wait until it is paused at the gate, SIGKILL it.
-    const child = spawn(process.execPath, ['--import', hooks, demo, REQUEST, '--root', repo], {
-      cwd,
-      env: {
-        ...process.env,
-        WEFT_DEMO_PAUSE_AT_GATE: '1',
-        WEFT_DB_URL: '',
-        OPENAI_API_KEY: '',
-        OPENAI_BASE_URL: '',
-        WEFT_LLM_BASE_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    const pausedRunId = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo did not pause at the gate:\n${out}`)), 45_000);
-      child.stdout.on('data', (d: string) => {
-        out += d;
-        const m = /Paused at the approval gate \(run (\S+)\)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1] as string);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`demo exited (${code}) before the gate:\n${out}`)));
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    const pausedRunId = await startAndKillAtGate();
 
     const before = await store.listSteps(pausedRunId);
     expect((await store.getRun(pausedRunId))?.status).toBe('suspended');
@@ -227,5 +240,31 @@ describe('the demo (npm run demo)', () => {
     const nothing = await runDemo(['--resume']);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/Nothing to resume/);
+  });
+
+  it('a gate decided with the weft CLI while no demo ran: --resume continues with that decision', async () => {
+    const runId = await startAndKillAtGate();
+    const list = await runNodeTs(
+      join(repoRoot, 'packages/cli/src/cli.ts'),
+      ['approvals', 'list', '--json', '--db', `file:${dbFile}`],
+      { cwd },
+    );
+    expect(list.code, describeResult(list)).toBe(0);
+    const request = (JSON.parse(list.stdout) as { id: string; runId: string }[]).find((r) => r.runId === runId);
+    expect(request).toBeDefined();
+    const approve = await runNodeTs(
+      join(repoRoot, 'packages/cli/src/cli.ts'),
+      ['approvals', 'approve', request?.id as string, '--actor', 'ana', '--comment', 'go', '--db', `file:${dbFile}`],
+      { cwd },
+    );
+    expect(approve.code, describeResult(approve)).toBe(0);
+    expect(approve.stdout).toMatch(/approved by ana/);
+    expect((await store.getRun(runId))?.status).toBe('suspended'); // the CLI has no workflow code
+
+    const resumed = await runDemo(['--resume', runId]);
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    expect(resumed.stdout).toMatch(/The gate was already approved by ana; continuing the run\./);
+    expect(summaryRunId(resumed.stdout)).toBe(runId);
+    expect((await store.getRun(runId))?.status).toBe('success');
   });
 });

@@ -23,6 +23,8 @@ export interface ApprovalsOptions {
 function service(ctx: CommandContext, store: Awaited<ReturnType<CommandContext['store']>>, deferred: string[]) {
   return createApprovalService({
     store,
+    // Attempt the (deferred) resume before the CLI closes the store and exits.
+    awaitResume: true,
     engine: {
       async resume(runId) {
         deferred.push(runId);
