@@ -6,14 +6,23 @@
  * so each run is held by one worker at a time, and a dead worker's runs come back when its leases
  * expire.
  */
+import type { Workflow } from '../definition/workflow.js';
+import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/types.js';
 import type { ClaimOptions, RunRecord, Store, TimerRecord } from '../store/store.js';
 import { WorkerConfigError } from './errors.js';
 
-/** Options of {@link createWorker}. */
+/** Options of {@link createWorker}: an `engine`, or a `store` and the `workflows` to run. */
 export interface WorkerOptions {
   /** The engine that executes runs; its store is the one claimed from, its `ownerId` the lease owner. */
-  engine: Engine;
+  engine?: Engine;
+  /** With `workflows`, instead of `engine`: the store to claim from (an engine is created over it). */
+  store?: Store;
+  /** With `store`: the workflows this worker executes (it claims only their runs). */
+  // biome-ignore lint/suspicious/noExplicitAny: any committed workflow.
+  workflows?: Workflow<string, any, any>[];
+  /** With `store`: lease owner id of this worker (default: a random id). */
+  workerId?: string;
   /** Max runs (and timers) this worker executes at once. Default 10. */
   concurrency?: number;
   /** Lease length in ms; renewed every `leaseMs / 3` while a run executes. Default 30 000. */
@@ -57,17 +66,13 @@ export interface Worker {
  * const store = createStore({ url: 'postgres://localhost/app' });
  * const engine = createEngine({ store, workflows: [triage] });
  * const worker = createWorker({ engine, concurrency: 20 });
+ * // or, without an engine of your own: createWorker({ store, workflows: [triage], concurrency: 20 })
  * worker.start();
  * process.on('SIGTERM', () => worker.stop());
  * ```
  */
 export function createWorker(options: WorkerOptions): Worker {
-  const engine = options.engine;
-  if (!engine || typeof engine.execute !== 'function') {
-    throw new WorkerConfigError(
-      'Expected createWorker({ engine }) with an engine from createEngine({ store, workflows }).',
-    );
-  }
+  const engine = engineFor(options);
   const concurrency = options.concurrency ?? 10;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new WorkerConfigError(`Expected concurrency to be an integer from 1 and up, got ${String(concurrency)}.`);
@@ -78,6 +83,7 @@ export function createWorker(options: WorkerOptions): Worker {
     throw new WorkerConfigError(`Expected leaseMs > 0 and pollMs >= 0, got leaseMs=${leaseMs} pollMs=${pollMs}.`);
   }
   const store: Store = engine.store;
+  const workflowIds = options.workflowIds ?? (options.engine ? undefined : options.workflows?.map((w) => w.id));
   const id = engine.ownerId;
   const onError =
     options.onError ??
@@ -140,7 +146,7 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const claim = async (free: number): Promise<RunRecord[]> => {
-    const base = options.workflowIds;
+    const base = workflowIds;
     if (limited.length === 0)
       return store.claimRuns({ owner: id, leaseMs, limit: free, ...(base ? { workflowIds: base } : {}) });
     const claimed: RunRecord[] = [];
@@ -266,4 +272,26 @@ export function createWorker(options: WorkerOptions): Worker {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+function engineFor(options: WorkerOptions): Engine {
+  if (options.engine !== undefined) {
+    if (typeof options.engine?.execute !== 'function') {
+      throw new WorkerConfigError(
+        'Expected createWorker({ engine }) with an engine from createEngine({ store, workflows }).',
+      );
+    }
+    return options.engine;
+  }
+  if (!options.store || !Array.isArray(options.workflows) || options.workflows.length === 0) {
+    throw new WorkerConfigError(
+      'Expected createWorker({ engine }) or createWorker({ store, workflows: [...] }) with at least one workflow.',
+    );
+  }
+  return createEngine({
+    store: options.store,
+    workflows: options.workflows,
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.workerId === undefined ? {} : { ownerId: options.workerId }),
+  });
 }

@@ -118,6 +118,23 @@ describe.each([
     await store.close();
   });
 
+  it('createWorker({ store, workflows }) builds its own engine and claims only those workflows', async () => {
+    const store = make();
+    const mine = gauge('gauge-mine');
+    const other = gauge('gauge-other');
+    const enqueuer = createEngine({ store, workflows: [mine.wf, other.wf], logger: quiet });
+    const a = await enqueuer.enqueue(mine.wf, null);
+    const b = await enqueuer.enqueue(other.wf, null);
+    const worker = createWorker({ store, workflows: [mine.wf], workerId: 'worker-mine', pollMs: 5 });
+    expect(worker.id).toBe('worker-mine');
+    worker.start();
+    await until(async () => (await store.getRun(a))?.status === 'success');
+    await worker.stop();
+    expect((await store.getRun(b))?.status).toBe('queued');
+    await store.deleteRun(b);
+    await store.close();
+  });
+
   it('stop() waits for runs in flight', async () => {
     const store = make();
     const { wf, stats } = gauge('gauge-stop', 200);
@@ -138,7 +155,8 @@ describe('worker options and migrations', () => {
     const engine = createEngine({ logger: quiet });
     expect(() => createWorker({ engine, concurrency: 0 })).toThrow(WorkerConfigError);
     expect(() => createWorker({ engine, concurrency: 0 })).toThrow(/integer from 1 and up/);
-    expect(() => createWorker({ engine: undefined as never })).toThrow(WorkerConfigError);
+    expect(() => createWorker({})).toThrow(WorkerConfigError);
+    expect(() => createWorker({ store: createEngine().store, workflows: [] })).toThrow(/at least one workflow/);
   });
 
   const MIGRATE = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
