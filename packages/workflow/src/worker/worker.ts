@@ -19,7 +19,6 @@ export interface WorkerOptions {
   /** With `workflows`, instead of `engine`: the store to claim from (an engine is created over it). */
   store?: Store;
   /** With `store`: the workflows this worker executes (it claims only their runs). */
-  // biome-ignore lint/suspicious/noExplicitAny: any committed workflow.
   workflows?: Workflow<string, any, any>[];
   /** With `store`: lease owner id of this worker (default: a random id). */
   workerId?: string;
