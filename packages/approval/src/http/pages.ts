@@ -34,6 +34,7 @@ button{font:inherit;font-weight:600;border-radius:8px;padding:8px 16px;border:1p
 .pending{background:#fef0c7;color:#93370d}.approved{background:#d1fadf;color:#05603a}.rejected{background:#fee4e2;color:#912018}.canceled{background:#eaecf0;color:#344054}
 .notice{background:#ecfdf3;border:1px solid #a6f4c5;color:#05603a;border-radius:8px;padding:10px 14px;margin-bottom:16px}
 label{font-weight:600;display:block;margin:12px 0 6px}
+code.preview{display:inline-block;margin-top:4px;font-size:12px;color:#344054;background:#f2f4f7;border-radius:4px;padding:1px 6px}
 `;
 
 /** The page frame. */
@@ -48,6 +49,10 @@ const when = (ms: number | undefined) =>
   ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 const badge = (status: string) => `<span class="badge ${esc(status)}" data-testid="status">${esc(status)}</span>`;
 const json = (v: unknown) => JSON.stringify(v, null, 2) ?? 'undefined';
+const preview = (v: unknown) => {
+  const text = JSON.stringify(v) ?? 'undefined';
+  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
+};
 
 /** The pending list. */
 export function inboxPage(items: ApprovalRequest[], ctx: { base: string; actor: ApprovalActor }): string {
@@ -56,7 +61,7 @@ export function inboxPage(items: ApprovalRequest[], ctx: { base: string; actor: 
       (
         r,
       ) => `<tr data-testid="approval-row"><td><a class="item" href="${esc(ctx.base)}/approvals/${esc(encodeURIComponent(r.id))}">${esc(r.title)}</a>
-<div class="muted">${esc(r.summary ?? '')}</div></td><td>${esc(r.workflowId)}<div class="muted">${esc(r.path)}</div></td>
+<div class="muted">${esc(r.summary ?? '')}</div><code class="preview">${esc(preview(r.payload))}</code></td><td>${esc(r.workflowId)}<div class="muted">${esc(r.path)}</div></td>
 <td>${r.approvals}/${r.quorum}</td><td class="muted">${esc(when(r.createdAt))}</td><td class="muted">${esc(when(r.dueAt)) || '—'}</td></tr>`,
     )
     .join('');
