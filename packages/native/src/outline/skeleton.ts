@@ -9,10 +9,18 @@ export function estimateTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
 }
 
+/** Whether a comment lying within [from, to] contains `needle`. Comments are sorted by start: binary search. */
 function commentsIn(ctx: Ctx, from: number, to: number, needle: string): boolean {
   const c = ctx.t.comments;
-  for (let k = 0; k < c.length; k += 4) {
-    if (c[k]! >= from && c[k + 1]! <= to && ctx.src.slice(c[k]!, c[k + 1]!).includes(needle)) return true;
+  let lo = 0;
+  let hi = c.length >> 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (c[mid * 4]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo * 4; k < c.length && c[k]! <= to; k += 4) {
+    if (c[k + 1]! <= to && ctx.src.slice(c[k]!, c[k + 1]!).includes(needle)) return true;
   }
   return false;
 }

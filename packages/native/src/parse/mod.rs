@@ -123,12 +123,22 @@ pub fn estimate_tokens(s: &str) -> usize {
     s.len().div_ceil(4)
 }
 
+/// Mirror of `commentsIn` in skeleton.ts (binary search over comments sorted by start).
 fn comments_in(ctx: &Ctx, from: i64, to: i64, needle: &str) -> bool {
     let c = &ctx.t.comments;
-    let mut k = 0;
-    while k + 3 < c.len() {
+    let (mut lo, mut hi) = (0usize, c.len() / 4);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if (c[mid * 4] as i64) < from {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let mut k = lo * 4;
+    while k + 3 < c.len() && c[k] as i64 <= to {
         let (s, e) = (c[k] as i64, c[k + 1] as i64);
-        if s >= from && e <= to && ctx.slice(s, e).contains(needle) {
+        if e <= to && ctx.slice(s, e).contains(needle) {
             return true;
         }
         k += 4;
