@@ -101,7 +101,7 @@ describe('weft runs', () => {
     expect(r.out).toContain(`run ${ids.hello}`);
     expect(r.out).toMatch(/status\s+success/);
     expect(r.out).toMatch(/^greet\s+1\s+success\s+\d+ ms\s+\{"greeting":"hello ada"\}$/m);
-    expect(r.out).toMatch(/^events \(\d+\)$/m);
+    expect(r.out).toMatch(/^events \(\d+ stored; · = from a step row\)$/m);
     expect(r.out).toMatch(/run:start/);
     expect(r.out).toMatch(/step:success\s+greet/);
   });

@@ -112,12 +112,33 @@ export async function runsShow(ctx: CommandContext, id: string | undefined, opts
     }
     if (suspensions.some((s) => s.eventName === 'approval')) ctx.out('  decide with: weft approvals list');
   }
-  ctx.out(`\nevents (${events.length})`);
-  if (events.length > 0) {
+  // The engine stores run-level events and step failures, suspensions and custom events; a plain
+  // step success is its step row. The timeline merges both, so every step shows up in order.
+  const timeline = [
+    ...events.map((e) => ({
+      seq: String(e.seq),
+      at: e.at,
+      type: e.type,
+      path: e.path ?? '',
+      data: preview(e.data, 50),
+    })),
+    ...steps.flatMap((s) => {
+      const has = (type: string) => events.some((e) => e.type === type && e.path === s.path);
+      const rows = [];
+      if (!has('step:start')) rows.push({ seq: '·', at: s.startedAt, type: 'step:start', path: s.path, data: '' });
+      const end = `step:${s.status}`;
+      if (s.endedAt !== undefined && s.status !== 'running' && !has(end)) {
+        rows.push({ seq: '·', at: s.endedAt, type: end, path: s.path, data: '' });
+      }
+      return rows;
+    }),
+  ].sort((a, b) => a.at - b.at);
+  ctx.out(`\nevents (${events.length} stored; · = from a step row)`);
+  if (timeline.length > 0) {
     ctx.out(
       table(
         ['seq', '+time', 'type', 'path', 'data'],
-        events.map((e) => [String(e.seq), duration(e.at - run.createdAt), e.type, e.path ?? '', preview(e.data, 50)]),
+        timeline.map((e) => [e.seq, duration(e.at - run.createdAt), e.type, e.path, e.data]),
       ),
     );
   }
