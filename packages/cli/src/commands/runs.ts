@@ -65,6 +65,14 @@ export async function runsList(ctx: CommandContext, opts: RunsListOptions): Prom
   return 0;
 }
 
+/** Tie-break for events in the same millisecond: starts first, run endings last. */
+function order(type: string): number {
+  if (type === 'run:start' || type === 'run:resume') return 0;
+  if (type === 'step:start' || type === 'step:resume') return 1;
+  if (type.startsWith('run:')) return 3;
+  return 2;
+}
+
 /** Shows one run: its record, every step attempt with timings and outputs, open suspensions, events. */
 export async function runsShow(ctx: CommandContext, id: string | undefined, opts: { json?: boolean }): Promise<number> {
   if (!id) throw new CliUsageError('Expected a run id: `weft runs show <id>` (ids are listed by `weft runs list`).');
@@ -132,7 +140,7 @@ export async function runsShow(ctx: CommandContext, id: string | undefined, opts
       }
       return rows;
     }),
-  ].sort((a, b) => a.at - b.at);
+  ].sort((a, b) => a.at - b.at || order(a.type) - order(b.type));
   ctx.out(`\nevents (${events.length} stored; · = from a step row)`);
   if (timeline.length > 0) {
     ctx.out(
