@@ -1,4 +1,4 @@
-/** Go outline: funcs, methods, type/const/var specs (grouped too), interface methods. Mirrors crate/src/parse/go.rs. */
+/** Go outline: funcs, methods, type/const/var specs (grouped too), interface methods. Mirrors src/parse/go.rs. */
 import { addSym, type Ctx, collapse, isWord, lineSig, punct, stringValue, text } from './common.js';
 import { T_IDENT, T_NUM, T_STR } from './lexer.js';
 

@@ -1,4 +1,4 @@
-/** Python outline: logical lines from the token stream, blocks by indentation. Mirrors crate/src/parse/py.rs. */
+/** Python outline: logical lines from the token stream, blocks by indentation. Mirrors src/parse/py.rs. */
 import { addSym, type Ctx, collapse, lineSig, MAX_NEST, punct, text } from './common.js';
 import { T_IDENT, T_STR } from './lexer.js';
 

@@ -1,4 +1,4 @@
-/** Rust outline: items, impl/trait members, inline modules. Mirrors crate/src/parse/rust.rs. */
+/** Rust outline: items, impl/trait members, inline modules. Mirrors src/parse/rust.rs. */
 import { addSym, adjacent, type Ctx, collapse, isWord, lineSig, MAX_NEST, punct, text } from './common.js';
 import { T_IDENT, T_LIFETIME, T_STR } from './lexer.js';
 
