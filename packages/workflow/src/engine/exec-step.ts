@@ -6,6 +6,7 @@ import { backoffDelay, shouldRetry } from '../step/retry.js';
 import type { Step, StepContext } from '../step/types.js';
 import { sleep } from '../util/sleep.js';
 import { type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
+import { isReparseIdentity } from './schema-purity.js';
 
 /** Thrown by `suspend(payload)` inside a step's run. */
 class StepSuspend {
@@ -37,7 +38,12 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
   if (x.memo !== undefined && replayed(x, path)) return x.steps[path];
   const step = node.step;
   const resume: ResumeRequest | undefined = x.resume?.path === path ? x.resume : undefined;
-  const parsed = step.inputSchema ? x.validate(step.inputSchema, input, path, 'input') : input;
+  const inSchema = step.inputSchema;
+  // Validate once: skip re-parsing a value the same (transform-free) schema just produced.
+  const parsed =
+    inSchema === undefined || (input === x.lastValidated && inSchema === x.lastSchema && isReparseIdentity(inSchema))
+      ? input
+      : x.validate(inSchema, input, path, 'input');
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
@@ -45,7 +51,11 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     try {
       output = await attemptStep(x, step, parsed, path, attempt, resume?.data);
       if (x.aborted) throw x.abortReason;
-      if (step.outputSchema) output = x.validate(step.outputSchema, output, path, 'output');
+      if (step.outputSchema) {
+        output = x.validate(step.outputSchema, output, path, 'output');
+        x.lastValidated = output;
+        x.lastSchema = step.outputSchema;
+      }
     } catch (err) {
       if (err instanceof StepSuspend)
         return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);

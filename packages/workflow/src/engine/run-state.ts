@@ -69,6 +69,9 @@ export class RunExec {
   resume: ResumeRequest | undefined;
   /** Outputs by path, exposed to map/predicates and in the run result. */
   readonly steps: Record<string, unknown> = {};
+  /** The last value a step's output schema produced, and that schema (see schema-purity.ts). */
+  lastValidated: unknown;
+  lastSchema: unknown;
   /** Shared run state: merged `setState` patches (persisted as `state:patch` events). */
   state: Record<string, unknown> = {};
   #pending: PendingEvent[] | undefined;

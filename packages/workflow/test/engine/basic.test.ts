@@ -145,4 +145,36 @@ describe('chain, map, branch, parallel', () => {
     expect(rec).toMatchObject({ status: 'success', output: 1, definitionHash: wf.hash, workflowId: 'stored' });
     expect((await store.listSteps(r.runId)).map((s) => s.path)).toEqual(['a']);
   });
+
+  it('a schema shared by an output and the next input validates once, unless it transforms', async () => {
+    const Pure = z.object({ n: z.number() });
+    const Bump = z.object({ n: z.number() }).transform((o) => ({ n: o.n + 100 }));
+    const seen: number[] = [];
+    const mk = (id: string, S: typeof Pure | typeof Bump) =>
+      step({
+        id,
+        input: S,
+        output: S,
+        run: async ({ input }) => {
+          seen.push(input.n);
+          return { n: input.n + 1 };
+        },
+      });
+    const pure = workflow({ id: 'pure', input: Pure }).step(mk('a', Pure)).step(mk('b', Pure)).commit();
+    expect(
+      await createEngine()
+        .run(pure)
+        .start({ input: { n: 0 } }),
+    ).toMatchObject({ output: { n: 2 } });
+    expect(seen).toEqual([0, 1]);
+    seen.length = 0;
+    const bump = workflow({ id: 'bump', input: Pure }).step(mk('a', Bump)).step(mk('b', Bump)).commit();
+    // Every parse applies the transform: input (+100), output (+100), input again (+100), output (+100).
+    expect(
+      await createEngine()
+        .run(bump)
+        .start({ input: { n: 0 } }),
+    ).toMatchObject({ output: { n: 402 } });
+    expect(seen).toEqual([100, 301]);
+  });
 });
