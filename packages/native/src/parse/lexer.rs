@@ -312,6 +312,9 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
         }
         if c == b' ' || c == b'\t' || c == b'\r' || c == 12 || c == 11 {
             lx.i += 1;
+            while lx.i < len && (src[lx.i] == b' ' || src[lx.i] == b'\t') {
+                lx.i += 1;
+            }
             continue;
         }
         if c == 0xEF && lx.at(lx.i + 1) == 0xBB && lx.at(lx.i + 2) == 0xBF {
