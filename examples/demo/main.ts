@@ -60,8 +60,10 @@ const baseURL =
   env('WEFT_LLM_BASE_URL') ?? env('OPENAI_BASE_URL') ?? (apiKey ? 'https://api.openai.com/v1' : undefined);
 if (baseURL) {
   const model = env('WEFT_LLM_MODEL') ?? 'gpt-4o-mini';
-  providers.remote = openaiCompatible({ name: 'remote', baseURL, ...(apiKey ? { apiKey } : {}) });
-  routeDefault = [`remote/${model}`, 'offline/planner'];
+  // Named 'openai' for OpenAI itself, so the shipped price table applies; 'local' for other servers.
+  const name = env('WEFT_LLM_BASE_URL') ? 'local' : 'openai';
+  providers[name] = openaiCompatible({ name, baseURL, ...(apiKey ? { apiKey } : {}) });
+  routeDefault = [`${name}/${model}`, 'offline/planner'];
 }
 const modelLabel = baseURL
   ? `${routeDefault[0]} at ${baseURL} (falls back to the offline model)`

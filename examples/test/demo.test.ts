@@ -7,6 +7,8 @@
  *    re-running any step that had finished.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApprovalService } from '@weft/approval';
@@ -266,5 +268,57 @@ describe('the demo (npm run demo)', () => {
     expect(resumed.stdout).toMatch(/The gate was already approved by ana; continuing the run\./);
     expect(summaryRunId(resumed.stdout)).toBe(runId);
     expect((await store.getRun(runId))?.status).toBe('success');
+  });
+
+  it('uses a real provider when OPENAI_API_KEY is set (an OpenAI-compatible server on 127.0.0.1), with cost', async () => {
+    // The vendor edge: a local server speaking OpenAI's chat completions API.
+    const requests: { model: string; structured: boolean }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const call = JSON.parse(body) as { model: string; response_format?: unknown };
+        requests.push({ model: call.model, structured: call.response_format !== undefined });
+        const content = call.response_format
+          ? JSON.stringify({
+              tasks: [
+                { id: 'retry', title: 'Add backoff to retry()', dependsOn: [] },
+                { id: 'client', title: 'Use retry() in HttpClient.get', dependsOn: ['retry'] },
+                { id: 'log', title: 'Log failures with logFailure()', dependsOn: ['retry'] },
+              ],
+            })
+          : 'Change src/retry.ts and src/http/client.ts.';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'c1',
+            object: 'chat.completion',
+            created: 0,
+            model: call.model,
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      const r = await runDemo([REQUEST, '--root', repo], {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: url,
+        WEFT_DB_URL: `file:${join(tempDir('weft-demo-provider-'), 'weft.db')}`,
+      });
+      expect(r.code, describeResult(r)).toBe(0);
+      expect(r.stdout).toContain(`model    openai/gpt-4o-mini at ${url} (falls back to the offline model)`);
+      expect(r.stdout).toMatch(/^batches: \[retry\] → \[client, log\] \(3\/3 subtasks succeeded\)$/m);
+      // 4 calls × (1000 in, 100 out) at gpt-4o-mini's listed price.
+      expect(r.stdout).toMatch(/^tokens: 4000 in \+ 400 out in 4 model calls · cost \$0\.0008/m);
+      expect(requests).toHaveLength(4);
+      expect(requests.filter((q) => q.structured)).toHaveLength(1);
+      expect(new Set(requests.map((q) => q.model))).toEqual(new Set(['gpt-4o-mini']));
+    } finally {
+      server.close();
+    }
   });
 });
