@@ -37,6 +37,8 @@ export interface UrlStoreOptions extends CommonStoreOptions {
   busyTimeoutMs?: number;
   /** libsql files: `NORMAL` (default; a process crash loses nothing, a power loss may lose the last commits) or `FULL`. */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /** libsql files: page size of a new file in bytes (default 1024: fewer WAL bytes per small commit). */
+  pageSize?: number;
   /** Postgres: schema for the tables (created if missing; set as the connections' search_path). */
   schema?: string;
   /** Postgres: pool size (default 10). */
@@ -116,6 +118,7 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
     const sqlite = new LocalSqlite(path, {
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     });
     const db = new Kysely({ dialect: new LocalLibsqlDialect(sqlite, true) });
     return new KyselyStoreImpl({ ...common, db, backend: localBackend(sqlite) });
