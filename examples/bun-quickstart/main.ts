@@ -3,7 +3,7 @@
  * exactly as a Bun app would. (This folder's tsconfig.json has no `paths`, so Bun resolves
  * `@weft/workflow` through node_modules to its published `dist/`, not to the repo's sources.)
  *
- *   pnpm build && bunx bun examples/bun-quickstart/main.ts      (or: bun examples/bun-quickstart/main.ts)
+ *   pnpm build && examples/node_modules/.bin/bun examples/bun-quickstart/main.ts   (or any `bun`)
  */
 import { createEngine, createStore, step, workflow } from '@weft/workflow';
 import { z } from 'zod';

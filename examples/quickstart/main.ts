@@ -3,7 +3,7 @@
  * the embedded libsql file (.weft/weft.db under the current directory).
  *
  *   node examples/quickstart/main.ts          (after `pnpm build`; or via the examples test)
- *   npx weft runs list                        (inspect what it stored)
+ *   node packages/cli/dist/cli.js runs list   (inspect what it stored; `npx weft` in your project)
  */
 import { createEngine, createStore, step, workflow } from '@weft/workflow';
 import { z } from 'zod';
