@@ -116,6 +116,7 @@ pub fn outline_json(src: &str, fam: u8) -> String {
     out.push(',');
     write_imports(&mut out, &ctx.imports);
     out.push(']');
+    lexer::recycle(ctx.t.toks);
     out
 }
 
@@ -184,7 +185,9 @@ pub fn skeleton(src: &str, fam: u8, keep_marked: bool) -> (String, usize, usize)
         pos = s.b1;
     }
     out.push_str(&src[pos as usize..]);
-    (out.clone(), estimate_tokens(src), estimate_tokens(&out))
+    lexer::recycle(ctx.t.toks);
+    let (a, b) = (estimate_tokens(src), estimate_tokens(&out));
+    (out, a, b)
 }
 
 pub fn skeleton_json(src: &str, fam: u8, keep_marked: bool) -> String {
