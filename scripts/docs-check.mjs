@@ -7,7 +7,7 @@
 // then `tsc --noEmit` runs once over all of them. Each block is its own module (top-level await
 // allowed). A block fenced as ```ts nocheck is skipped (fragments, pseudo-code).
 //
-// Usage: node scripts/docs-check.mjs [--links-only | --code-only]
+// Usage: node scripts/docs-check.mjs [--links-only | --code-only] [file.md …]   (default: the files above)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -170,7 +170,8 @@ function checkCode(files) {
   return { problems, count: blocks.length };
 }
 
-const files = markdownFiles();
+const given = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = given.length > 0 ? given.map((f) => resolve(f)) : markdownFiles();
 let failed = false;
 if (!args.has('--code-only')) {
   const { problems, count } = checkLinks(files);
