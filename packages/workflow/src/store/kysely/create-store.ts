@@ -41,6 +41,13 @@ export interface UrlStoreOptions extends CommonStoreOptions {
   pageSize?: number;
   /** Postgres: schema for the tables (created if missing; set as the connections' search_path). */
   schema?: string;
+  /**
+   * Postgres: `synchronous_commit` for the store's connections (default: the server's, normally
+   * `on`: every commit waits for a WAL fsync). `off` is the libsql `synchronous=NORMAL` trade-off:
+   * a crash of the Weft process loses nothing, a crash of the database server can lose the last
+   * few hundred milliseconds of commits (never consistency).
+   */
+  synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
   /** Postgres: pool size (default 10). */
   poolSize?: number;
 }
@@ -184,12 +191,15 @@ function postgresStore(
       schema,
     });
   }
+  const settings: string[] = [];
+  if (schema) settings.push(`-c search_path=${schema}`);
+  if (options.synchronousCommit) settings.push(`-c synchronous_commit=${options.synchronousCommit}`);
   const pool = async (): Promise<PostgresPool> => {
     const pg = loadPg();
     return new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     }) as unknown as PostgresPool;
   };
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
