@@ -8,16 +8,26 @@ type AnySchema = z.ZodType;
 type In<S> = S extends AnySchema ? z.input<S> : unknown;
 type Out<S> = S extends AnySchema ? z.output<S> : unknown;
 
-/** Config of a step with an output schema. */
-export interface StepConfigWithOutput<Id extends string, IS, OS extends AnySchema, SS, RS> extends StepOptions {
+/**
+ * Config of a step with an output schema. `R` is what `run` returns, inferred on its own (so string
+ * literals such as enum values keep their literal types when `run` takes its arguments) and then
+ * checked against the output schema's input type by {@link ReturnCheck}.
+ */
+export interface StepConfigWithOutput<Id extends string, IS, OS extends AnySchema, SS, RS, R = z.input<OS>>
+  extends StepOptions {
   id: Id;
   input?: IS;
   output: OS;
   suspendSchema?: SS;
   resumeSchema?: RS;
   /** The body: receives the parsed input, returns the output schema's input type. */
-  run: (args: StepRunArgs<Out<IS>, Resources, In<SS>, Out<RS>>) => MaybePromise<z.input<OS>>;
+  run: (args: StepRunArgs<Out<IS>, Resources, In<SS>, Out<RS>>) => MaybePromise<R>;
 }
+
+/** Fails the call when what `run` returns does not fit the output schema (the error names the expected type). */
+export type ReturnCheck<R, OS extends AnySchema> = [R] extends [z.input<OS>]
+  ? unknown
+  : { run: (...args: never[]) => MaybePromise<z.input<OS>> };
 
 /** Config of a step whose output type is inferred from `run`. */
 export interface StepConfigInferred<Id extends string, IS, O, SS, RS> extends StepOptions {
@@ -50,10 +60,11 @@ export interface StepConfigInferred<Id extends string, IS, O, SS, RS> extends St
 export function step<
   Id extends string,
   OS extends AnySchema,
+  R,
   IS extends AnySchema | undefined = undefined,
   SS = undefined,
   RS = undefined,
->(config: StepConfigWithOutput<Id, IS, OS, SS, RS>): Step<Id, In<IS>, z.output<OS>>;
+>(config: StepConfigWithOutput<Id, IS, OS, SS, RS, R> & ReturnCheck<R, OS>): Step<Id, In<IS>, z.output<OS>>;
 export function step<
   Id extends string,
   O,

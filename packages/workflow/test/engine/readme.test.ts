@@ -31,7 +31,7 @@ async function main() {
     output: z.object({ title: z.string(), severity: z.enum(['low', 'high']).optional() }),
     run: async ({ input }) => ({
       title: input.title,
-      severity: input.body.includes('TypeError') ? ('high' as const) : undefined,
+      severity: input.body.includes('TypeError') ? 'high' : undefined,
     }),
   });
 

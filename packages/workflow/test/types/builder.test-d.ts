@@ -43,6 +43,27 @@ describe('step()', () => {
     expectTypeOf<NonNullable<(typeof s)['~types']>['output']>().toEqualTypeOf<number>();
   });
 
+  it('enum literals returned by run keep their literal types; wrong values are errors', () => {
+    const Sev = z.object({ severity: z.enum(['low', 'high']), note: z.string().default('') });
+    const ok = step({
+      id: 'sev',
+      input: z.string(),
+      output: Sev,
+      run: async ({ input }) => ({ severity: input ? 'high' : 'low' }),
+    });
+    expectTypeOf<NonNullable<(typeof ok)['~types']>['output']>().toEqualTypeOf<{
+      severity: 'low' | 'high';
+      note: string;
+    }>();
+    // @ts-expect-error: 'urgent' is not a severity
+    step({
+      id: 'sev2',
+      input: z.string(),
+      output: Sev,
+      run: async ({ input }) => ({ severity: input ? 'urgent' : 'low' }),
+    });
+  });
+
   it('run must return the output schema input type', () => {
     // @ts-expect-error: a number is not { title: string }
     step({ id: 'bad', output: z.object({ title: z.string() }), run: async () => 42 });
