@@ -57,6 +57,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   const registry = new Map<string, Workflow>();
   const active = new Map<string, RunExec>();
+  // Executions in flight here, so executing a run twice in one process joins the first execution.
+  const executions = new Map<string, Promise<RunResult>>();
+  const track = (runId: string, p: Promise<RunResult>): Promise<RunResult> => {
+    executions.set(runId, p);
+    const clear = () => {
+      if (executions.get(runId) === p) executions.delete(runId);
+    };
+    p.then(clear, clear);
+    return p;
+  };
   let renewal: ReturnType<typeof setInterval> | undefined;
 
   const register = (wf: Workflow) => {
@@ -127,10 +137,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       updatedAt: now,
     });
     ensureRenewal();
-    return drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]);
+    return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]));
   };
 
   const execute = async (runId: string): Promise<RunResult> => {
+    const inFlight = executions.get(runId);
+    if (inFlight) return inFlight;
     const rec = await store.getRun(runId);
     if (!rec) throw new RunNotFoundError(runId);
     if (rec.status !== 'running' && rec.status !== 'queued') return resultFromRecord(store, rec);
@@ -144,7 +156,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const history = await loadHistory(store, runId);
     ensureRenewal();
     const type = history.memo.size ? 'run:recover' : 'run:start';
-    return drive(core, active, wf, runId, rec.input, history, [{ type, at: now }]);
+    return track(runId, drive(core, active, wf, runId, rec.input, history, [{ type, at: now }]));
   };
 
   const resumeAt = async (runId: string, path: string, data: unknown, timedOut: boolean): Promise<RunResult> => {
@@ -172,10 +184,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const history = await loadHistory(store, runId);
     history.resume = { path, data: parsed, suspension, timedOut };
     ensureRenewal();
-    return drive(core, active, wf, runId, rec.input, history, [
-      { type: 'run:resume', at: now },
-      { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
-    ]);
+    return track(
+      runId,
+      drive(core, active, wf, runId, rec.input, history, [
+        { type: 'run:resume', at: now },
+        { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
+      ]),
+    );
   };
 
   const cancel = async (runId: string, reason?: string): Promise<void> => {
