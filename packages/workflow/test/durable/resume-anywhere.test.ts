@@ -84,6 +84,18 @@ describe.each(targets)('resume anywhere: $name', ({ url, env }) => {
     });
   });
 
+  it('a second interrupt in the same run waits again (same step, then a later gate), each resumed elsewhere', async () => {
+    const a = await child('start', 'interrupts', '{}');
+    expect(a.suspended).toEqual(['review']);
+    const b = await child('resume', a.runId, 'review', JSON.stringify({ again: true }));
+    expect(b).toMatchObject({ status: 'suspended', suspended: ['review'] });
+    const c = await child('resume', a.runId, 'review', JSON.stringify({ again: false }));
+    expect(c).toMatchObject({ status: 'suspended', suspended: ['sign'] });
+    const d = await child('resume', a.runId, 'sign', JSON.stringify({ ok: true }));
+    expect(d).toMatchObject({ status: 'success', output: { gate: 'sign', ok: true, input: 'reviewed' } });
+    expect(executions(a.runId)).toEqual({ prep: 1, review: 3, sign: 2 });
+  });
+
   it('resumes a nested workflow suspended two levels down without re-running outer steps', async () => {
     const a = await child('start', 'nested', '{}');
     expect(a.suspended).toEqual(['middle/innermost/deep']);
