@@ -7,7 +7,7 @@
 
 // Definitions
 export { step } from './step/step.js';
-export type { StepConfigInferred, StepConfigWithOutput } from './step/step.js';
+export type { ReturnCheck, StepConfigInferred, StepConfigWithOutput } from './step/step.js';
 export type {
   Logger,
   Resources,

@@ -27,7 +27,10 @@ export interface StepConfigWithOutput<Id extends string, IS, OS extends AnySchem
 /** Fails the call when what `run` returns does not fit the output schema (the error names the expected type). */
 export type ReturnCheck<R, OS extends AnySchema> = [R] extends [z.input<OS>]
   ? unknown
-  : { run: (...args: never[]) => MaybePromise<z.input<OS>> };
+  : {
+      /** Shown in the compile error: what `run` must return. */
+      run: (...args: never[]) => MaybePromise<z.input<OS>>;
+    };
 
 /** Config of a step whose output type is inferred from `run`. */
 export interface StepConfigInferred<Id extends string, IS, O, SS, RS> extends StepOptions {
