@@ -141,9 +141,9 @@ export default async function engineSuite(ctx: { quick: boolean }): Promise<Benc
     const row = (c: string, value: number, unit: string, n?: string) =>
       rows.push({ suite: 'engine', case: c, impl, value, unit, ...(n ? { note: n } : {}) });
     row('10-step chain, in memory', r.chainUs.wall / 10, 'µs/step', note);
-    row('10-step chain, in memory (CPU time)', r.chainUs.cpu / 10, 'µs/step');
+    row('10-step chain, in memory (process CPU, all threads)', r.chainUs.cpu / 10, 'µs/step');
     row('fan-out of 8 parallel branches', 1e6 / r.fanUs.wall, 'runs/s', note);
-    row('fan-out of 8 parallel branches (CPU time)', 1e6 / r.fanUs.cpu, 'runs/s');
+    row('fan-out of 8 parallel branches (process CPU, all threads)', 1e6 / r.fanUs.cpu, 'runs/s');
   };
   add('weft', await weft(plan), 'best of rounds; goal ≤ 2 µs/step, ≥ 25,000 runs/s');
   for (const [impl, fn] of [
