@@ -83,7 +83,7 @@ export async function drive(
   const store = core.store;
   try {
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
-    v = await execSequence(x, wf.nodes, v, '');
+    v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
     if (wf.outputSchema) v = x.validate(wf.outputSchema, v, '', 'workflow-output');
     const at = Date.now();
     // Status, output and the final events are one atomic write.

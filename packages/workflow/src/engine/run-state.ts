@@ -105,6 +105,20 @@ export class RunExec {
     this.aborted = true;
     this.abortReason = reason;
     this.#controller?.abort(reason);
+    this.#rejectCanceled?.(reason);
+  }
+
+  #rejectCanceled: ((reason: unknown) => void) | undefined;
+  /**
+   * Settles like `work`, or rejects as soon as the run is canceled — so a cancel ends the run even
+   * when a step ignores its signal (the step keeps running in the background; its commit is moot).
+   */
+  untilCanceled<T>(work: Promise<T>): Promise<T> {
+    const canceled = new Promise<never>((_, reject) => {
+      this.#rejectCanceled = reject;
+    });
+    work.catch(() => {}); // a late failure after a cancel is not an unhandled rejection
+    return Promise.race([work, canceled]);
   }
 
   /** Emits a live event (only when someone listens). */

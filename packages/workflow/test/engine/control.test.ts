@@ -153,6 +153,23 @@ describe('cancel', () => {
     expect((await engine.getRun(run.runId))?.status).toBe('canceled');
   });
 
+  it('cancel ends the run even when a step ignores its signal', async () => {
+    let started = false;
+    const deaf = step({
+      id: 'deaf',
+      run: () => {
+        started = true;
+        return new Promise(() => {}); // never settles, never looks at the signal
+      },
+    });
+    const engine = createEngine();
+    const run = engine.run(workflow({ id: 'deaf' }).step(deaf).commit());
+    const pending = run.start({ input: null });
+    while (!started) await new Promise((r) => setTimeout(r, 1));
+    await run.cancel();
+    expect((await pending).status).toBe('canceled');
+  });
+
   it('canceling a suspended run makes it canceled; resume then fails', async () => {
     const wf = workflow({ id: 'cs' }).waitForEvent('e', { event: 'go' }).commit();
     const engine = createEngine({ workflows: [wf] });
