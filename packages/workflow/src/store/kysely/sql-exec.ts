@@ -54,13 +54,23 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
   return {
     dialect: 'sqlite',
     local: sqlite,
-    async all<R>(sql: string, params: readonly unknown[]) {
-      await sqlite.lock.acquire();
-      try {
-        return sqlite.all<R>(sql, params);
-      } finally {
-        sqlite.lock.release();
+    all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+      const read = () => {
+        try {
+          return sqlite.all<R>(sql, params);
+        } finally {
+          sqlite.lock.release();
+        }
+      };
+      // Uncontended: read now, synchronously.
+      if (sqlite.lock.tryAcquire()) {
+        try {
+          return Promise.resolve(read());
+        } catch (error) {
+          return Promise.reject(error);
+        }
       }
+      return sqlite.lock.acquire().then(read);
     },
     // Writes go through group commit: batches of the same tick share one transaction.
     async run(sql: string, params: readonly unknown[]) {
