@@ -56,6 +56,7 @@ export function execNode(x: RunExec, node: Node, input: unknown, path: string): 
 
 async function execMap(x: RunExec, node: MapNode, input: unknown, path: string): Promise<unknown> {
   const out = await node.fn({ input, steps: x.steps, runId: x.runId });
+  x.lastValidated = undefined; // a mapper may hand on a mutated object: validate it again
   x.steps[path] = out;
   return out;
 }
@@ -98,6 +99,8 @@ async function settle(promises: Promise<unknown>[]): Promise<void> {
 async function execParallel(x: RunExec, node: ParallelNode, input: unknown, path: string): Promise<unknown> {
   const out: Record<string, unknown> = {};
   const kids = node.children;
+  // Each branch parses its own copy of the input, so one branch mutating it cannot affect another.
+  x.lastValidated = undefined;
   const promises = new Array<Promise<unknown>>(kids.length);
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i] as Node;

@@ -177,4 +177,41 @@ describe('chain, map, branch, parallel', () => {
     ).toMatchObject({ output: { n: 402 } });
     expect(seen).toEqual([100, 301]);
   });
+
+  it('parallel branches get isolated copies of a validated input; a mapper mutation is re-validated', async () => {
+    const S = z.object({ n: z.number() });
+    const mutate = step({
+      id: 'mut',
+      input: S,
+      output: S,
+      run: async ({ input }) => {
+        input.n = 999;
+        return input;
+      },
+    });
+    const read = step({
+      id: 'read',
+      input: S,
+      output: S,
+      run: async ({ input }) => {
+        await Promise.resolve();
+        return input;
+      },
+    });
+    const first = step({ id: 'first', input: S, output: S, run: async ({ input }) => input });
+    const wf = workflow({ id: 'iso', input: S }).step(first).parallel([mutate, read]).commit();
+    const r = await createEngine()
+      .run(wf)
+      .start({ input: { n: 1 } });
+    expect(r).toMatchObject({ status: 'success', output: { mut: { n: 999 }, read: { n: 1 } } });
+    const wf2 = workflow({ id: 'iso2', input: S })
+      .step(first)
+      .map(({ input }) => Object.assign(input, { n: 'oops' as unknown as number }))
+      .step(step({ id: 'after', input: S, run: async ({ input }) => input.n }))
+      .commit();
+    const r2 = await createEngine()
+      .run(wf2)
+      .start({ input: { n: 1 } });
+    expect(r2.status === 'failed' && r2.error).toBeInstanceOf(StepValidationError);
+  });
 });
