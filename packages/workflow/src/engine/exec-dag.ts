@@ -27,6 +27,11 @@ function checkTasks(x: RunExec, path: string, raw: unknown): DagTask[] {
   raw.forEach((t, i) => {
     if (!t || typeof t !== 'object' || typeof (t as DagTask).id !== 'string' || (t as DagTask).id === '')
       issues.push({ path: ['tasks', i, 'id'], message: 'expected a non-empty string id' });
+    else if (/[/[\]#]/.test((t as DagTask).id))
+      issues.push({
+        path: ['tasks', i, 'id'],
+        message: `task id "${(t as DagTask).id}" contains one of / [ ] # (reserved for step paths)`,
+      });
     else if (ids.has((t as DagTask).id))
       issues.push({ path: ['tasks', i, 'id'], message: `duplicate task id "${(t as DagTask).id}"` });
     else ids.add((t as DagTask).id);
