@@ -4,8 +4,7 @@
  * The decision goes through @weft/approval (authorization, audit log, atomic close), which resumes
  * the run in this process.
  */
-import { createInterface } from 'node:readline/promises';
-import type { ApprovalService } from '@weft/approval';
+import { type ApprovalService, promptApproval } from '@weft/approval';
 import type { Engine } from '@weft/workflow';
 import type { Review } from './workflow.ts';
 
@@ -23,8 +22,11 @@ export interface GateOptions {
   pause: boolean;
 }
 
-/** Shows the gate and decides; resolves to true when the gate closed approved, false otherwise. */
-export async function decideAtGate(options: GateOptions): Promise<boolean> {
+/** How the gate ended in this process: closed either way, still open (skipped at the prompt), or not found. */
+export type GateOutcome = 'approved' | 'rejected' | 'pending' | 'missing';
+
+/** Shows the gate and decides; resolves to how it ended. */
+export async function decideAtGate(options: GateOptions): Promise<GateOutcome> {
   const { approvals, runId } = options;
   await approvals.sync();
   const request = (await approvals.listPending({ workflowId: options.workflowId })).find((r) => r.runId === runId);
@@ -46,12 +48,12 @@ export async function decideAtGate(options: GateOptions): Promise<boolean> {
           actors: deciders.map((v) => v.actor.id),
         },
       });
-      return approved;
+      return approved ? 'approved' : 'rejected';
     }
     console.error(
       `No open approval request for run ${runId}; inspect it with: node packages/cli/dist/cli.js runs show ${runId}`,
     );
-    return false;
+    return 'missing';
   }
   const review = request.payload as Review;
   console.log(`\n── approval gate "${request.path}": ${request.title} ──`);
@@ -72,39 +74,26 @@ export async function decideAtGate(options: GateOptions): Promise<boolean> {
     await new Promise(() => setInterval(() => {}, 1 << 30));
   }
 
-  let decision: 'approve' | 'reject' = 'approve';
-  let comment = `auto-approved (${options.why})`;
-  let actor = { id: 'demo', name: `demo (${options.why})` };
+  let outcome: GateOutcome;
   if (options.auto) {
     console.log(`\n✓ auto-approved: ${options.why} (run without --yes on a terminal to decide yourself)`);
+    const result = await approvals.decide({
+      id: request.id,
+      decision: 'approve',
+      actor: { id: 'demo', name: `demo (${options.why})` },
+      comment: `auto-approved (${options.why})`,
+      via: 'ci',
+    });
+    outcome = result.outcome ?? 'pending';
   } else {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      for (;;) {
-        const answer = (await rl.question('\nApprove this plan? [y]es / [n]o / [j]son payload: ')).trim().toLowerCase();
-        if (answer === 'j') {
-          console.log(JSON.stringify(review, null, 2));
-          continue;
-        }
-        if (answer === 'y' || answer === 'yes' || answer === 'n' || answer === 'no') {
-          decision = answer.startsWith('y') ? 'approve' : 'reject';
-          comment = decision === 'approve' ? 'approved at the terminal' : 'rejected at the terminal';
-          actor = { id: process.env.USER ?? 'you', name: process.env.USER ?? 'you' };
-          break;
-        }
-      }
-    } finally {
-      rl.close();
-    }
+    // @weft/approval's terminal prompt: approve, reject, or edit the payload in $EDITOR (validated
+    // by the gate's schema; what you approve is exactly what flows on).
+    const user = process.env.USER ?? 'you';
+    const [result] = await promptApproval({ service: approvals, actor: { id: user, name: user }, id: request.id });
+    outcome = result?.outcome ?? 'pending';
   }
-  const result = await approvals.decide({
-    id: request.id,
-    decision,
-    actor,
-    comment,
-    via: options.auto ? 'ci' : 'terminal',
-  });
-  if (result.outcome === 'rejected')
-    console.log('✗ rejected: the run ends failed (ApprovalRejectedError), nothing after the gate runs');
-  return result.outcome === 'approved';
+  if (outcome === 'rejected')
+    console.log('✗ rejected: the run ends failed (ApprovalRejectedError); nothing after the gate runs');
+  if (outcome === 'pending') console.log(`\nLeft at the gate. Continue later with: npm run demo -- --resume ${runId}`);
+  return outcome;
 }

@@ -141,7 +141,7 @@ if (values.resume) {
 
 const run = await store.getRun(runId);
 if (run?.status === 'suspended') {
-  const decided = await decideAtGate({
+  const outcome = await decideAtGate({
     approvals,
     engine,
     runId,
@@ -150,13 +150,15 @@ if (run?.status === 'suspended') {
     pause: process.env.WEFT_DEMO_PAUSE_AT_GATE === '1',
     why: values.yes ? '--yes' : 'no TTY',
   });
-  if (!decided) {
+  if (outcome === 'pending' || outcome === 'missing') {
+    // Skipped at the prompt (the run waits, durably), or nothing to decide.
     await store.close();
-    process.exit(1);
+    process.exit(outcome === 'pending' ? 0 : 1);
   }
 }
 
 const code = await printSummary({
+  approvals,
   store,
   router,
   runId,

@@ -1,12 +1,14 @@
 /** Step 6: the summary — steps and timings, batches, tokens and cost, where the state lives, how to inspect. */
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import type { ApprovalService } from '@weft/approval';
 import type { Router } from '@weft/llm';
 import type { KyselyStore } from '@weft/workflow';
 
 interface SummaryInput {
   store: KyselyStore;
   router: Router;
+  approvals: ApprovalService;
   runId: string;
   dbUrl: string;
   dbLabel: string;
@@ -82,6 +84,13 @@ export async function printSummary(input: SummaryInput): Promise<number> {
       `  co-change: ${c.coChange.length} pairs from ${c.git.commits} commits${c.git.cached ? ' (cached for this HEAD)' : ''}${c.git.note ? ` — ${c.git.note}` : ''}`,
     );
     for (const p of c.coChange.slice(0, 3)) console.log(`    ${p.a} + ${p.b} (${p.commits}×)`);
+  }
+  const gate = (await input.approvals.list({ workflowId: run.workflowId })).find((r) => r.runId === runId);
+  if (gate && gate.status !== 'pending') {
+    const who = gate.votes.map((v) => `${v.actor.id} via ${v.via}${v.comment ? ` ("${v.comment}")` : ''}`).join(', ');
+    console.log(
+      `approval: ${gate.status} by ${who}${gate.edited ? ' — payload edited, the edit is what flowed on' : ''}`,
+    );
   }
   if (dag) {
     console.log(

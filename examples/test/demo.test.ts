@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApprovalService } from '@weft/approval';
 import { createEvalStore } from '@weft/eval';
@@ -321,4 +321,64 @@ describe('the demo (npm run demo)', () => {
       server.close();
     }
   });
+
+  // A real terminal: util-linux `script` gives the demo a pseudo-TTY, so the gate asks. The answer
+  // edits the payload in $EDITOR (a script here) and approves; the edit is what flows on.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'on a terminal the gate asks; an edited payload is what flows on',
+    async () => {
+      const dir = tempDir('weft-demo-tty-');
+      const editor = join(dir, 'edit.sh');
+      writeFileSync(editor, `#!/bin/sh\nsed -i 's/"title": "\\([^"]*\\)"/"title": "EDITED \\1"/' "$1"\n`);
+      chmodSync(editor, 0o755);
+      const db = `file:${join(dir, 'weft.db')}`;
+      const command = [process.execPath, '--import', hooks, demo, JSON.stringify(REQUEST), '--root', repo].join(' ');
+      const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], {
+        cwd,
+        env: {
+          ...process.env,
+          EDITOR: `sh ${editor}`,
+          VISUAL: `sh ${editor}`,
+          USER: 'ana',
+          WEFT_DB_URL: db,
+          OPENAI_API_KEY: '',
+          OPENAI_BASE_URL: '',
+          WEFT_LLM_BASE_URL: '',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      const answers = ['e', 'a', 'edited the titles'];
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        // Answer each prompt once it is shown.
+        const prompts = (out.match(/\[s\]kip > |Comment \(optional\) > /g) ?? []).length;
+        while (answers.length > 0 && 3 - answers.length < prompts) child.stdin.write(`${answers.shift()}\n`);
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+        child.on('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      expect(code, out).toBe(0);
+      expect(out).toMatch(/\[a\]pprove \(edited\)/);
+      const runId = summaryRunId(out);
+      expect(runId, out).toBeDefined();
+      expect(out).toMatch(/approval: approved by ana via terminal \("edited the titles"\) — payload edited/);
+      const tty = createStore({ url: db });
+      try {
+        const review = (await tty.listSteps(runId as string)).find(
+          (s) => s.path === 'review' && s.status === 'success',
+        );
+        const titles = (review?.output as { tasks: { title: string }[] }).tasks.map((t) => t.title);
+        expect(titles.length).toBeGreaterThan(0);
+        expect(titles.every((t) => t.startsWith('EDITED '))).toBe(true);
+        expect((await tty.getRun(runId as string))?.status).toBe('success');
+      } finally {
+        await tty.close();
+      }
+    },
+  );
 });
