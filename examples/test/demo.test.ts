@@ -372,7 +372,7 @@ describe('the demo (npm run demo)', () => {
         const review = (await tty.listSteps(runId as string)).find(
           (s) => s.path === 'review' && s.status === 'success',
         );
-        const titles = (review?.output as { tasks: { title: string }[] }).tasks.map((t) => t.title);
+        const titles = ((review?.output ?? { tasks: [] }) as { tasks: { title: string }[] }).tasks.map((t) => t.title);
         expect(titles.length).toBeGreaterThan(0);
         expect(titles.every((t) => t.startsWith('EDITED '))).toBe(true);
         expect((await tty.getRun(runId as string))?.status).toBe('success');
