@@ -48,13 +48,27 @@ export function localFileOf(url: string, cwd: string): string | undefined {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
+/**
+ * Store options for a non-file URL. A Postgres URL may name the schema the app's store uses, as
+ * `?schema=<name>` (the same `schema` option as `createStore`); it is taken off the URL.
+ */
+export function postgresOptions(url: string): { url: string; schema?: string } {
+  if (!/^postgres(ql)?:\/\//.test(url)) return { url };
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema) return { url };
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
 /** Builds the context for one CLI invocation. */
 export function createContext(io: CliIo, dbFlag: string | undefined): CommandContext {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
-  const dbUrl = dbFlag ?? env.WEFT_DB_URL ?? DEFAULT_STORE_URL;
+  // Empty values count as unset.
+  const dbUrl = dbFlag || env.WEFT_DB_URL || DEFAULT_STORE_URL;
   let opened: KyselyStore | undefined;
   return {
     out: (text) => void stdout.write(`${text}\n`),
@@ -69,8 +83,7 @@ export function createContext(io: CliIo, dbFlag: string | undefined): CommandCon
         throw new StoreMissingError(dbUrl, file);
       }
       // Relative file URLs resolve against the process cwd inside createStore: make them absolute.
-      const url = file !== undefined ? `file:${file}` : dbUrl;
-      opened = createStore({ url });
+      opened = createStore(file !== undefined ? { url: `file:${file}` } : postgresOptions(dbUrl));
       await opened.init();
       return opened;
     },

@@ -17,7 +17,7 @@ Commands:
   eval <files…> | eval compare <a> <b> [options]           run evals / compare runs (weft eval --help)
 
 Options:
-  --db <url>   the Weft store: file:path.db (libsql) or postgres://…
+  --db <url>   the Weft store: file:path.db (libsql) or postgres://…[?schema=name]
                default $WEFT_DB_URL, else file:.weft/weft.db under the current directory
   --json       print JSON instead of tables
   -h, --help   this help        -v, --version   the CLI's version
