@@ -1,6 +1,7 @@
 /** `weft eval …`: delegates to @weft/eval's CLI, on the same store as every other command. */
 import { runEvalCli } from '@weft/eval';
-import type { CommandContext } from '../context.js';
+import { createStore } from '@weft/workflow';
+import { type CommandContext, localFileOf, postgresOptions } from '../context.js';
 
 /** Runs `weft eval <argv…>`; the eval history goes to the CLI's store unless `--store` is given. */
 export async function evalCommand(
@@ -15,5 +16,10 @@ export async function evalCommand(
     ...(io as Parameters<typeof runEvalCli>[1]),
     cwd: ctx.cwd,
     env: ctx.env,
+    // The same URL rules as `weft runs`: relative files against the cwd, `?schema=` for Postgres.
+    openStore: async (url) => {
+      const file = localFileOf(url, ctx.cwd);
+      return createStore(file !== undefined ? { url: `file:${file}` } : postgresOptions(url));
+    },
   });
 }
