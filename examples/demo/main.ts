@@ -13,6 +13,7 @@
  * that kills it there).
  */
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApprovalService } from '@weft/approval';
 import { createEvalStore } from '@weft/eval';
@@ -48,7 +49,12 @@ if (values.help) {
 // Empty variables count as unset.
 const env = (name: string) => process.env[name] || undefined;
 const dbUrl = values.db || env('WEFT_DB_URL') || DEFAULT_STORE_URL;
-const dbLabel = dbUrl.startsWith('file:') ? resolve(dbUrl.slice(5)) : dbUrl;
+// Shown in the output: a file's absolute path, or the URL without its password.
+const dbLabel = dbUrl.startsWith('file://')
+  ? fileURLToPath(dbUrl)
+  : dbUrl.startsWith('file:')
+    ? resolve(dbUrl.slice(5))
+    : dbUrl.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 const root = values.root ? (isAbsolute(values.root) ? values.root : resolve(values.root)) : repoRoot;
 const request = values.resume ? '' : positionals.join(' ').trim() || DEFAULT_REQUEST;
 
