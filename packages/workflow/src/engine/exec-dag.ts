@@ -48,7 +48,7 @@ function checkTasks(x: RunExec, path: string, raw: unknown): DagTask[] {
 /** Runs a dag node. */
 export async function execDag(x: RunExec, node: DagNode, input: unknown, path: string): Promise<unknown> {
   const raw = node.tasks
-    ? await node.tasks({ input, steps: x.steps, runId: x.runId })
+    ? await x.guard(path, 'the tasks function', () => node.tasks?.({ input, steps: x.steps, runId: x.runId }))
     : (input as { tasks?: unknown } | null)?.tasks;
   const tasks = checkTasks(x, path, raw);
   const byId = new Map(tasks.map((t) => [t.id, t]));

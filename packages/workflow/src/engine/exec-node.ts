@@ -55,7 +55,7 @@ export function execNode(x: RunExec, node: Node, input: unknown, path: string): 
 }
 
 async function execMap(x: RunExec, node: MapNode, input: unknown, path: string): Promise<unknown> {
-  const out = await node.fn({ input, steps: x.steps, runId: x.runId });
+  const out = await x.guard(path, 'the map function', () => node.fn({ input, steps: x.steps, runId: x.runId }));
   x.lastValidated = undefined; // a mapper may hand on a mutated object: validate it again
   x.steps[path] = out;
   return out;
@@ -65,7 +65,7 @@ async function execBranch(x: RunExec, node: BranchNode, input: unknown, path: st
   const args = { input, steps: x.steps, runId: x.runId };
   let chosen = node.default;
   for (const b of node.branches) {
-    if (await b.when(args)) {
+    if (await x.guard(path, `the predicate of branch "${b.node.id}"`, () => b.when(args))) {
       chosen = b.node;
       break;
     }
@@ -147,7 +147,9 @@ async function execLoop(x: RunExec, node: LoopNode, input: unknown, path: string
   for (let i = 0; ; i++) {
     if (i >= node.maxIterations) throw new LoopLimitError(x.workflow.id, path, node.maxIterations);
     v = await execNode(x, node.body, v, `${path}#${i}/${node.body.id}`);
-    const c = Boolean(await node.condition({ output: v, iteration: i, runId: x.runId }));
+    const c = Boolean(
+      await x.guard(path, 'the loop condition', () => node.condition({ output: v, iteration: i, runId: x.runId })),
+    );
     if (node.mode === 'while' ? !c : c) break;
   }
   x.steps[path] = v;

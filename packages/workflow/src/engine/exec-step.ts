@@ -40,10 +40,23 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
   const resume: ResumeRequest | undefined = x.resume?.path === path ? x.resume : undefined;
   const inSchema = step.inputSchema;
   // Validate once: skip re-parsing a value the same (transform-free) schema just produced.
-  const parsed =
-    inSchema === undefined || (input === x.lastValidated && inSchema === x.lastSchema && isReparseIdentity(inSchema))
-      ? input
-      : x.validate(inSchema, input, path, 'input');
+  let parsed: unknown;
+  try {
+    parsed =
+      inSchema === undefined || (input === x.lastValidated && inSchema === x.lastSchema && isReparseIdentity(inSchema))
+        ? input
+        : x.validate(inSchema, input, path, 'input');
+  } catch (err) {
+    // Record the rejected input, so the store shows where and why the run stopped.
+    const at = Date.now();
+    const error = serializeError(err);
+    await x.commit({
+      step: { runId: x.runId, path, attempt: 1, status: 'failed', input, error, startedAt: at, endedAt: at },
+      events: [{ type: 'step:failed', path, data: { attempt: 1, error }, at }],
+    });
+    x.live('step:failed', path, { attempt: 1, error: err }, at);
+    throw err;
+  }
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);

@@ -24,7 +24,11 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
     dueAt =
       node.ms !== undefined
         ? startedAt + node.ms
-        : toEpoch(await node.until?.({ input, steps: x.steps, runId: x.runId }));
+        : toEpoch(
+            await x.guard(path, 'the sleepUntil function', () =>
+              node.until?.({ input, steps: x.steps, runId: x.runId }),
+            ),
+          );
     if (!(dueAt > startedAt)) {
       x.steps[path] = input;
       return input;
@@ -173,7 +177,9 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
     return d.payload;
   }
   const o = node.options;
-  let value = o.payload ? await o.payload({ input, steps: x.steps, runId: x.runId }) : input;
+  let value = o.payload
+    ? await x.guard(path, 'the approval payload function', () => o.payload?.({ input, steps: x.steps, runId: x.runId }))
+    : input;
   if (o.schema) value = x.validate(o.schema, value, path, 'output');
   const payload = {
     kind: 'approval',

@@ -4,7 +4,8 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { LimitFunction } from 'p-limit';
-import { StepValidationError, type ValidationIssue, type ValidationTarget } from '../errors/errors.js';
+import { StepFailedError, StepValidationError, type ValidationIssue, type ValidationTarget } from '../errors/errors.js';
+import { WeftError } from '../errors/weft-error.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { Logger, StepContext } from '../step/types.js';
 import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
@@ -178,6 +179,25 @@ export class RunExec {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
     throw new StepValidationError(this.workflow.id, path, target, toIssues(r.error?.issues ?? []));
+  }
+
+  /**
+   * Calls a user function that is not a step (mapper, predicate, condition, task or payload
+   * builder); a throw becomes a StepFailedError naming the workflow and the node's path.
+   */
+  async guard<T>(path: string, what: string, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SuspendSignal || e instanceof WeftError) throw e;
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new StepFailedError(
+        this.workflow.id,
+        path,
+        1,
+        new WeftError('WEFT_USER_FUNCTION', `${what} threw: ${reason}`, { cause: e }),
+      );
+    }
   }
 
   /** Throws the cancel reason if the run was canceled. */

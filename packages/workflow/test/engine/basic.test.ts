@@ -214,4 +214,33 @@ describe('chain, map, branch, parallel', () => {
       .start({ input: { n: 1 } });
     expect(r2.status === 'failed' && r2.error).toBeInstanceOf(StepValidationError);
   });
+
+  it('a throwing mapper or predicate fails the run with a StepFailedError naming the node', async () => {
+    const wf = workflow({ id: 'mapper', input: z.number() })
+      .map(
+        () => {
+          throw new Error('boom');
+        },
+        { id: 'reshape' },
+      )
+      .commit();
+    const r = await createEngine().run(wf).start({ input: 1 });
+    expect(r.status === 'failed' && r.error.message).toBe(
+      'Step "reshape" of workflow "mapper" failed after 1 attempt: the map function threw: boom',
+    );
+    const wf2 = workflow({ id: 'pred', input: z.number() })
+      .branch([
+        [
+          () => {
+            throw new Error('bad predicate');
+          },
+          autoFix,
+        ],
+      ])
+      .commit();
+    const r2 = await createEngine().run(wf2).start({ input: 1 });
+    expect(r2.status === 'failed' && r2.error.message).toMatch(
+      /the predicate of branch "autofix" threw: bad predicate/,
+    );
+  });
 });
