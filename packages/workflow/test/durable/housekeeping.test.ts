@@ -79,6 +79,20 @@ describe.each([
     await store.close();
   });
 
+  it('close() waits for writes already submitted', async () => {
+    const store = make();
+    await store.createRun(run('closing', { status: 'running' }));
+    const commits = Array.from({ length: 20 }, (_, i) =>
+      store.commitStep({ step: { runId: 'closing', path: `s${i}`, attempt: 1, status: 'success', startedAt: i } }),
+    );
+    await store.close();
+    await Promise.all(commits);
+    const again = make();
+    expect(await again.listSteps('closing')).toHaveLength(20);
+    await again.deleteRun('closing');
+    await again.close();
+  });
+
   it('vacuum keeps the data, and a reopened store sees everything', async () => {
     const store = make();
     await fill(store, 'kept');

@@ -73,6 +73,7 @@ function commitOne(sqlite: LocalSqlite, p: Pending): void {
 
 /** Runs statements in one transaction (outside any other). */
 export function runInTransaction(sqlite: LocalSqlite, statements: readonly GroupStatement[]): number[] {
+  if (statements.length === 0) return [];
   // One statement is atomic on its own: autocommit saves the BEGIN and COMMIT round.
   if (statements.length === 1) {
     const only = statements[0] as GroupStatement;

@@ -118,7 +118,7 @@ export class KyselyStoreImpl implements KyselyStore {
   constructor(settings: KyselyStoreSettings) {
     this.db = settings.db;
     this.dialect = settings.backend.dialect;
-    this.#sql = settings.backend;
+    this.#sql = this.#tracked(settings.backend);
     this.#settings = settings;
   }
 
@@ -146,7 +146,45 @@ export class KyselyStoreImpl implements KyselyStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#ready?.catch(() => undefined);
+    // Let calls already made reach the database, then wait for every statement in flight.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#inflight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     await this.db.destroy();
+  }
+
+  #inflight = 0;
+  #idle: Array<() => void> = [];
+
+  /** Counts statements in flight so close() can wait for them. */
+  #tracked(backend: SqlBackend): SqlBackend {
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      this.#inflight++;
+      const done = () => {
+        if (--this.#inflight === 0) {
+          const idle = this.#idle;
+          this.#idle = [];
+          for (const resolve of idle) resolve();
+        }
+      };
+      return p.then(
+        (v) => {
+          done();
+          return v;
+        },
+        (e: unknown) => {
+          done();
+          throw e;
+        },
+      );
+    };
+    return {
+      dialect: backend.dialect,
+      ...(backend.local ? { local: backend.local } : {}),
+      all: (sql, params) => track(backend.all(sql, params)),
+      run: (sql, params) => track(backend.run(sql, params)),
+      batch: (statements) => track(backend.batch(statements)),
+      transaction: (fn) => track(backend.transaction(fn)),
+    };
   }
 
   #enc(value: unknown, where: Record<string, unknown>): string | null {
