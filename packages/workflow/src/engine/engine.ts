@@ -12,6 +12,7 @@ import {
 import { serializeError } from '../errors/serialize.js';
 import { setDefaultRunFactory, type Workflow } from '../definition/workflow.js';
 import type { Logger } from '../step/types.js';
+import { toMs } from '../util/duration.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { RunRecord, TimerRecord } from '../store/store.js';
 import { drive, loadHistory, resultFromRecord } from './drive.js';
@@ -54,6 +55,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     limiter: options.concurrency ? pLimit(options.concurrency) : undefined,
     logger: options.logger ?? consoleLogger,
     resources: options.resources ?? {},
+    maxInProcessSleepMs: toMs(options.maxInProcessSleep ?? '5m'),
   };
   const registry = new Map<string, Workflow>();
   const active = new Map<string, RunExec>();
@@ -299,7 +301,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
       }
       if (timer.kind === 'sleep') {
-        // The sleeping process normally wakes itself; act only if it died (lease expired).
+        // A long sleep suspended the run: wake it.
+        if (rec.status === 'suspended') {
+          const open = await store.listSuspensions(timer.runId);
+          if (!open.some((s) => s.path === timer.path)) return undefined;
+          try {
+            return await resumeAt(timer.runId, timer.path, undefined, false);
+          } catch (e) {
+            if (e instanceof RunNotSuspendedError) return undefined;
+            throw e;
+          }
+        }
+        // A short sleep waits in its process, which wakes itself; act only if it died (lease expired).
         if (rec.status !== 'running' || (rec.leaseExpiresAt ?? 0) > Date.now() || active.has(rec.id)) return undefined;
         return execute(rec.id);
       }

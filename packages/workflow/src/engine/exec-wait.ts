@@ -11,14 +11,20 @@ const toEpoch = (d: unknown): number => (d instanceof Date ? d.getTime() : Numbe
 
 /**
  * Durable sleep. The due time is committed (a `running` step row plus a `sleep` timer) before
- * waiting, so an execution that resumes after a crash waits only for what remains.
+ * waiting, so an execution that resumes after a crash waits only for what remains. Sleeps longer
+ * than the engine's `maxInProcessSleep` suspend the run instead; the `sleep` timer resumes it
+ * (`engine.fireTimer`, called by a worker), so no process holds a days-long wait.
  */
 export async function execSleep(x: RunExec, node: SleepNode, input: unknown, path: string): Promise<unknown> {
   if (x.memo !== undefined && replayed(x, path)) return x.steps[path];
+  const resume = x.resume?.path === path ? x.resume : undefined;
   const rec = x.memo?.get(path);
   const startedAt = Date.now();
   let dueAt: number;
-  const stored = rec?.status === 'running' ? (rec.input as { dueAt?: unknown } | undefined)?.dueAt : undefined;
+  const stored =
+    rec?.status === 'running' || rec?.status === 'suspended'
+      ? (rec.input as { dueAt?: unknown } | undefined)?.dueAt
+      : undefined;
   if (typeof stored === 'number') dueAt = stored;
   else {
     dueAt =
@@ -33,19 +39,44 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
       x.steps[path] = input;
       return input;
     }
+  }
+  const timer = { id: `${x.runId}:${path}:sleep`, runId: x.runId, path, kind: 'sleep', dueAt };
+  const remaining = dueAt - startedAt;
+  if (!resume && remaining > x.core.maxInProcessSleepMs) {
+    const payload = { kind: 'sleep', dueAt };
+    await x.commit({
+      step: {
+        runId: x.runId,
+        path,
+        attempt: 1,
+        status: 'suspended',
+        input: { dueAt },
+        output: payload,
+        startedAt,
+        endedAt: startedAt,
+      },
+      events: [{ type: 'step:suspended', path, data: payload, at: startedAt }],
+      suspension: { runId: x.runId, path, payload, createdAt: startedAt },
+      timer,
+    });
+    x.live('step:suspended', path, payload, startedAt);
+    throw new SuspendSignal(path);
+  }
+  if (typeof stored !== 'number' && !resume) {
     await x.commit({
       step: { runId: x.runId, path, attempt: 1, status: 'running', input: { dueAt }, startedAt },
       events: [{ type: 'step:start', path, data: { dueAt }, at: startedAt }],
-      timer: { id: `${x.runId}:${path}:sleep`, runId: x.runId, path, kind: 'sleep', dueAt },
+      timer,
     });
   }
   x.live('step:start', path, { dueAt }, startedAt);
-  const remaining = dueAt - Date.now();
-  if (remaining > 0) await sleep(remaining, x.signal);
+  // A resumed (woken) sleep finishes now; otherwise wait for what remains.
+  if (!resume && remaining > 0) await sleep(remaining, x.signal);
   const endedAt = Date.now();
   await x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'success', input: { dueAt }, output: input, startedAt, endedAt },
     events: [{ type: 'step:success', path, at: endedAt }],
+    resolvedSuspensionPath: resume ? path : undefined,
   });
   await x.store.deleteTimers(x.runId, path);
   x.live('step:success', path, input, endedAt);

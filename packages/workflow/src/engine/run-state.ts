@@ -28,6 +28,8 @@ export interface EngineCore {
   limiter: LimitFunction | undefined;
   logger: Logger;
   resources: Record<string, unknown>;
+  /** Sleeps longer than this suspend the run (woken by the sleep timer) instead of waiting here. */
+  maxInProcessSleepMs: number;
 }
 
 /** Resume request for one path of this execution. */

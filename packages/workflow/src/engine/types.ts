@@ -90,6 +90,11 @@ export interface EngineOptions {
   leaseMs?: number;
   /** Identifies this engine as lease owner (default: a random id). */
   ownerId?: string;
+  /**
+   * Sleeps up to this long wait in process (default 5 minutes); longer ones suspend the run and a
+   * worker's `fireTimer` wakes it when due.
+   */
+  maxInProcessSleep?: import('../util/duration.js').Duration;
 }
 
 /** The engine: starts, resumes, recovers and observes runs stored in a {@link Store}. */

@@ -401,6 +401,23 @@ describe('sleep', () => {
     expect(await pending).toMatchObject({ status: 'success', output: 2 });
   });
 
+  it('a sleep longer than maxInProcessSleep suspends the run; its timer wakes it', async () => {
+    const store = createMemoryStore();
+    const wf = workflow({ id: 'long-nap', input: z.number() })
+      .sleep('2h', { id: 'nap' })
+      .step('after', async ({ input }) => input + 1)
+      .commit();
+    const engine = createEngine({ store, workflows: [wf], maxInProcessSleep: '1m' });
+    const r = await engine.run(wf).start({ input: 1 });
+    expect(r.status === 'suspended' && r.suspended).toMatchObject([{ path: 'nap', payload: { kind: 'sleep' } }]);
+    expect(await store.takeDueTimers(Date.now(), 10)).toEqual([]); // not due yet
+    const [timer] = await store.takeDueTimers(Date.now() + 3 * 3_600_000, 10);
+    expect(timer).toMatchObject({ kind: 'sleep', path: 'nap' });
+    // Another engine (a worker) fires it.
+    const woke = await createEngine({ store, workflows: [wf] }).fireTimer(timer as NonNullable<typeof timer>);
+    expect(woke).toMatchObject({ status: 'success', output: 2 });
+  });
+
   it('sleepUntil a past date does not wait', async () => {
     const wf = workflow({ id: 'past', input: z.number() }).sleepUntil(new Date(0)).commit();
     expect(await createEngine().run(wf).start({ input: 3 })).toMatchObject({ status: 'success', output: 3 });
