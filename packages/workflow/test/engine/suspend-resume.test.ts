@@ -118,6 +118,39 @@ describe('suspend / resume', () => {
   });
 });
 
+describe('suspensions inside foreach, loops and nested workflows', () => {
+  it('each foreach item suspends at its own path and resumes independently', async () => {
+    const ask = step({
+      id: 'ask',
+      input: z.string(),
+      resumeSchema: z.object({ answer: z.string() }),
+      run: async ({ input, resumeData, suspend }) =>
+        resumeData ? `${input}=${resumeData.answer}` : suspend({ question: input }),
+    });
+    const child = workflow({ id: 'child', input: z.string() }).step(ask).commit();
+    const wf = workflow({ id: 'survey', input: z.array(z.string()) })
+      .foreach(child, { id: 'items', concurrency: 3 })
+      .commit();
+    const store = createMemoryStore();
+    const engine = createEngine({ store, workflows: [wf] });
+    const r = await engine.run(wf).start({ input: ['a', 'b'] });
+    expect(r.status === 'suspended' && r.suspended.map((s) => s.path).sort()).toEqual([
+      'items[0]/child/ask',
+      'items[1]/child/ask',
+    ]);
+    await expect(engine.resume(r.runId, { step: 'items[1]/child/ask', data: { answer: 1 } })).rejects.toThrow(
+      ResumeValidationError,
+    );
+    const r2 = await engine.resume(r.runId, { step: 'items[1]/child/ask', data: { answer: 'yes' } });
+    expect(r2.status).toBe('suspended');
+    const r3 = await createEngine({ store, workflows: [wf] }).resume(r.runId, {
+      step: 'items[0]/child/ask',
+      data: { answer: 'no' },
+    });
+    expect(r3).toMatchObject({ status: 'success', output: ['a=no', 'b=yes'] });
+  });
+});
+
 describe('waitForEvent', () => {
   const wf = workflow({ id: 'deploy', input: z.object({ sha: z.string() }) })
     .waitForEvent('ci', { event: 'ci.finished', schema: z.object({ green: z.boolean() }), timeout: '1h' })
