@@ -129,8 +129,11 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const fire = (timer: TimerRecord) => {
-    const p = engine
-      .fireTimer(timer)
+    // A sleep timer needs no firing here: a live process wakes its own run, and a dead one's run is
+    // taken over through its expired lease by claimRuns — exclusively. Executing it from here too
+    // could race such a claim and run the same step twice.
+    const fired = timer.kind === 'sleep' ? Promise.resolve(undefined) : engine.fireTimer(timer);
+    const p = fired
       .then(async () => {
         // Removed only after it fired: a worker dying in between leaves it to fire again later.
         const maybe = store as Store & { deleteTimer?: (id: string) => Promise<void> };
