@@ -5,10 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Runnable, step, workflow } from '../../src/index.js';
+import { createEngine, createMemoryStore, type Runnable, step, workflow } from '../../src/index.js';
 
 type G =
   | { t: 'step'; a: number; b: number; failMod: number }
+  | { t: 'gate' }
   | { t: 'map'; k: number }
   | { t: 'branch'; branches: { m: number; r: number; body: G }[]; def: G | null }
   | { t: 'par'; kids: G[] }
@@ -33,6 +34,8 @@ function ref(g: G, v: unknown): unknown {
       if (g.failMod > 0 && n % g.failMod === 0) throw new RefFail('step failed');
       return (n * g.a + g.b) % 1_000_003;
     }
+    case 'gate':
+      return v;
     case 'map':
       return { m: num(v) + g.k };
     case 'branch': {
@@ -72,6 +75,7 @@ let wfCounter = 0;
 function add(b: B, g: G, id: string): B {
   switch (g.t) {
     case 'step':
+    case 'gate':
     case 'branch':
     case 'par':
     case 'seq':
@@ -87,11 +91,29 @@ function add(b: B, g: G, id: string): B {
   }
 }
 
+/** Executions per `runId|path`, to prove replays never re-run a completed step. */
+const executions = new Map<string, number>();
+const count = (ctx: { runId: string; path: string }) => {
+  const k = `${ctx.runId}|${ctx.path}`;
+  executions.set(k, (executions.get(k) ?? 0) + 1);
+};
+
 function runnable(g: G, id: string): Runnable {
+  if (g.t === 'gate') {
+    return step({
+      id,
+      run: async ({ input, ctx, suspend, resumeData }) => {
+        count(ctx);
+        if (resumeData === undefined) return suspend({ waiting: true });
+        return input;
+      },
+    });
+  }
   if (g.t === 'step') {
     return step({
       id,
-      run: async ({ input }) => {
+      run: async ({ input, ctx }) => {
+        count(ctx);
         const n = num(input);
         await Promise.resolve();
         if (g.failMod > 0 && n % g.failMod === 0) throw new Error('step failed');
@@ -122,37 +144,40 @@ function runnable(g: G, id: string): Runnable {
 }
 
 // ---- arbitraries -----------------------------------------------------------------------------
-const { tree } = fc.letrec<{ tree: G; leaf: G }>((tie) => ({
-  leaf: fc.oneof(
-    fc.record({
-      t: fc.constant('step' as const),
-      a: fc.integer({ min: 1, max: 5 }),
-      b: fc.integer({ min: 0, max: 9 }),
-      failMod: fc.constantFrom(0, 0, 0, 7, 11),
-    }),
-    fc.record({ t: fc.constant('map' as const), k: fc.integer({ min: 0, max: 9 }) }),
-  ),
-  tree: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    tie('leaf'),
-    fc.record({
-      t: fc.constant('branch' as const),
-      branches: fc.array(
-        fc.record({ m: fc.integer({ min: 2, max: 4 }), r: fc.integer({ min: 0, max: 1 }), body: tie('tree') }),
-        { minLength: 1, maxLength: 3 },
-      ),
-      def: fc.option(tie('tree'), { nil: null }),
-    }),
-    fc.record({ t: fc.constant('par' as const), kids: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
-    fc.record({
-      t: fc.constant('each' as const),
-      len: fc.integer({ min: 1, max: 4 }),
-      body: tie('tree'),
-      conc: fc.integer({ min: 1, max: 3 }),
-    }),
-    fc.record({ t: fc.constant('seq' as const), nodes: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
-  ),
-}));
+const trees = (withGates: boolean) =>
+  fc.letrec<{ tree: G; leaf: G }>((tie) => ({
+    leaf: fc.oneof(
+      ...(withGates ? [fc.constant({ t: 'gate' } as G), fc.constant({ t: 'gate' } as G)] : []),
+      fc.record({
+        t: fc.constant('step' as const),
+        a: fc.integer({ min: 1, max: 5 }),
+        b: fc.integer({ min: 0, max: 9 }),
+        failMod: fc.constantFrom(0, 0, 0, 7, 11),
+      }),
+      fc.record({ t: fc.constant('map' as const), k: fc.integer({ min: 0, max: 9 }) }),
+    ),
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tie('leaf'),
+      fc.record({
+        t: fc.constant('branch' as const),
+        branches: fc.array(
+          fc.record({ m: fc.integer({ min: 2, max: 4 }), r: fc.integer({ min: 0, max: 1 }), body: tie('tree') }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        def: fc.option(tie('tree'), { nil: null }),
+      }),
+      fc.record({ t: fc.constant('par' as const), kids: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+      fc.record({
+        t: fc.constant('each' as const),
+        len: fc.integer({ min: 1, max: 4 }),
+        body: tie('tree'),
+        conc: fc.integer({ min: 1, max: 3 }),
+      }),
+      fc.record({ t: fc.constant('seq' as const), nodes: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+    ),
+  })).tree;
+const tree = trees(false);
 
 describe('engine vs reference interpreter', () => {
   it('random nested workflows produce the same status and output', async () => {
@@ -178,6 +203,52 @@ describe('engine vs reference interpreter', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('random workflows with suspension points, resumed one gate at a time from fresh engines, match the reference and never re-run a completed step', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(trees(true), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 50 }),
+        async (nodes, input) => {
+          let expected: { status: 'success'; output: unknown } | { status: 'failed' };
+          try {
+            expected = { status: 'success', output: nodes.reduce((acc: unknown, n) => ref(n, acc), input) };
+          } catch (e) {
+            if (!(e instanceof RefFail)) throw e;
+            expected = { status: 'failed' };
+          }
+          let b: B = workflow({ id: `gated-${wfCounter++}` });
+          for (const [i, n] of nodes.entries()) b = add(b, n, `n${i}`);
+          const wf = b.commit();
+          const store = createMemoryStore();
+          let result = await createEngine({ store, workflows: [wf] })
+            .run(wf)
+            .start({ input });
+          for (let guard = 0; result.status === 'suspended' && guard < 200; guard++) {
+            const [next] = result.suspended;
+            // A fresh engine per resume: state must come from the store, not from memory.
+            result = await createEngine({ store, workflows: [wf] }).resume(result.runId, {
+              step: next?.path as string,
+              data: { ok: true },
+            });
+          }
+          if (expected.status === 'success')
+            expect(result).toMatchObject({ status: 'success', output: expected.output });
+          else expect(result.status).toBe('failed');
+          for (const [key, n] of executions) {
+            if (!key.startsWith(`${result.runId}|`)) continue;
+            // A gate runs twice (suspend, then resume); every other step once.
+            expect(n, key).toBeLessThanOrEqual(2);
+          }
+          const rows = await store.listSteps(result.runId);
+          const successes = new Map<string, number>();
+          for (const r of rows) if (r.status === 'success') successes.set(r.path, (successes.get(r.path) ?? 0) + 1);
+          for (const [path, n] of successes) expect(n, path).toBe(1);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });
