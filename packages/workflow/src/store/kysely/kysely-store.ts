@@ -2,9 +2,9 @@
  * The durable {@link Store} on kysely: one implementation, two dialects (libsql, Postgres), the
  * same schema and the same statements (`?` placeholders, rewritten to `$n` for Postgres).
  *
- * Cost model: one step commit is one transaction of 1–4 statements (upsert of the step row; the
- * run patch and event-sequence bump in one UPDATE; the events in one multi-row INSERT; the
- * suspension / timer when there is one). No SELECT before a write, no whole-run document.
+ * Cost model: one step commit is one transaction (libsql) or one statement (Postgres, data-modifying
+ * CTEs): the step upsert, the events INSERT (seq computed inside it), and the run patch, suspension
+ * and timer when there are any. No SELECT before a write, no whole-run document.
  */
 import type { Kysely } from 'kysely';
 import type {
@@ -40,8 +40,22 @@ import {
   toSuspension,
   toTimer,
 } from './rows.js';
+import { deleteRun, listRuns, purgeRuns } from './housekeeping.js';
+import { InflightTracker } from './inflight.js';
+import { claimRuns, claimRunsLimited, renewLeases } from './leases.js';
 import { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
 import type { SqlBackend, SqlStatement } from './sql-exec.js';
+import {
+  EVENTS_INSERT_PREFIX,
+  eventsInsert,
+  JSON_COLUMNS,
+  placeholders,
+  RUN_PATCH_COLUMNS,
+  runNotFound,
+  STEP_UPSERT,
+  SUSPENSION_UPSERT,
+  TIMER_UPSERT,
+} from './statements.js';
 
 /** A {@link Store} backed by a SQL database through kysely. */
 export interface KyselyStore extends Store {
@@ -72,39 +86,6 @@ export interface KyselyStoreSettings {
   prepare?: () => Promise<void>;
 }
 
-const FINISHED: RunStatus[] = ['success', 'failed', 'canceled'];
-
-const RUN_PATCH_COLUMNS: Record<string, string> = {
-  workflowId: 'workflow_id',
-  definitionHash: 'definition_hash',
-  status: 'status',
-  input: 'input',
-  output: 'output',
-  error: 'error',
-  parentRunId: 'parent_run_id',
-  leaseOwner: 'lease_owner',
-  leaseExpiresAt: 'lease_expires_at',
-  updatedAt: 'updated_at',
-};
-const JSON_COLUMNS = new Set(['input', 'output', 'error']);
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
-
-function cursorOf(run: RunRecord): string {
-  return Buffer.from(`${run.createdAt}:${run.id}`).toString('base64url');
-}
-function parseCursor(cursor: string): { createdAt: number; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const i = text.indexOf(':');
-  const createdAt = Number(text.slice(0, i));
-  if (i < 0 || !Number.isFinite(createdAt)) {
-    throw new StoreError('WEFT_STORE_BAD_CURSOR', `Expected a cursor from a previous listRuns page, got "${cursor}".`);
-  }
-  return { createdAt, id: text.slice(i + 1) };
-}
-
 /** The kysely store. Create it with `createStore()`. */
 export class KyselyStoreImpl implements KyselyStore {
   readonly db: Kysely<any>;
@@ -114,11 +95,12 @@ export class KyselyStoreImpl implements KyselyStore {
   #ready: Promise<void> | undefined;
   #initialized = false;
   #closed = false;
+  readonly #inflight = new InflightTracker();
 
   constructor(settings: KyselyStoreSettings) {
     this.db = settings.db;
     this.dialect = settings.backend.dialect;
-    this.#sql = this.#tracked(settings.backend);
+    this.#sql = this.#inflight.wrap(settings.backend);
     this.#settings = settings;
   }
 
@@ -148,43 +130,8 @@ export class KyselyStoreImpl implements KyselyStore {
     await this.#ready?.catch(() => undefined);
     // Let calls already made reach the database, then wait for every statement in flight.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.#inflight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await this.#inflight.idle();
     await this.db.destroy();
-  }
-
-  #inflight = 0;
-  #idle: Array<() => void> = [];
-
-  /** Counts statements in flight so close() can wait for them. */
-  #tracked(backend: SqlBackend): SqlBackend {
-    const track = <T>(p: Promise<T>): Promise<T> => {
-      this.#inflight++;
-      const done = () => {
-        if (--this.#inflight === 0) {
-          const idle = this.#idle;
-          this.#idle = [];
-          for (const resolve of idle) resolve();
-        }
-      };
-      return p.then(
-        (v) => {
-          done();
-          return v;
-        },
-        (e: unknown) => {
-          done();
-          throw e;
-        },
-      );
-    };
-    return {
-      dialect: backend.dialect,
-      ...(backend.local ? { local: backend.local } : {}),
-      all: (sql, params) => track(backend.all(sql, params)),
-      run: (sql, params) => track(backend.run(sql, params)),
-      batch: (statements) => track(backend.batch(statements)),
-      transaction: (fn) => track(backend.transaction(fn)),
-    };
   }
 
   #enc(value: unknown, where: Record<string, unknown>): string | null {
@@ -292,71 +239,15 @@ export class KyselyStoreImpl implements KyselyStore {
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunPage> {
-    const sql = await this.#exec();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.status !== undefined) {
-      const statuses = Array.isArray(query.status) ? query.status : [query.status];
-      if (statuses.length === 0) return { runs: [] };
-      where.push(`status IN (${placeholders(statuses.length)})`);
-      params.push(...statuses);
-    }
-    if (query.workflowId !== undefined) {
-      where.push('workflow_id = ?');
-      params.push(query.workflowId);
-    }
-    if (query.createdAfter !== undefined) {
-      where.push('created_at > ?');
-      params.push(query.createdAfter);
-    }
-    if (query.createdBefore !== undefined) {
-      where.push('created_at < ?');
-      params.push(query.createdBefore);
-    }
-    if (query.cursor !== undefined) {
-      const c = parseCursor(query.cursor);
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      params.push(c.createdAt, c.createdAt, c.id);
-    }
-    const limit = Math.max(1, Math.min(1000, Math.floor(query.limit ?? 100)));
-    params.push(limit + 1);
-    const rows = await sql.all<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM weft_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
-      params,
-    );
-    const runs = rows.slice(0, limit).map(toRun);
-    const last = runs[runs.length - 1];
-    return rows.length > limit && last ? { runs, nextCursor: cursorOf(last) } : { runs };
+    return listRuns(await this.#exec(), query);
   }
 
   async deleteRun(runId: string): Promise<void> {
-    const sql = await this.#exec();
-    await sql.transaction(async (tx) => {
-      // Nested workflows started as their own runs go with their parent.
-      const ids = [runId];
-      for (let i = 0; i < ids.length; i++) {
-        const children = await tx.all<{ id: string }>('SELECT id FROM weft_runs WHERE parent_run_id = ?', [ids[i]]);
-        for (const child of children) ids.push(child.id);
-      }
-      for (const id of ids) {
-        for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
-          await tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [id]);
-        }
-        await tx.run('DELETE FROM weft_runs WHERE id = ?', [id]);
-      }
-    });
+    await deleteRun(await this.#exec(), runId);
   }
 
   async purgeRuns(before: number): Promise<number> {
-    const sql = await this.#exec();
-    return sql.transaction(async (tx) => {
-      const match = `SELECT id FROM weft_runs WHERE status IN (${placeholders(FINISHED.length)}) AND updated_at < ?`;
-      const params = [...FINISHED, before];
-      for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
-        await tx.run(`DELETE FROM ${table} WHERE run_id IN (${match})`, params);
-      }
-      return tx.run(`DELETE FROM weft_runs WHERE id IN (${match})`, params);
-    });
+    return purgeRuns(await this.#exec(), before);
   }
 
   // ---- steps ----
@@ -517,57 +408,15 @@ export class KyselyStoreImpl implements KyselyStore {
   // ---- leases ----
 
   async claimRuns(options: ClaimOptions): Promise<RunRecord[]> {
-    const sql = await this.#exec();
-    const now = options.now ?? Date.now();
-    if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
-    const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
-    if (options.workflowIds) params.push(...options.workflowIds);
-    params.push(Math.floor(options.limit));
-    // libsql: one UPDATE is atomic (writers are serialized). Postgres: SKIP LOCKED lets concurrent
-    // claimers take disjoint rows without waiting on each other.
-    const rows = await sql.all<RunRow>(CLAIM_SQL(this.dialect, options.workflowIds?.length ?? 0), params);
-    return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return claimRuns(await this.#exec(), options);
   }
 
   async claimRunsLimited(options: ClaimOptions & { workflowId: string; maxRunning: number }): Promise<RunRecord[]> {
-    const sql = await this.#exec();
-    const now = options.now ?? Date.now();
-    const rows = await sql.transaction(async (tx) => {
-      if (this.dialect === 'postgres') {
-        await tx.all('SELECT pg_advisory_xact_lock(hashtext(?))', [`weft:claim:${options.workflowId}`]);
-      }
-      const counted = await tx.all<{ n: number | string }>(
-        "SELECT COUNT(*) AS n FROM weft_runs WHERE workflow_id = ? AND status = 'running' AND lease_expires_at > ?",
-        [options.workflowId, now],
-      );
-      const room = Math.min(Math.floor(options.limit), options.maxRunning - Number(counted[0]?.n ?? 0));
-      if (room <= 0) return [];
-      return tx.all<RunRow>(CLAIM_SQL(this.dialect, 1), [
-        options.owner,
-        now + options.leaseMs,
-        now,
-        now,
-        options.workflowId,
-        room,
-      ]);
-    });
-    return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return claimRunsLimited(await this.#exec(), options);
   }
 
   async renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]> {
-    if (runIds.length === 0) return [];
-    const sql = await this.#exec();
-    const now = Date.now();
-    const held: string[] = [];
-    for (let i = 0; i < runIds.length; i += 500) {
-      const chunk = runIds.slice(i, i + 500);
-      const rows = await sql.all<{ id: string }>(
-        `UPDATE weft_runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${placeholders(chunk.length)}) RETURNING id`,
-        [now + leaseMs, owner, ...chunk],
-      );
-      for (const row of rows) held.push(row.id);
-    }
-    return held;
+    return renewLeases(await this.#exec(), owner, runIds, leaseMs);
   }
 
   // ---- timers ----
@@ -634,72 +483,4 @@ export class KyselyStoreImpl implements KyselyStore {
       }
     }
   }
-}
-
-const claimSql = new Map<string, string>();
-/** The claim statement, with an optional `workflow_id IN (…)` filter of `workflows` ids. */
-function CLAIM_SQL(dialect: 'sqlite' | 'postgres', workflows: number): string {
-  const key = `${dialect}:${workflows}`;
-  let text = claimSql.get(key);
-  if (text === undefined) {
-    const filter = workflows > 0 ? ` AND workflow_id IN (${placeholders(workflows)})` : '';
-    const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-      WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
-      ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
-    if (workflows <= 32) claimSql.set(key, text);
-  }
-  return text;
-}
-
-const SUSPENSION_UPSERT = `INSERT INTO weft_suspensions (${SUSPENSION_COLUMNS}) VALUES (${placeholders(6)})
-  ON CONFLICT (run_id, path) DO UPDATE SET payload = excluded.payload, resume_schema_id = excluded.resume_schema_id,
-  event_name = excluded.event_name, created_at = excluded.created_at`;
-
-const TIMER_UPSERT = `INSERT INTO weft_timers (${TIMER_COLUMNS}) VALUES (${placeholders(6)})
-  ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, path = excluded.path, kind = excluded.kind,
-  due_at = excluded.due_at, data = excluded.data, taken_until = NULL`;
-
-function runNotFound(runId: string, cause?: unknown): StoreError {
-  return new StoreError(
-    'WEFT_STORE_RUN_NOT_FOUND',
-    `Expected run ${runId} to exist, but it is not in the store (deleted or never created). Nothing was written.`,
-    { cause, details: { runId } },
-  );
-}
-
-const STEP_UPSERT = `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${placeholders(9)})
-  ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
-  input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
-  error = excluded.error, ended_at = excluded.ended_at`;
-
-const EVENTS_INSERT_PREFIX = 'INSERT INTO weft_events';
-const eventsSql = new Map<number, string>();
-
-/**
- * Appends events with seq = the run's current max + 1…n, computed inside the INSERT: no SELECT
- * round trip, no counter row to update. The casts type the VALUES list for Postgres.
- */
-function eventsInsert(
-  runId: string,
-  events: Omit<EventRecord, 'seq' | 'runId'>[],
-  data: (string | null)[],
-  /** SQLite only: insert only if the previous statement changed a row. */
-  ifChanged = false,
-): SqlStatement {
-  const key = ifChanged ? -events.length : events.length;
-  let text = eventsSql.get(key);
-  if (text === undefined) {
-    const rows = events.map(
-      (_, i) => `(${i + 1}, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))`,
-    );
-    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) SELECT CAST(? AS TEXT), COALESCE((SELECT MAX(seq) FROM weft_events WHERE run_id = ?), 0) + v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ${rows.join(', ')}) AS v${ifChanged ? ' WHERE changes() > 0' : ''}`;
-    if (events.length <= 16) eventsSql.set(key, text);
-  }
-  const params: unknown[] = [runId, runId];
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
-    params.push(e.type, e.path ?? null, data[i] ?? null, e.at);
-  }
-  return { sql: text, params };
 }

@@ -1,0 +1,74 @@
+/**
+ * Claiming runs and renewing leases. libsql: one conditional UPDATE … RETURNING is atomic (SQLite
+ * serializes writers). Postgres: the subquery takes its rows FOR UPDATE SKIP LOCKED, so concurrent
+ * claimers get disjoint rows without waiting on each other.
+ */
+import type { ClaimOptions, RunRecord } from '../store.js';
+import { type RunRow, toRun } from './rows.js';
+import type { SqlBackend } from './sql-exec.js';
+import { claimStatement, placeholders } from './statements.js';
+
+const byAge = (a: RunRecord, b: RunRecord) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+
+/** Takes up to `limit` queued runs or running runs whose lease expired, oldest first. */
+export async function claimRuns(sql: SqlBackend, options: ClaimOptions): Promise<RunRecord[]> {
+  const now = options.now ?? Date.now();
+  if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
+  const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
+  if (options.workflowIds) params.push(...options.workflowIds);
+  params.push(Math.floor(options.limit));
+  const rows = await sql.all<RunRow>(claimStatement(sql.dialect, options.workflowIds?.length ?? 0), params);
+  return rows.map(toRun).sort(byAge);
+}
+
+/**
+ * Like {@link claimRuns} for one workflow, keeping at most `maxRunning` of its runs under a live
+ * lease: count and claim in one write transaction (Postgres: an advisory lock per workflow).
+ */
+export async function claimRunsLimited(
+  sql: SqlBackend,
+  options: ClaimOptions & { workflowId: string; maxRunning: number },
+): Promise<RunRecord[]> {
+  const now = options.now ?? Date.now();
+  const rows = await sql.transaction(async (tx) => {
+    if (sql.dialect === 'postgres') {
+      await tx.all('SELECT pg_advisory_xact_lock(hashtext(?))', [`weft:claim:${options.workflowId}`]);
+    }
+    const counted = await tx.all<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM weft_runs WHERE workflow_id = ? AND status = 'running' AND lease_expires_at > ?",
+      [options.workflowId, now],
+    );
+    const room = Math.min(Math.floor(options.limit), options.maxRunning - Number(counted[0]?.n ?? 0));
+    if (room <= 0) return [];
+    return tx.all<RunRow>(claimStatement(sql.dialect, 1), [
+      options.owner,
+      now + options.leaseMs,
+      now,
+      now,
+      options.workflowId,
+      room,
+    ]);
+  });
+  return rows.map(toRun).sort(byAge);
+}
+
+/** Extends the leases `owner` still holds among `runIds`; returns those ids. */
+export async function renewLeases(
+  sql: SqlBackend,
+  owner: string,
+  runIds: string[],
+  leaseMs: number,
+): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const now = Date.now();
+  const held: string[] = [];
+  for (let i = 0; i < runIds.length; i += 500) {
+    const chunk = runIds.slice(i, i + 500);
+    const rows = await sql.all<{ id: string }>(
+      `UPDATE weft_runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${placeholders(chunk.length)}) RETURNING id`,
+      [now + leaseMs, owner, ...chunk],
+    );
+    for (const row of rows) held.push(row.id);
+  }
+  return held;
+}

@@ -1,0 +1,109 @@
+/**
+ * The store's hand-written statements (`?` placeholders; rewritten to `$n` for Postgres) and the
+ * small helpers that build them. Statement texts are cached, so each one is prepared once.
+ */
+import type { EventRecord, RunRecord, RunStatus } from '../store.js';
+import { StoreError } from './errors.js';
+import { EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, SUSPENSION_COLUMNS, TIMER_COLUMNS } from './rows.js';
+import type { SqlStatement } from './sql-exec.js';
+
+export const FINISHED: RunStatus[] = ['success', 'failed', 'canceled'];
+
+export const RUN_PATCH_COLUMNS: Record<string, string> = {
+  workflowId: 'workflow_id',
+  definitionHash: 'definition_hash',
+  status: 'status',
+  input: 'input',
+  output: 'output',
+  error: 'error',
+  parentRunId: 'parent_run_id',
+  leaseOwner: 'lease_owner',
+  leaseExpiresAt: 'lease_expires_at',
+  updatedAt: 'updated_at',
+};
+export const JSON_COLUMNS = new Set(['input', 'output', 'error']);
+
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+export function cursorOf(run: RunRecord): string {
+  return Buffer.from(`${run.createdAt}:${run.id}`).toString('base64url');
+}
+export function parseCursor(cursor: string): { createdAt: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const i = text.indexOf(':');
+  const createdAt = Number(text.slice(0, i));
+  if (i < 0 || !Number.isFinite(createdAt)) {
+    throw new StoreError('WEFT_STORE_BAD_CURSOR', `Expected a cursor from a previous listRuns page, got "${cursor}".`);
+  }
+  return { createdAt, id: text.slice(i + 1) };
+}
+
+const claimSql = new Map<string, string>();
+/** The claim statement (atomic UPDATE … RETURNING), with an optional `workflow_id IN (…)` filter of `workflows` ids. */
+export function claimStatement(dialect: 'sqlite' | 'postgres', workflows: number): string {
+  const key = `${dialect}:${workflows}`;
+  let text = claimSql.get(key);
+  if (text === undefined) {
+    const filter = workflows > 0 ? ` AND workflow_id IN (${placeholders(workflows)})` : '';
+    const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+      WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
+      ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
+    if (workflows <= 32) claimSql.set(key, text);
+  }
+  return text;
+}
+
+export const SUSPENSION_UPSERT = `INSERT INTO weft_suspensions (${SUSPENSION_COLUMNS}) VALUES (${placeholders(6)})
+  ON CONFLICT (run_id, path) DO UPDATE SET payload = excluded.payload, resume_schema_id = excluded.resume_schema_id,
+  event_name = excluded.event_name, created_at = excluded.created_at`;
+
+export const TIMER_UPSERT = `INSERT INTO weft_timers (${TIMER_COLUMNS}) VALUES (${placeholders(6)})
+  ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, path = excluded.path, kind = excluded.kind,
+  due_at = excluded.due_at, data = excluded.data, taken_until = NULL`;
+
+export function runNotFound(runId: string, cause?: unknown): StoreError {
+  return new StoreError(
+    'WEFT_STORE_RUN_NOT_FOUND',
+    `Expected run ${runId} to exist, but it is not in the store (deleted or never created). Nothing was written.`,
+    { cause, details: { runId } },
+  );
+}
+
+export const STEP_UPSERT = `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${placeholders(9)})
+  ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
+  input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
+  error = excluded.error, ended_at = excluded.ended_at`;
+
+export const EVENTS_INSERT_PREFIX = 'INSERT INTO weft_events';
+const eventsSql = new Map<number, string>();
+
+/**
+ * Appends events with seq = the run's current max + 1…n, computed inside the INSERT: no SELECT
+ * round trip, no counter row to update. The casts type the VALUES list for Postgres.
+ */
+export function eventsInsert(
+  runId: string,
+  events: Omit<EventRecord, 'seq' | 'runId'>[],
+  data: (string | null)[],
+  /** SQLite only: insert only if the previous statement changed a row. */
+  ifChanged = false,
+): SqlStatement {
+  const key = ifChanged ? -events.length : events.length;
+  let text = eventsSql.get(key);
+  if (text === undefined) {
+    const rows = events.map(
+      (_, i) => `(${i + 1}, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))`,
+    );
+    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) SELECT CAST(? AS TEXT), COALESCE((SELECT MAX(seq) FROM weft_events WHERE run_id = ?), 0) + v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ${rows.join(', ')}) AS v${ifChanged ? ' WHERE changes() > 0' : ''}`;
+    if (events.length <= 16) eventsSql.set(key, text);
+  }
+  const params: unknown[] = [runId, runId];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
+    params.push(e.type, e.path ?? null, data[i] ?? null, e.at);
+  }
+  return { sql: text, params };
+}
