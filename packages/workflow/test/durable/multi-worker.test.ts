@@ -37,13 +37,22 @@ describe('multi-worker on Postgres', () => {
     const done = async () => (await store.listRuns({ status: 'success', limit: 1000 })).runs.length;
     while ((await done()) < 400) await sleep(20);
     const victim = workers[0] as Child;
+    const owner = /owner (\S+)/.exec(victim.output())?.[1] as string;
+    // Kill it while it holds runs: they must be finished by the other workers.
+    const held = async () =>
+      (
+        await sql<{ id: string }>`SELECT id FROM weft_runs WHERE status = 'running' AND lease_owner = ${owner}`.execute(
+          store.db,
+        )
+      ).rows.map((r) => r.id);
+    let orphans = await held();
+    while (orphans.length === 0) {
+      await sleep(5);
+      orphans = await held();
+    }
     victim.proc.kill('SIGKILL');
     await victim.exited;
-    const heldByVictim = (
-      await sql<{
-        n: string;
-      }>`SELECT count(*) AS n FROM weft_runs WHERE status = 'running' AND lease_owner IS NOT NULL`.execute(store.db)
-    ).rows[0]?.n;
+    orphans = await held();
 
     const deadline = Date.now() + 45_000;
     const open = async () => (await store.listRuns({ status: ['queued', 'running'], limit: 1 })).runs.length;
@@ -85,8 +94,15 @@ describe('multi-worker on Postgres', () => {
       expect(['a', 'b', 'c'].map((s) => last.get(`${id}/${s}`))).toEqual(out.execs);
     }
     expect(pids.size).toBe(4);
+    // The runs the killed worker held were finished by the others.
+    expect(orphans.length).toBeGreaterThan(0);
+    for (const id of orphans) {
+      const run = await store.getRun(id);
+      expect(run?.status).toBe('success');
+      expect(run?.leaseOwner).not.toBe(owner);
+    }
     console.log(
-      `multi-worker: ${RUNS} runs, ${execs.length} step executions (${execs.length - RUNS * 3} re-run after the kill), ${heldByVictim} runs in flight at the kill`,
+      `multi-worker: ${RUNS} runs, ${execs.length} step executions (${execs.length - RUNS * 3} re-run after the kill), ${orphans.length} runs held by the killed worker`,
     );
     await store.close();
   });

@@ -10,6 +10,7 @@ import { StoreConfigError } from './errors.js';
 import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
 import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
 import { LocalSqlite } from './local-sqlite.js';
+import { pgBackend } from './pg-backend.js';
 import { kyselyBackend, localBackend } from './sql-exec.js';
 
 /** The default database: a libsql file under the working directory, created on first use. */
@@ -115,8 +116,10 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
         `Expected { dialect: 'postgres', pool } or { url }, got dialect ${String(options.dialect)}.`,
       );
     }
-    const db = new Kysely({ dialect: new PostgresDialect({ pool: options.pool }) });
-    return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'postgres') });
+    const given = options.pool;
+    const pool = once(async () => (typeof given === 'function' ? given() : given));
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    return new KyselyStoreImpl({ ...common, db, backend: pgBackend(pool) });
   }
   const url = options.url ?? DEFAULT_STORE_URL;
   if (/^postgres(ql)?:\/\//i.test(url)) return postgresStore(url, options, common);
@@ -154,6 +157,15 @@ function clientStore(
     await client.execute({ sql: 'PRAGMA foreign_keys = ON', args: [] });
   };
   return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite'), prepare });
+}
+
+/** Memoizes an async factory: every caller gets the same instance. */
+function once<T>(create: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= create();
+    return value;
+  };
 }
 
 interface PgModule {
@@ -194,14 +206,15 @@ function postgresStore(
   const settings: string[] = [];
   if (schema) settings.push(`-c search_path=${schema}`);
   if (options.synchronousCommit) settings.push(`-c synchronous_commit=${options.synchronousCommit}`);
-  const pool = async (): Promise<PostgresPool> => {
+  // One pool, shared by the kysely instance (store.db) and the store's prepared statements.
+  const pool = once(async (): Promise<PostgresPool> => {
     const pg = loadPg();
     return new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     }) as unknown as PostgresPool;
-  };
+  });
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const prepare = schema
     ? async () => {
@@ -221,7 +234,7 @@ function postgresStore(
   return new KyselyStoreImpl({
     ...common,
     db,
-    backend: kyselyBackend(db, 'postgres'),
+    backend: pgBackend(pool),
     ...(prepare ? { prepare } : {}),
   });
 }
