@@ -128,12 +128,17 @@ export function createWorker(options: WorkerOptions): Worker {
     runs.set(run.id, p);
   };
 
+  // A sleep whose run is still `running` sleeps in its process, which wakes it; if that process died,
+  // the run comes back through its expired lease and claimRuns — exclusively. Firing it from here
+  // as well could race such a claim and execute the run twice, so only suspended sleepers (long
+  // sleeps) are woken by their timer.
+  const fireOrSkip = async (timer: TimerRecord): Promise<unknown> => {
+    if (timer.kind === 'sleep' && (await store.getRun(timer.runId))?.status === 'running') return undefined;
+    return engine.fireTimer(timer);
+  };
+
   const fire = (timer: TimerRecord) => {
-    // A sleep timer needs no firing here: a live process wakes its own run, and a dead one's run is
-    // taken over through its expired lease by claimRuns — exclusively. Executing it from here too
-    // could race such a claim and run the same step twice.
-    const fired = timer.kind === 'sleep' ? Promise.resolve(undefined) : engine.fireTimer(timer);
-    const p = fired
+    const p = fireOrSkip(timer)
       .then(async () => {
         // Removed only after it fired: a worker dying in between leaves it to fire again later.
         const maybe = store as Store & { deleteTimer?: (id: string) => Promise<void> };

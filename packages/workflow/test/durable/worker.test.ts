@@ -135,6 +135,26 @@ describe.each([
     await store.close();
   });
 
+  it('wakes a long sleep (the run suspended) from its durable timer, in another engine', async () => {
+    const store = make();
+    const wf = workflow({ id: 'long-nap' })
+      .step('before', async () => 1)
+      .sleep('600ms', { id: 'nap' })
+      .step('after', async ({ input }) => (input as number) + 1)
+      .commit();
+    // Sleeps longer than maxInProcessSleep suspend the run; only the timer brings it back.
+    const starter = createEngine({ store, workflows: [wf], logger: quiet, maxInProcessSleep: '100ms' });
+    const r = await starter.run(wf).start({ input: undefined });
+    expect(r.status).toBe('suspended');
+    const engine = createEngine({ store, workflows: [wf], logger: quiet, maxInProcessSleep: '100ms' });
+    const worker = createWorker({ engine, pollMs: 20 });
+    worker.start();
+    await until(async () => (await store.getRun(r.runId))?.status === 'success');
+    await worker.stop();
+    expect((await store.getRun(r.runId))?.output).toBe(2);
+    await store.close();
+  });
+
   it('stop() waits for runs in flight', async () => {
     const store = make();
     const { wf, stats } = gauge('gauge-stop', 200);
