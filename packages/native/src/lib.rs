@@ -5,6 +5,7 @@
 pub mod json;
 pub mod parse;
 pub mod topo;
+pub mod utf16;
 pub mod workspace;
 
 mod napi;

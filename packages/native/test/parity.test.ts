@@ -29,6 +29,28 @@ describe.skipIf(!nativeBackend)(`parity js vs native (${nativeReason})`, () => {
     expect(files).toBeGreaterThan(100);
   });
 
+  it('agrees on outlines that outgrow the reused result buffer, with non-ASCII text and reflowed signatures', () => {
+    // ~9 ints per symbol: 40k symbols (Python) overflow the addon's first 64k-int result buffer
+    const ts = Array.from(
+      { length: 4000 },
+      (_, i) =>
+        `/** ñ😀 ${i} */\nexport class Ç${i} {\n  mé${i}(a:   string,\n\tb: number): void { return; }\n  ok${i} = 1;\n}\n`,
+    ).join('');
+    const py = Array.from(
+      { length: 20_000 },
+      (_, i) => `class K${i}:\n    def f_é${i}(self,\n   x):  # 😀\n        pass\n`,
+    ).join('');
+    for (const [src, lang] of [
+      [ts, 'typescript'],
+      [py, 'python'],
+      ['import x from "ü";\nfunction g(){}\n', 'typescript'],
+    ] as const) {
+      const a = jsBackend.outline(src, lang);
+      expect(a.symbols.length).toBeGreaterThan(lang === 'typescript' && src.length < 100 ? 0 : 7000);
+      expect(native.outline(src, lang)).toEqual(a);
+    }
+  });
+
   const fixtures = ['sample.ts', 'sample.tsx', 'sample.py', 'sample.rs', 'sample.go'].map((f) =>
     readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8'),
   );

@@ -1,40 +1,32 @@
 /**
  * The Rust addon behind the Backend interface. Inputs are validated here (same errors as the js
- * backend); outline/skeleton/workspace results come back as JSON strings, topo as typed arrays.
+ * backend); outline comes back as a compact Int32Array (decode-outline.ts), skeleton/workspace
+ * results as JSON strings, topo as typed arrays.
  */
 import { CycleError, NativeError } from '../errors/native-error.js';
 import { checkLanguage, wellFormed } from '../outline/outline.js';
-import type { Outline, Skeleton, SkeletonOptions, SymbolInfo, SymbolKind } from '../outline/types.js';
+import type { Outline, Skeleton, SkeletonOptions, SymbolInfo } from '../outline/types.js';
 import { type CriticalPath, type Edge, indexEdges, weightArray } from '../topo/topo.js';
 import { runNativeWorkspace } from '../workspace/parse-workspace.js';
 import type { ParseWorkspaceOptions, WorkspaceSnapshot } from '../workspace/types.js';
+import { decodeOutline, KINDS } from './decode-outline.js';
 import type { Backend } from './types.js';
 
 /** The raw exports of weft-native.*.node (see src/napi/mod.rs). */
 export interface NativeBinding {
-  outline(source: string, language: string, units?: number): string;
+  /**
+   * Writes the compact outline of `source` (family code of lexer.ts, `units` = its length) into
+   * `out`; returns the extra string, if any. When `out` is too small, `out[0]` is minus the length
+   * needed and `outlineTake` copies the result into a bigger array.
+   */
+  outline(source: string, family: number, units: number, out: Int32Array): string | undefined;
+  outlineTake(out: Int32Array): void;
   skeleton(source: string, language: string, keepMarked: boolean, units?: number): string;
   topo(n: number, edges: Uint32Array): Uint32Array;
   criticalPath(n: number, edges: Uint32Array, weights: Float64Array): string;
   parseWorkspace(root: string, optionsJson: string, previousTsv: string): string;
   version(): string;
 }
-
-/** Kind indices of the compact form; the same list is `KINDS` in src/parse/mod.rs. */
-const KINDS: readonly SymbolKind[] = [
-  'function',
-  'class',
-  'method',
-  'interface',
-  'type',
-  'enum',
-  'variable',
-  'constant',
-  'struct',
-  'trait',
-  'impl',
-  'module',
-];
 
 /** A compact symbol from the addon: `[name, kindIndex, startLine, endLine, signature, exported, parent?]`. */
 export type CompactSymbol = [string, number, number, number, string, 0 | 1, string?];
@@ -57,15 +49,15 @@ export function expandSymbols(list: CompactSymbol[]): SymbolInfo[] {
   return out;
 }
 
-function expandOutline(raw: [CompactSymbol[], [string, number][]]): Outline {
-  return { symbols: expandSymbols(raw[0]), imports: raw[1].map(([source, line]) => ({ source, line })) };
-}
+/** Reused output buffer of `outline` (grown on demand; kept only while at most 1M ints). */
+let scratch = new Int32Array(1 << 16);
 
 export function isBinding(x: unknown): x is NativeBinding {
   const b = x as Partial<NativeBinding> | null;
   return (
     !!b &&
     typeof b.outline === 'function' &&
+    typeof b.outlineTake === 'function' &&
     typeof b.skeleton === 'function' &&
     typeof b.topo === 'function' &&
     typeof b.criticalPath === 'function' &&
@@ -73,16 +65,21 @@ export function isBinding(x: unknown): x is NativeBinding {
   );
 }
 
+/** Rethrows an addon failure as a NativeError (NativeErrors pass through). */
+function fail(err: unknown): never {
+  if (err instanceof NativeError) throw err;
+  throw new NativeError(
+    'NATIVE_FAILURE',
+    `The native addon failed: ${(err as Error)?.message ?? String(err)}. Set WEFT_NATIVE=0 to use the js backend.`,
+    { cause: err },
+  );
+}
+
 function call<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof NativeError) throw err;
-    throw new NativeError(
-      'NATIVE_FAILURE',
-      `The native addon failed: ${(err as Error)?.message ?? String(err)}. Set WEFT_NATIVE=0 to use the js backend.`,
-      { cause: err },
-    );
+    fail(err);
   }
 }
 
@@ -90,8 +87,21 @@ export function createNativeBackend(b: NativeBinding): Backend {
   return {
     name: 'native',
     outline(source: string, language: string): Outline {
-      checkLanguage(source, language);
-      return expandOutline(JSON.parse(call(() => b.outline(wellFormed(source), language, source.length))));
+      const fam = checkLanguage(source, language);
+      const src = wellFormed(source);
+      let out = scratch;
+      let extra: string | undefined;
+      try {
+        extra = b.outline(src, fam, src.length, out);
+        if (out[0]! < 0) {
+          out = new Int32Array(Math.max(-out[0]!, out.length * 2));
+          if (out.length <= 1 << 20) scratch = out;
+          b.outlineTake(out);
+        }
+      } catch (err) {
+        fail(err);
+      }
+      return decodeOutline(src, extra ?? '', out);
     },
     skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
       checkLanguage(source, language);

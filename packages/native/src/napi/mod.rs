@@ -1,10 +1,13 @@
 //! Node-API layer: argument conversion, panics turned into JS errors, and the exports table. Kept
 //! apart from the parsing code so it could be swapped for napi-rs macros without touching `parse`.
-//! Data passing: strings in; outline/skeleton/workspace results out as one JSON string that the
-//! loader JSON.parses (measured cheaper than building objects property by property through
-//! Node-API); topo uses typed arrays of node indices both ways.
+//! Data passing: strings in as UTF-16 (one copy, transcoded by crate::utf16). outline writes a
+//! compact Int32Array encoding (crate::parse::compact: kinds, lines, UTF-16 offsets into the
+//! caller's string) into a buffer the loader passes and reuses, so JS slices names/signatures
+//! from its own source string: no JSON, no per-call ArrayBuffer. skeleton/workspace results come
+//! out as one JSON string that the loader JSON.parses; topo uses typed arrays of node indices.
 mod sys;
 
+use std::cell::RefCell;
 use std::ffi::CString;
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -41,7 +44,9 @@ impl Args {
                 return Err(format!("argument {} must be a string", i));
             }
             buf.truncate(got);
-            return Ok(utf16_to_string(&buf));
+            let mut out = String::new();
+            crate::utf16::utf16_into(&buf, &mut out);
+            return Ok(out);
         }
         let mut len = 0usize;
         if napi_get_value_string_utf8(self.env, self.argv[i], ptr::null_mut(), 0, &mut len) != NAPI_OK {
@@ -49,12 +54,29 @@ impl Args {
         }
         let mut buf = vec![0u8; len + 1];
         let mut got = 0usize;
-        if napi_get_value_string_utf8(self.env, self.argv[i], buf.as_mut_ptr() as *mut c_char, len + 1, &mut got) != NAPI_OK {
+        if napi_get_value_string_utf8(self.env, self.argv[i], buf.as_mut_ptr() as *mut c_char, len + 1, &mut got)
+            != NAPI_OK
+        {
             return Err(format!("argument {} must be a string", i));
         }
         buf.truncate(got);
         // Node hands out valid UTF-8 (lone surrogates become U+FFFD).
         Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+    /// Copies string argument `i` (of `units` UTF-16 code units: its JS `.length`) into `buf`,
+    /// reusing its allocation.
+    unsafe fn utf16_into(&self, i: usize, units: usize, buf: &mut Vec<u16>) -> R<()> {
+        buf.clear();
+        buf.reserve(units + 1);
+        let mut got = 0usize;
+        if i >= self.argc
+            || napi_get_value_string_utf16(self.env, self.argv[i], buf.as_mut_ptr(), units + 1, &mut got) != NAPI_OK
+        {
+            return Err(format!("argument {} must be a string", i));
+        }
+        // SAFETY: Node wrote `got` <= units units into the reserved space.
+        buf.set_len(got.min(units));
+        Ok(())
     }
     unsafe fn string(&self, i: usize) -> R<String> {
         self.string_sized(i, None)
@@ -73,13 +95,25 @@ impl Args {
         }
         Ok(v)
     }
+    unsafe fn typed_mut<T: Copy>(&self, i: usize, kind: i32) -> R<&'static mut [T]> {
+        let s: &[T] = self.typed(i, kind)?;
+        // SAFETY: the typed array's memory is owned by JS and not aliased during this call.
+        Ok(std::slice::from_raw_parts_mut(s.as_ptr() as *mut T, s.len()))
+    }
     unsafe fn typed<T: Copy>(&self, i: usize, kind: i32) -> R<&'static [T]> {
         let mut k = -1i32;
         let mut len = 0usize;
         let mut data: *mut std::os::raw::c_void = ptr::null_mut();
         if i >= self.argc
-            || napi_get_typedarray_info(self.env, self.argv[i], &mut k, &mut len, &mut data, ptr::null_mut(), ptr::null_mut())
-                != NAPI_OK
+            || napi_get_typedarray_info(
+                self.env,
+                self.argv[i],
+                &mut k,
+                &mut len,
+                &mut data,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            ) != NAPI_OK
             || k != kind
         {
             return Err(format!("argument {} must be a typed array of kind {}", i, kind));
@@ -89,46 +123,6 @@ impl Args {
         }
         Ok(std::slice::from_raw_parts(data as *const T, len))
     }
-}
-
-/// UTF-16 → UTF-8; ASCII runs are copied four units at a time; lone surrogates become U+FFFD
-/// (as Node-API's own conversion does).
-fn utf16_to_string(u: &[u16]) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(u.len() + u.len() / 8);
-    let mut i = 0;
-    let n = u.len();
-    while i < n {
-        while i + 4 <= n {
-            let w = (u[i] as u64) | (u[i + 1] as u64) << 16 | (u[i + 2] as u64) << 32 | (u[i + 3] as u64) << 48;
-            if w & 0xff80_ff80_ff80_ff80 != 0 {
-                break;
-            }
-            out.extend_from_slice(&[u[i] as u8, u[i + 1] as u8, u[i + 2] as u8, u[i + 3] as u8]);
-            i += 4;
-        }
-        if i >= n {
-            break;
-        }
-        let c = u[i] as u32;
-        i += 1;
-        let cp = if c < 0x80 {
-            out.push(c as u8);
-            continue;
-        } else if (0xd800..0xdc00).contains(&c) && i < n && (0xdc00..0xe000).contains(&(u[i] as u32)) {
-            let lo = u[i] as u32;
-            i += 1;
-            0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)
-        } else if (0xd800..0xe000).contains(&c) {
-            0xfffd
-        } else {
-            c
-        };
-        let ch = char::from_u32(cp).unwrap_or('\u{fffd}');
-        let mut tmp = [0u8; 4];
-        out.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
-    }
-    // SAFETY: only ASCII bytes and encode_utf8 output were written.
-    unsafe { String::from_utf8_unchecked(out) }
 }
 
 unsafe fn make_string(env: napi_env, s: &str) -> napi_value {
@@ -177,13 +171,68 @@ fn fam(language: &str) -> R<u8> {
     crate::parse::family(language).ok_or_else(|| format!("unknown language {:?}", language))
 }
 
+/// Buffers reused across outline calls on a thread (source units, its UTF-8 text, the encoding).
+#[derive(Default)]
+struct OutlineBufs {
+    units: Vec<u16>,
+    text: String,
+    enc: crate::parse::compact::Encoder,
+}
+
+thread_local! {
+    static OUTLINE: RefCell<OutlineBufs> = RefCell::new(OutlineBufs::default());
+}
+
+/// outline(source, family, units, out: Int32Array) → extra string | undefined. The compact
+/// encoding (crate::parse::compact) is written into `out`; when it does not fit, `out[0]` is set
+/// to minus the length needed and `outlineTake(bigger)` copies it.
 unsafe extern "C" fn js_outline(env: napi_env, info: napi_callback_info) -> napi_value {
     guard(env, || {
         let a = args(env, info);
-        let src = a.string_sized(0, a.number(2).ok().map(|n| n as usize))?;
-        let f = fam(&a.string(1)?)?;
-        Ok(make_string(env, &crate::parse::outline_json(&src, f)))
+        let f = a.number(1)?;
+        if !(0.0..=4.0).contains(&f) || f.fract() != 0.0 {
+            return Err(format!("unknown language family {}", f));
+        }
+        let units = a.number(2)? as usize;
+        let out: &mut [i32] = a.typed_mut(3, NAPI_INT32_ARRAY)?;
+        OUTLINE.with(|c| {
+            let mut c = c.borrow_mut();
+            let OutlineBufs { units: ub, text, enc } = &mut *c;
+            a.utf16_into(0, units, ub)?;
+            let ascii = crate::utf16::utf16_into(ub, text);
+            enc.outline(text, f as u8, ascii);
+            let n = enc.ints.len();
+            if n <= out.len() {
+                out[..n].copy_from_slice(&enc.ints);
+            } else if !out.is_empty() {
+                out[0] = -(n as i32);
+            }
+            Ok(if enc.extra.is_empty() { undefined(env) } else { make_string(env, &enc.extra) })
+        })
     })
+}
+
+/// outlineTake(out: Int32Array): copies the last outline's encoding (see js_outline).
+unsafe extern "C" fn js_outline_take(env: napi_env, info: napi_callback_info) -> napi_value {
+    guard(env, || {
+        let a = args(env, info);
+        let out: &mut [i32] = a.typed_mut(0, NAPI_INT32_ARRAY)?;
+        OUTLINE.with(|c| {
+            let c = c.borrow();
+            let n = c.enc.ints.len();
+            if n > out.len() {
+                return Err(format!("outlineTake: {} ints needed, {} given", n, out.len()));
+            }
+            out[..n].copy_from_slice(&c.enc.ints);
+            Ok(undefined(env))
+        })
+    })
+}
+
+unsafe fn undefined(env: napi_env) -> napi_value {
+    let mut u = ptr::null_mut();
+    napi_get_undefined(env, &mut u);
+    u
 }
 
 unsafe extern "C" fn js_skeleton(env: napi_env, info: napi_callback_info) -> napi_value {
@@ -277,6 +326,7 @@ unsafe fn export(env: napi_env, exports: napi_value, name: &str, cb: napi_callba
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
     export(env, exports, "outline", js_outline);
+    export(env, exports, "outlineTake", js_outline_take);
     export(env, exports, "skeleton", js_skeleton);
     export(env, exports, "topo", js_topo);
     export(env, exports, "criticalPath", js_critical_path);

@@ -10,6 +10,7 @@ pub type napi_status = i32;
 pub type napi_callback = unsafe extern "C" fn(env: napi_env, info: napi_callback_info) -> napi_value;
 
 pub const NAPI_OK: napi_status = 0;
+pub const NAPI_INT32_ARRAY: i32 = 5;
 pub const NAPI_UINT32_ARRAY: i32 = 6;
 pub const NAPI_FLOAT64_ARRAY: i32 = 8;
 
@@ -36,8 +37,14 @@ extern "C" {
         bufsize: usize,
         result: *mut usize,
     ) -> napi_status;
-    pub fn napi_create_string_latin1(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value) -> napi_status;
-    pub fn napi_create_string_utf8(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_string_latin1(
+        env: napi_env,
+        s: *const c_char,
+        len: usize,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_create_string_utf8(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value)
+        -> napi_status;
     pub fn napi_create_function(
         env: napi_env,
         name: *const c_char,
@@ -60,7 +67,12 @@ extern "C" {
         arraybuffer: *mut napi_value,
         byte_offset: *mut usize,
     ) -> napi_status;
-    pub fn napi_create_arraybuffer(env: napi_env, len: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_arraybuffer(
+        env: napi_env,
+        len: usize,
+        data: *mut *mut c_void,
+        result: *mut napi_value,
+    ) -> napi_status;
     pub fn napi_create_typedarray(
         env: napi_env,
         kind: i32,

@@ -1,5 +1,6 @@
 //! Outline and skeleton: mirror of src/outline/outline.ts and skeleton.ts.
 pub mod common;
+pub mod compact;
 pub mod go;
 pub mod lexer;
 pub mod py;
@@ -37,8 +38,20 @@ pub fn analyze<'a>(src: &'a str, fam: u8) -> Ctx<'a> {
 }
 
 /// Kind indices of the compact form; the same list is `KINDS` in src/backend/native.ts.
-pub const KINDS: [&str; 12] =
-    ["function", "class", "method", "interface", "type", "enum", "variable", "constant", "struct", "trait", "impl", "module"];
+pub const KINDS: [&str; 12] = [
+    "function",
+    "class",
+    "method",
+    "interface",
+    "type",
+    "enum",
+    "variable",
+    "constant",
+    "struct",
+    "trait",
+    "impl",
+    "module",
+];
 
 /// Compact symbol: `[name, kindIndex, startLine, endLine, signature, exported(0|1), parent?]` —
 /// about half the bytes of the object form, so JSON.parse on the JS side is that much cheaper.
