@@ -163,6 +163,7 @@ export function createMemoryStore(): Store {
         if (out.length >= options.limit) break;
         const r = s.run;
         if (options.workflowIds && !options.workflowIds.includes(r.workflowId)) continue;
+        if (options.excludeWorkflowIds?.includes(r.workflowId)) continue;
         const claimable = r.status === 'queued' || (r.status === 'running' && (r.leaseExpiresAt ?? 0) <= now);
         if (!claimable) continue;
         r.status = 'running';

@@ -14,6 +14,8 @@
  * - `updateRun(runId, patch, expect, events)`: optional events appended in the same transaction
  *   when the patch applies, so finishing a run (status + `run:success`) is one atomic write and a
  *   crash can never leave a finished run without its final event. (store engineer)
+ * - `ClaimOptions.excludeWorkflowIds`: claim runs of every workflow but these (a worker with
+ *   per-workflow limits claims the limited ones separately). (store engineer)
  */
 
 /** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
@@ -137,6 +139,8 @@ export interface ClaimOptions {
   limit: number;
   /** Only runs of these workflows. */
   workflowIds?: string[];
+  /** Never runs of these workflows. */
+  excludeWorkflowIds?: string[];
   now?: number;
 }
 

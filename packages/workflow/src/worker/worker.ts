@@ -160,17 +160,14 @@ export function createWorker(options: WorkerOptions): Worker {
     // Unlimited workflows first in one claim, then each limited workflow up to its free slots.
     const unlimited = base ? base.filter((w) => !(w in limits)) : undefined;
     if (!base || (unlimited && unlimited.length > 0)) {
-      const rows = await store.claimRuns({
-        owner: id,
-        leaseMs,
-        limit: free,
-        ...(unlimited ? { workflowIds: unlimited } : {}),
-      });
-      // Without an explicit list we cannot exclude limited workflows in SQL; hand back extras.
-      for (const run of rows) {
-        if (run.workflowId in limits) await release(run);
-        else claimed.push(run);
-      }
+      claimed.push(
+        ...(await store.claimRuns({
+          owner: id,
+          leaseMs,
+          limit: free,
+          ...(unlimited ? { workflowIds: unlimited } : { excludeWorkflowIds: limited }),
+        })),
+      );
     }
     for (const workflowId of limited) {
       if (base && !base.includes(workflowId)) continue;
@@ -192,10 +189,6 @@ export function createWorker(options: WorkerOptions): Worker {
         claimed.push(...(await store.claimRuns({ owner: id, leaseMs, limit: room, workflowIds: [workflowId] })));
     }
     return claimed;
-  };
-
-  const release = async (run: RunRecord) => {
-    await store.updateRun(run.id, { status: 'queued', leaseOwner: undefined, leaseExpiresAt: undefined }, ['running']);
   };
 
   const tick = async (): Promise<number> => {

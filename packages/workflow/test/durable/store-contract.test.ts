@@ -247,6 +247,22 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     expect(
       await store.claimRuns({ owner: 'w4', leaseMs: 1000, limit: 10, workflowIds: ['nothing-here'], now }),
     ).toEqual([]);
+    // Excluding workflows: the older run of the excluded one is skipped, the newer one is claimed.
+    const skipped = run({ workflowId: `${wf}-x`, createdAt: 1 });
+    const taken = run({ workflowId: `${wf}-y`, createdAt: 2 });
+    await store.createRun(skipped);
+    await store.createRun(taken);
+    const got = await store.claimRuns({
+      owner: 'w5',
+      leaseMs: 1000,
+      limit: 5,
+      workflowIds: [`${wf}-x`, `${wf}-y`],
+      excludeWorkflowIds: [`${wf}-x`],
+      now,
+    });
+    expect(got.map((r) => r.id)).toEqual([taken.id]);
+    expect((await store.getRun(skipped.id))?.status).toBe('queued');
+    await store.deleteRun(skipped.id);
   });
 
   it('takes due timers once and deletes timers', async () => {

@@ -76,10 +76,9 @@ describe.each([
     const workflows = [limited.wf, free.wf];
     const e1 = createEngine({ store, workflows, logger: quiet });
     const e2 = createEngine({ store, workflows, logger: quiet });
-    for (let i = 0; i < 12; i++) {
-      await e1.enqueue(limited.wf, null);
-      await e1.enqueue(free.wf, null);
-    }
+    // The limited workflow's runs are all older: they must not starve the free ones.
+    for (let i = 0; i < 12; i++) await e1.enqueue(limited.wf, null);
+    for (let i = 0; i < 12; i++) await e1.enqueue(free.wf, null);
     const options = { concurrency: 6, pollMs: 5, leaseMs: 2000, workflowConcurrency: { 'gauge-limited': 2 } };
     const w1 = createWorker({ engine: e1, ...options });
     const w2 = createWorker({ engine: e2, ...options });

@@ -15,9 +15,14 @@ export async function claimRuns(sql: SqlBackend, options: ClaimOptions): Promise
   const now = options.now ?? Date.now();
   if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
   const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
+  const exclude = options.excludeWorkflowIds ?? [];
   if (options.workflowIds) params.push(...options.workflowIds);
+  params.push(...exclude);
   params.push(Math.floor(options.limit));
-  const rows = await sql.all<RunRow>(claimStatement(sql.dialect, options.workflowIds?.length ?? 0), params);
+  const rows = await sql.all<RunRow>(
+    claimStatement(sql.dialect, options.workflowIds?.length ?? 0, exclude.length),
+    params,
+  );
   return rows.map(toRun).sort(byAge);
 }
 

@@ -41,17 +41,22 @@ export function parseCursor(cursor: string): { createdAt: number; id: string } {
 }
 
 const claimSql = new Map<string, string>();
-/** The claim statement (atomic UPDATE … RETURNING), with an optional `workflow_id IN (…)` filter of `workflows` ids. */
-export function claimStatement(dialect: 'sqlite' | 'postgres', workflows: number): string {
-  const key = `${dialect}:${workflows}`;
+/**
+ * The claim statement (atomic UPDATE … RETURNING), with optional `workflow_id IN (…)` and
+ * `workflow_id NOT IN (…)` filters of `include` and `exclude` ids.
+ */
+export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, exclude = 0): string {
+  const key = `${dialect}:${include}:${exclude}`;
   let text = claimSql.get(key);
   if (text === undefined) {
-    const filter = workflows > 0 ? ` AND workflow_id IN (${placeholders(workflows)})` : '';
+    const filter =
+      (include > 0 ? ` AND workflow_id IN (${placeholders(include)})` : '') +
+      (exclude > 0 ? ` AND workflow_id NOT IN (${placeholders(exclude)})` : '');
     const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
       WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
       ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
-    if (workflows <= 32) claimSql.set(key, text);
+    if (include + exclude <= 32) claimSql.set(key, text);
   }
   return text;
 }
