@@ -2,6 +2,7 @@
  * Workers on the durable stores: per-worker and per-workflow (global) concurrency limits, durable
  * timers fired by a worker, graceful stop, and migrations racing from two processes.
  */
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -179,6 +180,13 @@ describe('worker options and migrations', () => {
   });
 
   const MIGRATE = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
+  it('createStore() with no options creates .weft/weft.db under the working directory', async () => {
+    const cwd = join(tmp.dir, 'app');
+    mkdirSync(cwd);
+    expect(await runTs(MIGRATE, ['default'], {}, cwd)).toContain('migrated');
+    expect(existsSync(join(cwd, '.weft', 'weft.db'))).toBe(true);
+  });
+
   it.each([
     { name: 'libsql file', url: `file:${join(tmp.dir, 'race.db')}`, schema: '' },
     { name: 'postgres', url: PG_URL, schema: uniqueSchema('race') },

@@ -12,9 +12,10 @@ export interface Child {
   output(): string;
 }
 
-export function spawnTs(script: string, args: string[], env: Record<string, string> = {}): Child {
+export function spawnTs(script: string, args: string[], env: Record<string, string> = {}, cwd?: string): Child {
   const proc = spawn(process.execPath, ['--import', HOOKS, script, ...args], {
     env: { ...process.env, ...env },
+    ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -62,8 +63,13 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
 }
 
 /** Runs a child to completion; resolves to its stdout (rejects on a non-zero exit). */
-export async function runTs(script: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const child = spawnTs(script, args, env);
+export async function runTs(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<string> {
+  const child = spawnTs(script, args, env, cwd);
   const code = await child.exited;
   if (code !== 0) throw new Error(`child ${script} exited with ${code}:\n${child.output()}`);
   return child.output().split('\n--- stderr ---\n')[0] as string;
