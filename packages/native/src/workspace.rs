@@ -310,7 +310,7 @@ fn process(c: &Candidate, prev: Option<&Prev>) -> Outcome {
     let ctx = analyze(&src, family(c.language).unwrap());
     let mut syms = String::new();
     write_symbols(&mut syms, &ctx.syms);
-    crate::parse::lexer::recycle(ctx.t.toks);
+    crate::parse::lexer::recycle(ctx.t);
     Outcome::Parsed(buf.len() as u64, hash, syms)
 }
 

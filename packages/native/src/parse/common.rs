@@ -110,44 +110,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Fills `m` of every opening bracket with its closer's index (n when unclosed).
-pub fn compute_match(t: &mut Tokens) {
-    let n = t.n;
-    let toks = &mut t.toks;
-    let mut stack: Vec<usize> = Vec::new();
-    for i in 0..n {
-        if toks[i].kind != T_PUNCT {
-            continue;
-        }
-        let c = toks[i].ch;
-        if c == b'(' || c == b'[' || c == b'{' {
-            stack.push(i);
-        } else if c == b')' || c == b']' || c == b'}' {
-            let open = if c == b')' {
-                b'('
-            } else if c == b']' {
-                b'['
-            } else {
-                b'{'
-            };
-            let mut k = stack.len() as i64 - 1;
-            while k >= 0 && toks[stack[k as usize]].ch != open {
-                k -= 1;
-            }
-            if k < 0 {
-                continue;
-            }
-            while stack.len() as i64 > k {
-                let o = stack.pop().unwrap();
-                toks[o].m = i as i32;
-            }
-        }
-    }
-    while let Some(o) = stack.pop() {
-        toks[o].m = n as i32;
-    }
-}
-
 #[inline]
 fn is_ws(c: u8) -> bool {
     c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' || c == 12 || c == 11

@@ -55,7 +55,7 @@ impl Encoder {
             self.ints.push(im.line);
             self.text(&im.source, base, src.len(), ascii);
         }
-        lexer::recycle(ctx.t.toks);
+        lexer::recycle(ctx.t);
     }
 
     #[inline]

@@ -8,7 +8,7 @@ pub mod rust;
 pub mod ts;
 
 use crate::json::push_str;
-use common::{compute_match, Ctx, Import, Sym};
+use common::{Ctx, Import, Sym};
 use lexer::{lex, L_GO, L_PY, L_RUST, L_TS, L_TSX};
 
 pub fn family(language: &str) -> Option<u8> {
@@ -24,8 +24,7 @@ pub fn family(language: &str) -> Option<u8> {
 
 pub fn analyze<'a>(src: &'a str, fam: u8) -> Ctx<'a> {
     let b = src.as_bytes();
-    let mut t = lex(b, fam);
-    compute_match(&mut t);
+    let t = lex(b, fam);
     let mut ctx = Ctx { src, b, t, syms: Vec::new(), imports: Vec::new() };
     let n = ctx.n();
     match fam {
@@ -129,7 +128,7 @@ pub fn outline_json(src: &str, fam: u8) -> String {
     out.push(',');
     write_imports(&mut out, &ctx.imports);
     out.push(']');
-    lexer::recycle(ctx.t.toks);
+    lexer::recycle(ctx.t);
     out
 }
 
@@ -198,7 +197,7 @@ pub fn skeleton(src: &str, fam: u8, keep_marked: bool) -> (String, usize, usize)
         pos = s.b1;
     }
     out.push_str(&src[pos as usize..]);
-    lexer::recycle(ctx.t.toks);
+    lexer::recycle(ctx.t);
     let (a, b) = (estimate_tokens(src), estimate_tokens(&out));
     (out, a, b)
 }
