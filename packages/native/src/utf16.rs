@@ -4,8 +4,18 @@
 //! as `String.prototype.toWellFormed` does on the JS side.
 
 /// Transcodes `u` into `out` (cleared first, its allocation reused). Returns true when every unit
-/// is ASCII, i.e. when UTF-8 byte offsets equal UTF-16 offsets.
+/// is ASCII, i.e. when UTF-8 byte offsets equal UTF-16 offsets. With `marks`, records after each
+/// non-ASCII character the pair (UTF-8 bytes written so far, UTF-8 bytes minus UTF-16 units so
+/// far), from which [`units_at`] turns byte offsets into UTF-16 offsets.
 pub fn utf16_into(u: &[u16], out: &mut String) -> bool {
+    utf16_marked(u, out, None)
+}
+
+pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>>) -> bool {
+    if let Some(m) = marks.as_deref_mut() {
+        m.clear();
+    }
+    let mut delta = 0u32;
     // SAFETY: only ASCII bytes and `char::encode_utf8` output are written.
     let v = unsafe { out.as_mut_vec() };
     v.clear();
@@ -41,6 +51,7 @@ pub fn utf16_into(u: &[u16], out: &mut String) -> bool {
             continue;
         }
         ascii = false;
+        let from = i - 1;
         let cp = if (0xd800..0xdc00).contains(&c) && i < n && (0xdc00..0xe000).contains(&(u[i] as u32)) {
             let lo = u[i] as u32;
             i += 1;
@@ -52,14 +63,41 @@ pub fn utf16_into(u: &[u16], out: &mut String) -> bool {
         };
         let ch = char::from_u32(cp).unwrap_or('\u{fffd}');
         let mut tmp = [0u8; 4];
-        v.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
+        let bytes = ch.encode_utf8(&mut tmp).len();
+        v.extend_from_slice(&tmp[..bytes]);
+        if let Some(m) = marks.as_deref_mut() {
+            delta += bytes as u32 - (i - from) as u32;
+            m.extend_from_slice(&[v.len() as u32, delta]);
+        }
     }
     ascii
 }
 
+/// UTF-16 offset of UTF-8 byte offset `b` (a character boundary), given the marks of
+/// [`utf16_marked`]: `b` minus the delta of the last mark at or before it.
+#[inline]
+pub fn units_at(marks: &[u32], b: usize) -> usize {
+    let pairs = marks.len() / 2;
+    // number of marks with byte position <= b
+    let (mut lo, mut hi) = (0usize, pairs);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if marks[mid * 2] as usize <= b {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if lo == 0 {
+        b
+    } else {
+        b - marks[(lo - 1) * 2 + 1] as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::utf16_into;
+    use super::{units_at, utf16_into, utf16_marked};
 
     #[test]
     fn transcodes_like_to_well_formed() {
@@ -72,5 +110,12 @@ mod tests {
         }
         assert!(!utf16_into(&[0x61, 0xd800, 0x62, 0xdc00], &mut out));
         assert_eq!(out, "a\u{fffd}b\u{fffd}");
+        let s = "aé😀b€c";
+        let u: Vec<u16> = s.encode_utf16().collect();
+        let mut marks = Vec::new();
+        utf16_marked(&u, &mut out, Some(&mut marks));
+        for (b, _) in s.char_indices().chain([(s.len(), ' ')]) {
+            assert_eq!(units_at(&marks, b), s[..b].encode_utf16().count());
+        }
     }
 }

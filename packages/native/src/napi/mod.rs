@@ -176,6 +176,7 @@ fn fam(language: &str) -> R<u8> {
 struct OutlineBufs {
     units: Vec<u16>,
     text: String,
+    marks: Vec<u32>,
     enc: crate::parse::compact::Encoder,
 }
 
@@ -197,10 +198,10 @@ unsafe extern "C" fn js_outline(env: napi_env, info: napi_callback_info) -> napi
         let out: &mut [i32] = a.typed_mut(3, NAPI_INT32_ARRAY)?;
         OUTLINE.with(|c| {
             let mut c = c.borrow_mut();
-            let OutlineBufs { units: ub, text, enc } = &mut *c;
+            let OutlineBufs { units: ub, text, marks, enc } = &mut *c;
             a.utf16_into(0, units, ub)?;
-            let ascii = crate::utf16::utf16_into(ub, text);
-            enc.outline(text, f as u8, ascii);
+            crate::utf16::utf16_marked(ub, text, Some(marks));
+            enc.outline(text, f as u8, marks);
             let n = enc.ints.len();
             if n <= out.len() {
                 out[..n].copy_from_slice(&enc.ints);

@@ -12,6 +12,7 @@
 //! ```
 //! A text reference `(a, b)` is `source.slice(a, b)` when `a >= 0`, else `extra.slice(-a - 1, b)`.
 use super::{analyze, lexer, KINDS};
+use crate::utf16::units_at;
 
 pub const SYM_INTS: usize = 9;
 pub const IMPORT_INTS: usize = 3;
@@ -22,51 +23,47 @@ pub struct Encoder {
     pub ints: Vec<i32>,
     pub extra: String,
     extra_units: usize,
-    /// byte offset → UTF-16 offset, built only for non-ASCII sources
-    map: Vec<u32>,
 }
 
 impl Encoder {
-    /// Outlines `src` into `self.ints` / `self.extra`. `ascii` says byte offsets are UTF-16 offsets.
-    pub fn outline(&mut self, src: &str, fam: u8, ascii: bool) {
+    /// Outlines `src` into `self.ints` / `self.extra`. `marks` (crate::utf16::utf16_marked) map its
+    /// byte offsets to UTF-16 offsets; empty for ASCII text, where they are the same.
+    pub fn outline(&mut self, src: &str, fam: u8, marks: &[u32]) {
         let ctx = analyze(src, fam);
         self.ints.clear();
         self.extra.clear();
         self.extra_units = 0;
-        if !ascii {
-            build_map(src.as_bytes(), &mut self.map);
-        }
         self.ints.reserve(2 + ctx.syms.len() * SYM_INTS + ctx.imports.len() * IMPORT_INTS);
         self.ints.push(ctx.syms.len() as i32);
         self.ints.push(ctx.imports.len() as i32);
         let base = src.as_ptr() as usize;
         for s in &ctx.syms {
-            let k = KINDS.iter().position(|k| std::ptr::eq(*k, s.kind) || *k == s.kind).unwrap_or(0) as i32;
+            let k = KINDS.iter().position(|k| *k == s.kind).unwrap_or(0) as i32;
             let flags = k | (s.exported as i32) << 4 | (s.parent.is_some() as i32) << 5;
             self.ints.extend_from_slice(&[flags, s.start_line, s.end_line]);
-            self.text(&s.name, base, src.len(), ascii);
-            self.text(&s.signature, base, src.len(), ascii);
+            self.text(&s.name, base, src.len(), marks);
+            self.text(&s.signature, base, src.len(), marks);
             match &s.parent {
-                Some(p) => self.text(p, base, src.len(), ascii),
+                Some(p) => self.text(p, base, src.len(), marks),
                 None => self.ints.extend_from_slice(&[0, 0]),
             }
         }
         for im in &ctx.imports {
             self.ints.push(im.line);
-            self.text(&im.source, base, src.len(), ascii);
+            self.text(&im.source, base, src.len(), marks);
         }
         lexer::recycle(ctx.t);
     }
 
     #[inline]
-    fn text(&mut self, s: &str, base: usize, len: usize, ascii: bool) {
+    fn text(&mut self, s: &str, base: usize, len: usize, marks: &[u32]) {
         let p = s.as_ptr() as usize;
         if p >= base && p + s.len() <= base + len {
             let (a, b) = (p - base, p - base + s.len());
-            if ascii {
+            if marks.is_empty() {
                 self.ints.extend_from_slice(&[a as i32, b as i32]);
             } else {
-                self.ints.extend_from_slice(&[self.map[a] as i32, self.map[b] as i32]);
+                self.ints.extend_from_slice(&[units_at(marks, a) as i32, units_at(marks, b) as i32]);
             }
         } else {
             let a = self.extra_units;
@@ -75,18 +72,4 @@ impl Encoder {
             self.ints.extend_from_slice(&[-(a as i32) - 1, self.extra_units as i32]);
         }
     }
-}
-
-/// map[i] = UTF-16 units before byte i (i in 0..=len): +1 per char, +2 for 4-byte chars.
-fn build_map(b: &[u8], map: &mut Vec<u32>) {
-    map.clear();
-    map.reserve(b.len() + 1);
-    let mut u = 0u32;
-    for &c in b {
-        map.push(u);
-        if c & 0xc0 != 0x80 {
-            u += if c >= 0xf0 { 2 } else { 1 };
-        }
-    }
-    map.push(u);
 }
