@@ -8,10 +8,11 @@
 /// non-ASCII character the pair (UTF-8 bytes written so far, UTF-8 bytes minus UTF-16 units so
 /// far), from which [`units_at`] turns byte offsets into UTF-16 offsets.
 pub fn utf16_into(u: &[u16], out: &mut String) -> bool {
-    utf16_marked(u, out, None)
+    utf16_marked(u, out, None).0
 }
 
-pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>>) -> bool {
+/// As [`utf16_into`], recording `marks`; returns (all ASCII, some lone surrogate was replaced).
+pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>>) -> (bool, bool) {
     if let Some(m) = marks.as_deref_mut() {
         m.clear();
     }
@@ -23,6 +24,7 @@ pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>
     let n = u.len();
     let mut i = 0;
     let mut ascii = true;
+    let mut lone = false;
     while i < n {
         // ASCII fast path: a 16-unit block whose OR is < 0x80 is narrowed in one (vectorized) loop
         while i + 16 <= n {
@@ -57,6 +59,7 @@ pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>
             i += 1;
             0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00)
         } else if (0xd800..0xe000).contains(&c) {
+            lone = true;
             0xfffd
         } else {
             c
@@ -70,7 +73,7 @@ pub fn utf16_marked(u: &[u16], out: &mut String, mut marks: Option<&mut Vec<u32>
             m.extend_from_slice(&[v.len() as u32, delta]);
         }
     }
-    ascii
+    (ascii, lone)
 }
 
 /// UTF-16 offset of UTF-8 byte offset `b` (a character boundary), given the marks of
@@ -108,7 +111,7 @@ mod tests {
             assert_eq!(out, s);
             assert_eq!(ascii, s.is_ascii());
         }
-        assert!(!utf16_into(&[0x61, 0xd800, 0x62, 0xdc00], &mut out));
+        assert_eq!(utf16_marked(&[0x61, 0xd800, 0x62, 0xdc00], &mut out, None), (false, true));
         assert_eq!(out, "a\u{fffd}b\u{fffd}");
         let s = "aé😀b€c";
         let u: Vec<u16> = s.encode_utf16().collect();

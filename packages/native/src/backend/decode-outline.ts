@@ -3,6 +3,7 @@
  * kinds, lines and UTF-16 offsets into the source string, plus one `extra` string for text that is
  * not a slice of the source. Builds the same SymbolInfo/ImportInfo objects as the js backend.
  */
+import { wellFormed } from '../outline/outline.js';
 import type { ImportInfo, Outline, SymbolInfo, SymbolKind } from '../outline/types.js';
 
 /** Kind indices of the compact forms; the same list is `KINDS` in src/parse/mod.rs. */
@@ -23,11 +24,16 @@ export const KINDS: readonly SymbolKind[] = [
 
 const SYM_INTS = 9;
 
-export function decodeOutline(src: string, extra: string, a: Int32Array): Outline {
+/**
+ * `source` is the string given to the addon; when the addon reports lone surrogates (flags & 1),
+ * offsets refer to its well-formed form (U+FFFD in their place, as the js backend sees it).
+ */
+export function decodeOutline(source: string, extra: string, a: Int32Array): Outline {
   const ns = a[0]!;
   const ni = a[1]!;
+  const src = (a[2]! & 1) !== 0 ? wellFormed(source) : source;
   const symbols: SymbolInfo[] = new Array(ns);
-  let p = 2;
+  let p = 3;
   // members share their parent: reuse the string of the previous reference to the same range
   let pa = 0;
   let pb = -1;

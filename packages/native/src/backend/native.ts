@@ -88,11 +88,11 @@ export function createNativeBackend(b: NativeBinding): Backend {
     name: 'native',
     outline(source: string, language: string): Outline {
       const fam = checkLanguage(source, language);
-      const src = wellFormed(source);
       let out = scratch;
       let extra: string | undefined;
       try {
-        extra = b.outline(src, fam, src.length, out);
+        // no wellFormed() here: the addon replaces lone surrogates itself and flags it
+        extra = b.outline(source, fam, source.length, out);
         if (out[0]! < 0) {
           out = new Int32Array(Math.max(-out[0]!, out.length * 2));
           if (out.length <= 1 << 20) scratch = out;
@@ -101,7 +101,7 @@ export function createNativeBackend(b: NativeBinding): Backend {
       } catch (err) {
         fail(err);
       }
-      return decodeOutline(src, extra ?? '', out);
+      return decodeOutline(source, extra ?? '', out);
     },
     skeleton(source: string, language: string, options: SkeletonOptions = {}): Skeleton {
       checkLanguage(source, language);

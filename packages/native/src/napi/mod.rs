@@ -200,8 +200,8 @@ unsafe extern "C" fn js_outline(env: napi_env, info: napi_callback_info) -> napi
             let mut c = c.borrow_mut();
             let OutlineBufs { units: ub, text, marks, enc } = &mut *c;
             a.utf16_into(0, units, ub)?;
-            crate::utf16::utf16_marked(ub, text, Some(marks));
-            enc.outline(text, f as u8, marks);
+            let (_, lone) = crate::utf16::utf16_marked(ub, text, Some(marks));
+            enc.outline(text, f as u8, marks, lone);
             let n = enc.ints.len();
             if n <= out.len() {
                 out[..n].copy_from_slice(&enc.ints);

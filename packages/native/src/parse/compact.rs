@@ -5,7 +5,7 @@
 //! by negative starts. Layout (decoded by `decodeOutline` in src/backend/native.ts):
 //!
 //! ```text
-//! [symbolCount, importCount,
+//! [symbolCount, importCount, flags (1: the source had lone surrogates, replaced by U+FFFD),
 //!  per symbol: flags (kind | exported << 4 | hasParent << 5), startLine, endLine,
 //!              name a, b, signature a, b, parent a, b,
 //!  per import: line, source a, b]
@@ -27,15 +27,17 @@ pub struct Encoder {
 
 impl Encoder {
     /// Outlines `src` into `self.ints` / `self.extra`. `marks` (crate::utf16::utf16_marked) map its
-    /// byte offsets to UTF-16 offsets; empty for ASCII text, where they are the same.
-    pub fn outline(&mut self, src: &str, fam: u8, marks: &[u32]) {
+    /// byte offsets to UTF-16 offsets; empty for ASCII text, where they are the same. Offsets refer
+    /// to the well-formed text (lone surrogates replaced), which the caller rebuilds when flagged.
+    pub fn outline(&mut self, src: &str, fam: u8, marks: &[u32], lone_surrogates: bool) {
         let ctx = analyze(src, fam);
         self.ints.clear();
         self.extra.clear();
         self.extra_units = 0;
-        self.ints.reserve(2 + ctx.syms.len() * SYM_INTS + ctx.imports.len() * IMPORT_INTS);
+        self.ints.reserve(3 + ctx.syms.len() * SYM_INTS + ctx.imports.len() * IMPORT_INTS);
         self.ints.push(ctx.syms.len() as i32);
         self.ints.push(ctx.imports.len() as i32);
+        self.ints.push(lone_surrogates as i32);
         let base = src.as_ptr() as usize;
         for s in &ctx.syms {
             let k = KINDS.iter().position(|k| *k == s.kind).unwrap_or(0) as i32;

@@ -499,16 +499,9 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
             continue;
         }
         if c.is_ascii_digit() {
-            lx.i += 1;
-            while lx.i < len {
-                let e = src[lx.i];
-                if ident_part(e) {
-                    lx.i += 1;
-                } else if e == b'.' && lx.i + 1 < len && src[lx.i + 1].is_ascii_digit() {
-                    lx.i += 2;
-                } else {
-                    break;
-                }
+            lx.i = ident_end(src, lx.i + 1);
+            while lx.i + 1 < len && src[lx.i] == b'.' && src[lx.i + 1].is_ascii_digit() {
+                lx.i = ident_end(src, lx.i + 2);
             }
             lx.push(T_NUM, s, lx.i, l);
             continue;
@@ -553,10 +546,12 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
             }
             if c == b'`' {
                 lx.i += 1;
-                while lx.i < len && src[lx.i] != b'`' {
-                    if src[lx.i] == b'\n' {
-                        lx.newline(lx.i);
+                loop {
+                    lx.i = find_any(src, lx.i, b"`\n");
+                    if lx.i >= len || src[lx.i] == b'`' {
+                        break;
                     }
+                    lx.newline(lx.i);
                     lx.i += 1;
                 }
                 if lx.i < len {
