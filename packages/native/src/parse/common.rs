@@ -127,6 +127,27 @@ pub fn collapse(src: &str, s: i64, e: i64) -> S<'_> {
     }
     let mut clean = true;
     let mut k = s;
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64; both loads end at or before `e` (k + 17 <= e).
+    unsafe {
+        use std::arch::x86_64::*;
+        // 16 positions at a time: a \t \n \x0b \x0c \r (9..=13), or a space followed by blank
+        let ctrl = |v: __m128i| {
+            let t = _mm_sub_epi8(v, _mm_set1_epi8(9));
+            _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t)
+        };
+        let sp = _mm_set1_epi8(b' ' as i8);
+        while k + 17 <= e {
+            let v = _mm_loadu_si128(b.as_ptr().add(k) as *const __m128i);
+            let w = _mm_loadu_si128(b.as_ptr().add(k + 1) as *const __m128i);
+            let next_ws = _mm_or_si128(ctrl(w), _mm_cmpeq_epi8(w, sp));
+            let bad = _mm_or_si128(ctrl(v), _mm_and_si128(_mm_cmpeq_epi8(v, sp), next_ws));
+            if _mm_movemask_epi8(bad) != 0 {
+                break;
+            }
+            k += 16;
+        }
+    }
     while k < e {
         let c = b[k];
         if is_ws(c) && (c != b' ' || is_ws(b[k + 1])) {
