@@ -47,9 +47,9 @@ function files(dir: string, ext: RegExp, max: number, maxBytes = 300_000): strin
 }
 
 /**
- * Best of `rounds` (the machine is shared; the minimum is the least disturbed run), in ms. With
- * `cpu`, process CPU time instead of wall time: for single-threaded synchronous work it is the same
- * quantity, much less disturbed by other processes on a loaded 2-core machine.
+ * Best of `rounds`, in ms: wall time, or with `cpu` process CPU time (for single-threaded
+ * synchronous work it is the same quantity, much less disturbed by other processes on a loaded
+ * 2-core machine, and it still counts the GC work the measured code causes on V8's helper threads).
  */
 function best(rounds: number, f: () => void, cpu = false): number {
   f(); // warm-up
@@ -65,6 +65,45 @@ function best(rounds: number, f: () => void, cpu = false): number {
   return min;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Fair throughput comparison of several implementations on one corpus: each is warmed up (JIT, addon
+ * buffers), then rounds alternate between them (machine load drifts hit all alike); each sample
+ * repeats the whole corpus until it lasts ~`sampleMs`, after a full GC whose concurrent sweeping is
+ * allowed to finish (so no sample pays for the garbage of another). Returns CPU ms per corpus pass,
+ * best of `rounds`.
+ */
+async function compare(
+  impls: Record<string, () => void>,
+  rounds: number,
+  sampleMs: number,
+): Promise<Record<string, number>> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const passes: Record<string, number> = {};
+  for (const [name, f] of Object.entries(impls)) {
+    f();
+    f();
+    const c = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(c);
+    passes[name] = Math.max(1, Math.ceil(sampleMs / Math.max(0.05, (d.user + d.system) / 1000)));
+  }
+  const min: Record<string, number> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, f] of Object.entries(impls)) {
+      gc?.();
+      await sleep(10);
+      const k = passes[name]!;
+      const c = process.cpuUsage();
+      for (let i = 0; i < k; i++) f();
+      const d = process.cpuUsage(c);
+      min[name] = Math.min(min[name] ?? Number.POSITIVE_INFINITY, (d.user + d.system) / 1000 / k);
+    }
+  }
+  return min;
+}
+
 export default async function native(ctx: { quick: boolean }): Promise<BenchRow[]> {
   await import(new URL('../../scripts/ts-hooks.mjs', import.meta.url).href);
   const { jsBackend } = (await import(join(pkg, 'src/backend/js.ts'))) as { jsBackend: Backend };
@@ -76,7 +115,6 @@ export default async function native(ctx: { quick: boolean }): Promise<BenchRow[
   const ts = (await import('typescript')).default;
   const rows: BenchRow[] = [];
   const suite = 'native';
-  const rounds = ctx.quick ? 2 : 4;
   const note = nat ? undefined : `addon unavailable: ${loaded.reason}`;
 
   // 1. outline throughput on the same corpus: .ts/.d.ts shipped in installed npm packages
@@ -95,46 +133,42 @@ export default async function native(ctx: { quick: boolean }): Promise<BenchRow[
     const srcs = list.map((f) => readFileSync(f, 'utf8'));
     const mb = srcs.reduce((a, s) => a + Buffer.byteLength(s), 0) / 1e6;
     const c = `outline ${lang} (${list.length} files, ${mb.toFixed(1)} MB, ${what})`;
-    const js = best(
-      rounds,
-      () => {
+    const impls: Record<string, () => void> = {
+      js: () => {
         for (const s of srcs) jsBackend.outline(s, lang);
       },
-      true,
-    );
-    rows.push({ suite, case: c, impl: 'weft js', value: mb / (js / 1000), unit: 'MB/s', note: 'per CPU-second' });
+    };
     if (nat) {
-      const n = best(
-        rounds,
-        () => {
-          for (const s of srcs) nat.outline(s, lang);
-        },
-        true,
-      );
+      impls.native = () => {
+        for (const s of srcs) nat.outline(s, lang);
+      };
+    }
+    if (lang === 'typescript') {
+      impls.tsc = () => {
+        for (const s of srcs) ts.createSourceFile('x.ts', s, ts.ScriptTarget.Latest, false);
+      };
+    }
+    const t = await compare(impls, ctx.quick ? 3 : 7, ctx.quick ? 40 : 150);
+    const how = 'per CPU-second, best of interleaved rounds';
+    rows.push({ suite, case: c, impl: 'weft js', value: mb / (t.js! / 1000), unit: 'MB/s', note: how });
+    if (t.native !== undefined) {
       rows.push({
         suite,
         case: c,
         impl: 'weft native',
-        value: mb / (n / 1000),
+        value: mb / (t.native / 1000),
         unit: 'MB/s',
-        note: `${(js / n).toFixed(1)}× js`,
+        note: `${(t.js! / t.native).toFixed(1)}× js`,
       });
     }
-    if (lang === 'typescript') {
-      const t = best(
-        rounds,
-        () => {
-          for (const s of srcs) ts.createSourceFile('x.ts', s, ts.ScriptTarget.Latest, false);
-        },
-        true,
-      );
+    if (t.tsc !== undefined) {
       rows.push({
         suite,
         case: c,
         impl: 'ts.createSourceFile',
-        value: mb / (t / 1000),
+        value: mb / (t.tsc / 1000),
         unit: 'MB/s',
-        note: 'parse only, no outline',
+        note: `parse only, no outline; native ${t.native ? (t.tsc / t.native).toFixed(1) : '-'}× this`,
       });
     }
   }
