@@ -1,6 +1,6 @@
 //! Mirror of src/outline/parse-py.ts.
 use super::common::*;
-use super::lexer::{T_IDENT, T_STR};
+use super::lexer::{T_IDENT, T_PUNCT, T_STR};
 
 const KEYWORDS: [&str; 35] = [
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
@@ -17,26 +17,31 @@ struct Stmts {
 
 fn statements(ctx: &Ctx) -> Stmts {
     let n = ctx.n();
-    let mut first = Vec::new();
-    let mut last = Vec::new();
-    let mut indent = Vec::new();
+    let cap = (n / 6) as usize;
+    let mut first = Vec::with_capacity(cap);
+    let mut last = Vec::with_capacity(cap);
+    let mut indent = Vec::with_capacity(cap);
+    // the token walk of ctx.punct/m/line/end_line, on the slice directly (hot: every token)
+    let toks = &ctx.t.toks[..n as usize];
     let mut i = 0i64;
     while i < n {
         let f = i;
-        let mut k = i;
+        let mut k = i as usize;
         loop {
-            let p = ctx.punct(k);
-            if (p == b'(' || p == b'[' || p == b'{') && ctx.m(k) >= 0 {
-                k = ctx.m(k).min(n - 1);
+            let t = &toks[k];
+            if t.kind == T_PUNCT && (t.ch == b'(' || t.ch == b'[' || t.ch == b'{') && t.m >= 0 {
+                k = (t.m as usize).min(toks.len() - 1);
             }
-            if k + 1 >= n {
+            if k + 1 >= toks.len() {
                 break;
             }
-            if ctx.line(k + 1) != ctx.end_line(k) && ctx.punct(k) != b'\\' {
+            let t = &toks[k];
+            if toks[k + 1].line != t.end_line && !(t.kind == T_PUNCT && t.ch == b'\\') {
                 break;
             }
             k += 1;
         }
+        let k = k as i64;
         first.push(f);
         last.push(k);
         let ls = ctx.t.line_starts[(ctx.line(f) - 1) as usize] as usize;
