@@ -36,20 +36,27 @@ pub struct Tokens {
     pub comments: Vec<i32>,
 }
 
-/// ASCII punctuation with no meaning to the lexer in any language (not a quote, comment, regex,
-/// JSX, template or blank start, nor `{`/`}` which the TS lexer counts): always one T_PUNCT token.
-const SIMPLE_PUNCT: [bool; 256] = {
+/// ASCII punctuation that is always one T_PUNCT token in language family `lang`: not a quote,
+/// comment, regex, JSX, template or blank start, nor (TS/TSX) a `{`/`}` the template tracking counts.
+const fn simple_punct(lang: u8) -> [bool; 256] {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
+        let ts = lang == L_TS || lang == L_TSX;
         t[c] = !(b.is_ascii_alphanumeric()
-            || matches!(b, b'_' | b'$' | b'\n' | b' ' | b'\t' | b'\r' | 11 | 12)
-            || matches!(b, b'/' | b'#' | b'<' | b'{' | b'}' | b'"' | b'\'' | b'`'));
+            || matches!(b, b'_' | b'$' | b'\n' | b' ' | b'\t' | b'\r' | 11 | 12 | b'/' | b'"' | b'\'' | b'`')
+            || (b == b'#' && lang == L_PY)
+            || (b == b'<' && lang == L_TSX)
+            || ((b == b'{' || b == b'}') && ts));
         c += 1;
     }
     t
-};
+}
+
+/// `simple_punct` of each family, indexed by its L_* code.
+const SIMPLE_PUNCT: [[bool; 256]; 5] =
+    [simple_punct(0), simple_punct(1), simple_punct(2), simple_punct(3), simple_punct(4)];
 
 /// Byte classes: 1 = identifier start, 2 = identifier part.
 const CLASS: [u8; 256] = {
@@ -406,18 +413,22 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
     let mut open: Vec<usize> = Vec::new();
     let mut tmpl: Vec<i64> = Vec::new();
     let mut depth: i64 = 0;
+    let simple = &SIMPLE_PUNCT[lang as usize % 5];
     // comment count before each token
     while lx.i < len {
         let c = src[lx.i];
         // the two commonest token starts first (one branch each instead of the whole chain below)
-        if SIMPLE_PUNCT[c as usize] {
+        if simple[c as usize] {
             let s = lx.i;
             lx.i += 1;
             lx.push(T_PUNCT, s, lx.i, lx.line);
-            if c == b'(' || c == b'[' {
+            if c == b'(' || c == b'[' || c == b'{' {
                 open.push(lx.t.n - 1);
-            } else if c == b')' || c == b']' {
+            } else if c == b')' || c == b']' || c == b'}' {
                 close_bracket(&mut lx.t.toks, &mut open, c);
+            }
+            if lx.i < len && src[lx.i] == b' ' {
+                lx.i += 1;
             }
             continue;
         }
@@ -462,6 +473,10 @@ pub fn lex(src: &[u8], lang: u8) -> Tokens {
                 }
             }
             lx.push(T_IDENT, s, lx.i, l);
+            // a single space after a token is skipped here rather than by a trip through the loop
+            if lx.i < len && src[lx.i] == b' ' {
+                lx.i += 1;
+            }
             continue;
         }
         if c == b'\n' {
