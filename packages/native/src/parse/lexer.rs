@@ -253,7 +253,7 @@ impl<'a> Lx<'a> {
     }
     fn scan_template(&mut self) -> bool {
         while self.i < self.len {
-            self.i = find_any(self.s, self.i, &[b'`', b'\\', b'$', b'\n']);
+            self.i = find_any(self.s, self.i, b"`\\$\n");
             if self.i >= self.len {
                 break;
             }
@@ -316,7 +316,7 @@ impl<'a> Lx<'a> {
         let (a, b) = (last.start as usize, last.end as usize);
         if k == T_IDENT {
             let w = &self.s[a..b];
-            return REGEX_AFTER.iter().any(|x| *x == w);
+            return REGEX_AFTER.contains(&w);
         }
         let p = self.s[a];
         p != b')' && p != b']' && p != b'}'
