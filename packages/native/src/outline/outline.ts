@@ -1,6 +1,6 @@
 /** Dispatch: source + language → symbols and imports (and the internal records the skeleton uses). */
 import { computeMatch, type Ctx, type Sym } from './common.js';
-import { L_GO, L_PY, L_RUST, L_TS, L_TSX, lex } from './lexer.js';
+import { L_GO, L_PY, L_RUST, L_TS, L_TSX, lex, recycleTokens } from './lexer.js';
 import { parseGo } from './parse-go.js';
 import { parsePython } from './parse-py.js';
 import { parseRust } from './parse-rust.js';
@@ -72,5 +72,7 @@ export function toSymbolInfo(s: Sym): SymbolInfo {
 
 export function outline(source: string, language: string): Outline {
   const a = analyze(source, language);
-  return { symbols: a.syms.map(toSymbolInfo), imports: a.imports };
+  const out = { symbols: a.syms.map(toSymbolInfo), imports: a.imports };
+  recycleTokens(a.ctx.t);
+  return out;
 }
