@@ -176,6 +176,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       );
     }
     const parsed = timedOut ? undefined : validateResume(wf, runId, path, suspension, data);
+    // Read the history before flipping the status: a corrupt row then fails the resume with the
+    // run still suspended and every row unchanged. (store engineer; see src/worker/NEEDS.md item 2)
+    const history = await loadHistory(store, runId);
     const now = Date.now();
     const ok = await store.updateRun(
       runId,
@@ -183,7 +186,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       ['suspended'],
     );
     if (!ok) throw new RunNotSuspendedError(runId, path, 'another process resumed or canceled it first');
-    const history = await loadHistory(store, runId);
     history.resume = { path, data: parsed, suspension, timedOut };
     ensureRenewal();
     return track(
