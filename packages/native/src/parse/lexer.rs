@@ -399,6 +399,18 @@ pub fn recycle(t: Tokens) {
 /// Tokens of `src`, with `m` of every opening bracket set to its closer's index (n when unclosed)
 /// as `computeMatch` in common.ts does, computed here while the tokens are made.
 pub fn lex(src: &[u8], lang: u8) -> Tokens {
+    // one copy per language family, so each loop is compiled with its language checks folded away
+    match lang {
+        L_TS => lex_lang::<L_TS>(src),
+        L_TSX => lex_lang::<L_TSX>(src),
+        L_PY => lex_lang::<L_PY>(src),
+        L_RUST => lex_lang::<L_RUST>(src),
+        _ => lex_lang::<L_GO>(src),
+    }
+}
+
+fn lex_lang<const LANG: u8>(src: &[u8]) -> Tokens {
+    let lang = LANG;
     let len = src.len();
     let cap = 64 + len / 5;
     let mut t = SPARE.with(|c| std::mem::replace(&mut *c.borrow_mut(), Tokens { n: 0, toks: Vec::new(), line_starts: Vec::new(), comments: Vec::new() }));
