@@ -58,6 +58,7 @@ export {
   CanceledError,
   DagCycleError,
   DefinitionChangedError,
+  LeaseLostError,
   LoopLimitError,
   NoBranchMatchedError,
   NonRetryableError,

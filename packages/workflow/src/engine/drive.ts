@@ -1,7 +1,7 @@
 /** Driving one execution of a run from its current state to success, failure, suspension or cancel. */
 import type { LimitFunction } from 'p-limit';
 import pLimit from 'p-limit';
-import { CanceledError } from '../errors/errors.js';
+import { CanceledError, LeaseLostError } from '../errors/errors.js';
 import { RestoredError, serializeError } from '../errors/serialize.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { EventRecord, RunRecord, StepRecord, Store, SuspensionRecord } from '../store/store.js';
@@ -81,6 +81,8 @@ export async function drive(
   for (const e of events) x.custom(e.type, e.path as string, e.data);
   active.set(runId, x);
   const store = core.store;
+  // Every write of this execution is fenced by the engine's lease (see RunExec.commit).
+  const owner = core.ownerId;
   try {
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
     v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
@@ -89,25 +91,34 @@ export async function drive(
     // Status, output and the final events are one atomic write.
     const events = x.takePending();
     events.push({ type: 'run:success', at });
-    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'], events)))
+    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'], events, owner)))
       return lost(x);
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps, state: x.state };
   } catch (e) {
-    if (x.aborted) return canceled(x);
+    if (x.aborted) return x.abortReason instanceof LeaseLostError ? lost(x) : canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
       const suspended = await store.listSuspensions(runId);
       const data = { paths: suspended.map((s) => s.path) };
       const events = [...x.takePending(), { type: 'run:suspended', data, at }];
-      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running'], events))) return lost(x);
+      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running'], events, owner)))
+        return lost(x);
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }
     const error = e instanceof Error ? e : new Error(String(e));
     const serialized = serializeError(error);
     const events = [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }];
-    if (!(await store.updateRun(runId, { status: 'failed', error: serialized, updatedAt: at }, ['running'], events)))
+    if (
+      !(await store.updateRun(
+        runId,
+        { status: 'failed', error: serialized, updatedAt: at },
+        ['running'],
+        events,
+        owner,
+      ))
+    )
       return lost(x);
     x.live('run:failed', undefined, error, at);
     return { status: 'failed', runId, error, steps: x.steps, state: x.state };
@@ -116,10 +127,27 @@ export async function drive(
   }
 }
 
-/** The run's status changed under us (canceled, or finished by another process): report what is stored. */
+/**
+ * A fenced write did not apply: the run was canceled, or another owner took it over (this process
+ * stalled past its lease). Reports what is stored when the run already finished or suspended
+ * there; while it is still in flight elsewhere, rejects with a LeaseLostError (logged; the run is
+ * not failed — its new owner carries on).
+ */
 async function lost(x: RunExec): Promise<RunResult> {
   const rec = await x.store.getRun(x.runId);
-  if (!rec || rec.status === 'canceled' || x.aborted) return canceled(x);
+  const leaseLost = x.abortReason instanceof LeaseLostError;
+  if (!rec || rec.status === 'canceled' || (x.aborted && !leaseLost)) return canceled(x);
+  const owner = x.core.ownerId;
+  x.core.logger.warn('lease lost: another owner took the run over; this process stopped driving it', {
+    runId: x.runId,
+    workflowId: x.workflow.id,
+    owner,
+    newOwner: rec.leaseOwner,
+    status: rec.status,
+  });
+  if (rec.status === 'running' || rec.status === 'queued') {
+    throw leaseLost ? x.abortReason : new LeaseLostError(x.runId, owner);
+  }
   return resultFromRecord(x.store, rec);
 }
 

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import {
   CanceledError,
   DefinitionChangedError,
+  LeaseLostError,
   RunNotFoundError,
   RunNotSuspendedError,
   WorkflowDefinitionError,
@@ -50,6 +51,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const emitter = new EventEmitter();
   const core: EngineCore = {
     store,
+    ownerId,
     emitter,
     live: false,
     limiter: options.concurrency ? pLimit(options.concurrency) : undefined,
@@ -102,6 +104,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
               if (kept.has(id)) continue;
               const rec = await store.getRun(id);
               if (rec?.status === 'canceled') active.get(id)?.abort(new CanceledError(id));
+              // Taken over by another owner after our lease expired: stop driving it now (its
+              // next commit would be fenced out anyway).
+              else if (rec?.status === 'running' && rec.leaseOwner !== ownerId)
+                active.get(id)?.abort(new LeaseLostError(id, ownerId));
             }
           },
           (e: unknown) => core.logger.warn('lease renewal failed', { error: serializeError(e) }),

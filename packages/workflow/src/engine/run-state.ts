@@ -4,7 +4,13 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { LimitFunction } from 'p-limit';
-import { StepFailedError, StepValidationError, type ValidationIssue, type ValidationTarget } from '../errors/errors.js';
+import {
+  LeaseLostError,
+  StepFailedError,
+  StepValidationError,
+  type ValidationIssue,
+  type ValidationTarget,
+} from '../errors/errors.js';
 import { WeftError } from '../errors/weft-error.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { Logger, StepContext } from '../step/types.js';
@@ -22,6 +28,8 @@ export class SuspendSignal {
 /** What the engine shares with every run it executes. */
 export interface EngineCore {
   store: Store;
+  /** The engine's lease owner id: every write of a run executing here is fenced by it. */
+  ownerId: string;
   emitter: EventEmitter;
   /** True when anyone listens: events are only built for listeners (stored ones always). */
   live: boolean;
@@ -149,13 +157,21 @@ export class RunExec {
     this.custom('state:patch', path, patch);
   }
 
-  /** Commits through the store, carrying pending custom events along. */
+  /**
+   * Commits through the store, carrying pending custom events along. The commit is fenced by the
+   * engine's lease: when another owner took the run over, the store rejects it with a
+   * LeaseLostError, and this execution aborts (every step of it sees its signal abort).
+   */
   commit(c: StepCommit): Promise<void> {
     if (this.#pending) {
       c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
       this.#pending = undefined;
     }
-    return this.store.commitStep(c);
+    c.leaseOwner = this.core.ownerId;
+    return this.store.commitStep(c).catch((e: unknown) => {
+      if (e instanceof LeaseLostError) this.abort(e);
+      throw e;
+    });
   }
 
   /** Events not yet written (flushed with the run's final write). */

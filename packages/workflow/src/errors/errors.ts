@@ -119,6 +119,30 @@ export class CanceledError extends WeftError {
   }
 }
 
+/**
+ * This process no longer holds the run's lease: another worker took the run over (this one stalled
+ * past its lease, or its lease was stolen by a claim after expiry). The write that found out was
+ * rejected and nothing of it was stored; the engine stops driving the run here and leaves it to the
+ * new owner. Not a failure of the run: it is never stored as one.
+ */
+export class LeaseLostError extends WeftError {
+  readonly runId: string;
+  /** The lease owner this process expected to be (its engine's `ownerId`). */
+  readonly owner: string;
+  constructor(runId: string, owner: string, options?: WeftErrorOptions) {
+    super(
+      'WEFT_LEASE_LOST',
+      `Expected run "${runId}" to still be leased to "${owner}", but another owner took it over (this process stalled past its lease). The write was rejected; the run continues on its new owner. Use a leaseMs longer than the longest stall of a worker.`,
+      options,
+    );
+    this.runId = runId;
+    this.owner = owner;
+  }
+  override details(): Record<string, unknown> {
+    return { runId: this.runId, owner: this.owner };
+  }
+}
+
 /** No run with that id exists in the store. */
 export class RunNotFoundError extends WeftError {
   readonly runId: string;

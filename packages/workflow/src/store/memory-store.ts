@@ -5,6 +5,7 @@
  * that keeps the per-step cost to a few array pushes. Use it for tests, scripts and benchmarks, and
  * share one instance between several engines to simulate several processes.
  */
+import { LeaseLostError } from '../errors/errors.js';
 import type {
   ClaimOptions,
   EventRecord,
@@ -67,9 +68,10 @@ export function createMemoryStore(): Store {
       const s = runs.get(runId);
       return Promise.resolve(s ? { ...s.run } : undefined);
     },
-    updateRun(runId, patch, expect, events) {
+    updateRun(runId, patch, expect, events, leaseOwner) {
       const s = runs.get(runId);
       if (!s || (expect && !expect.includes(s.run.status))) return Promise.resolve(false);
+      if (leaseOwner !== undefined && s.run.leaseOwner !== leaseOwner) return Promise.resolve(false);
       Object.assign(s.run, patch);
       if (events) pushEvents(s, events);
       return Promise.resolve(true);
@@ -114,6 +116,8 @@ export function createMemoryStore(): Store {
     commitStep(commit: StepCommit) {
       const s = runs.get(commit.step.runId);
       if (!s) return Promise.reject(new Error(`memory store: run "${commit.step.runId}" does not exist`));
+      if (commit.leaseOwner !== undefined && s.run.leaseOwner !== commit.leaseOwner)
+        return Promise.reject(new LeaseLostError(s.run.id, commit.leaseOwner));
       s.steps.push(commit.step);
       if (commit.events) pushEvents(s, commit.events);
       if (commit.run) Object.assign(s.run, commit.run);

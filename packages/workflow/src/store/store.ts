@@ -16,6 +16,9 @@
  *   crash can never leave a finished run without its final event. (store engineer)
  * - `ClaimOptions.excludeWorkflowIds`: claim runs of every workflow but these (a worker with
  *   per-workflow limits claims the limited ones separately). (store engineer)
+ * - Lease fencing: `StepCommit.leaseOwner` and `updateRun(…, leaseOwner)` make a write apply only
+ *   while the run's lease owner is still the writer, checked in the same statement/transaction
+ *   (a fenced-out commitStep rejects with `LeaseLostError` and writes nothing). (store engineer)
  */
 
 /** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
@@ -130,6 +133,12 @@ export interface StepCommit {
   resolvedSuspensionPath?: string;
   /** Timer created with this commit (sleep, timeouts). */
   timer?: TimerRecord;
+  /**
+   * Fence: when set, the commit applies only if the run's `leaseOwner` is still this value, checked
+   * atomically with the write. Otherwise nothing is written and the promise rejects with a
+   * `LeaseLostError` (another process took the run over).
+   */
+  leaseOwner?: string;
 }
 
 /** Options for claiming work in {@link Store.claimRuns}. */
@@ -163,12 +172,15 @@ export interface Store {
    * Applies `patch` if the run's status is one of `expect` (when given). Returns whether it applied.
    * Used for compare-and-set transitions (suspended → running on resume, cancel, finish).
    * `events`, when given, are appended in the same transaction, only if the patch applied.
+   * `leaseOwner`, when given, is a fence: the patch applies only if the run's lease owner is still
+   * that value (returns false otherwise, like a failed status check).
    */
   updateRun(
     runId: string,
     patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
     expect?: RunStatus[],
     events?: Omit<EventRecord, 'seq' | 'runId'>[],
+    leaseOwner?: string,
   ): Promise<boolean>;
   /** Runs matching `query`, newest first, a page at a time. */
   listRuns(query?: RunQuery): Promise<RunPage>;

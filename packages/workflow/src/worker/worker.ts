@@ -10,6 +10,7 @@ import type { Workflow } from '../definition/workflow.js';
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/types.js';
 import type { ClaimOptions, RunRecord, Store, TimerRecord } from '../store/store.js';
+import { LeaseLostError } from '../errors/errors.js';
 import { WorkerConfigError } from './errors.js';
 
 /** Options of {@link createWorker}: an `engine`, or a `store` and the `workflows` to run. */
@@ -119,7 +120,9 @@ export function createWorker(options: WorkerOptions): Worker {
       .execute(run.id)
       .then(
         () => undefined,
-        (error) => onError(error, { runId: run.id }),
+        // Lost to another worker (this one stalled past its lease): the engine logged it and the
+        // run goes on there. Not an error of this worker.
+        (error) => (error instanceof LeaseLostError ? undefined : onError(error, { runId: run.id })),
       )
       .finally(() => {
         runs.delete(run.id);

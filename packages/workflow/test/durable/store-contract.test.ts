@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/kysely/index.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { RunRecord, Store } from '../../src/store/store.js';
+import { LeaseLostError } from '../../src/errors/errors.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
 
 const tmp = tmpDir();
@@ -170,6 +171,45 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     expect(await store.getRun(r.id)).toMatchObject({ status: 'success', output: 'done', updatedAt: 21 });
     await store.appendEvents(r.id, [{ type: 'custom', at: 30, data: [1] }]);
     expect((await store.readEvents(r.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('fences step commits and run updates by the lease owner (nothing written when fenced out)', async () => {
+    const r = run({ status: 'running', leaseOwner: 'b', leaseExpiresAt: 9e12 });
+    await store.createRun(r);
+    const step = (path: string) => ({
+      runId: r.id,
+      path,
+      attempt: 1,
+      status: 'success' as const,
+      output: path,
+      startedAt: 1,
+      endedAt: 2,
+    });
+    // The owner commits.
+    await store.commitStep({ step: step('mine'), events: [{ type: 'x', at: 1 }], leaseOwner: 'b' });
+    // A stale owner is rejected, whatever the commit carries, and nothing of it is visible.
+    const stale = store.commitStep({
+      step: step('stale'),
+      events: [{ type: 'stale', at: 2 }],
+      run: { status: 'success', updatedAt: 3 },
+      suspension: { runId: r.id, path: 'stale', payload: 1, createdAt: 2 },
+      leaseOwner: 'a',
+    });
+    await expect(stale).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(stale).rejects.toMatchObject({ code: 'WEFT_LEASE_LOST', runId: r.id, owner: 'a' });
+    expect((await store.listSteps(r.id)).map((s) => s.path)).toEqual(['mine']);
+    expect((await store.readEvents(r.id)).map((e) => e.type)).toEqual(['x']);
+    expect(await store.listSuspensions(r.id)).toEqual([]);
+    expect(await store.getRun(r.id)).toMatchObject({ status: 'running', leaseOwner: 'b' });
+    // Same for finishing the run.
+    expect(await store.updateRun(r.id, { status: 'success' }, ['running'], [{ type: 'run:success', at: 4 }], 'a')).toBe(
+      false,
+    );
+    expect((await store.getRun(r.id))?.status).toBe('running');
+    expect(await store.updateRun(r.id, { status: 'success' }, ['running'], [{ type: 'run:success', at: 4 }], 'b')).toBe(
+      true,
+    );
+    expect((await store.readEvents(r.id)).map((e) => e.type)).toEqual(['x', 'run:success']);
   });
 
   it('isolates concurrent commits: one failing commit does not take the others down', async () => {

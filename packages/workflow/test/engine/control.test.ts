@@ -4,6 +4,7 @@ import {
   CanceledError,
   createEngine,
   createMemoryStore,
+  LeaseLostError,
   LoopLimitError,
   NonRetryableError,
   StepFailedError,
@@ -14,6 +15,7 @@ import {
 } from '../../src/index.js';
 
 const fast = { delay: 1, jitter: false } as const;
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('retries', () => {
   it('retries until success and emits step:retry with the attempt number', async () => {
@@ -386,19 +388,24 @@ describe('sleep', () => {
       .sleep(40, { id: 'nap' })
       .step('after', async ({ input }) => input + 1)
       .commit();
-    const a = createEngine({ store, workflows: [wf], leaseMs: 60_000 });
+    const a = createEngine({ store, workflows: [wf], leaseMs: 60_000, logger: quiet });
     const run = a.run(wf);
-    const pending = run.start({ input: 1 });
+    const pending = run.start({ input: 1 }).catch((e: unknown) => e); // see below
     await new Promise((r) => setTimeout(r, 5));
     const [row] = await store.listSteps(run.runId);
     expect(row).toMatchObject({ path: 'nap', status: 'running' });
     const dueAt = (row?.input as { dueAt: number } | undefined)?.dueAt ?? 0;
     // A second engine executing the same run (as after a crash) waits until the same dueAt.
-    const b = createEngine({ store, workflows: [wf] });
+    const b = createEngine({ store, workflows: [wf], logger: quiet });
     const r2 = await b.execute(run.runId);
     expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
     expect(r2).toMatchObject({ status: 'success', output: 2 });
-    expect(await pending).toMatchObject({ status: 'success', output: 2 });
+    // B took the run over, so A's commits are fenced out: A reports B's outcome, or (if B was still
+    // executing when A woke) rejects with LeaseLostError. Either way the run finished once, by B.
+    const ra = await pending;
+    if (ra instanceof LeaseLostError) expect(ra.runId).toBe(run.runId);
+    else expect(ra).toMatchObject({ status: 'success', output: 2 });
+    expect((await store.readEvents(run.runId)).filter((e) => e.type === 'run:success')).toHaveLength(1);
   });
 
   it('a sleep longer than maxInProcessSleep suspends the run; its timer wakes it', async () => {

@@ -13,6 +13,15 @@ import type { LocalSqlite } from './local-sqlite.js';
 export interface GroupStatement {
   sql: string;
   params: readonly unknown[];
+  /** When the statement changes no row: roll the batch back and reject with this error. */
+  onNoChange?: () => unknown;
+}
+
+/** Runs one statement of a batch, enforcing its `onNoChange` guard. */
+function runGuarded(sqlite: LocalSqlite, s: GroupStatement): number {
+  const n = sqlite.run(s.sql, s.params);
+  if (n === 0 && s.onNoChange) throw s.onNoChange();
+  return n;
 }
 
 interface Pending {
@@ -76,13 +85,13 @@ export function runInTransaction(sqlite: LocalSqlite, statements: readonly Group
   if (statements.length === 0) return [];
   // One statement is atomic on its own: autocommit saves the BEGIN and COMMIT round.
   if (statements.length === 1) {
-    const only = statements[0] as GroupStatement;
-    return [sqlite.run(only.sql, only.params)];
+    // A guarded statement that changed nothing wrote nothing: throwing is the rollback.
+    return [runGuarded(sqlite, statements[0] as GroupStatement)];
   }
   const changes: number[] = [];
   sqlite.run('BEGIN IMMEDIATE', []);
   try {
-    for (const s of statements) changes.push(sqlite.run(s.sql, s.params));
+    for (const s of statements) changes.push(runGuarded(sqlite, s));
     sqlite.run('COMMIT', []);
   } catch (error) {
     sqlite.db.exec('ROLLBACK');
@@ -104,7 +113,7 @@ function commitMany(sqlite: LocalSqlite, group: Pending[]): void {
       sqlite.run('SAVEPOINT weft_group', []);
       try {
         const changes: number[] = [];
-        for (const s of p.statements) changes.push(sqlite.run(s.sql, s.params));
+        for (const s of p.statements) changes.push(runGuarded(sqlite, s));
         sqlite.run('RELEASE weft_group', []);
         outcomes.push({ ok: true, changes });
       } catch (error) {

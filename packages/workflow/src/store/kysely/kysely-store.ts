@@ -20,6 +20,7 @@ import type {
   SuspensionRecord,
   TimerRecord,
 } from '../store.js';
+import { LeaseLostError } from '../../errors/errors.js';
 import { StoreError } from './errors.js';
 import { migrate } from './migrate.js';
 import {
@@ -49,10 +50,13 @@ import {
   EVENTS_INSERT_PREFIX,
   eventsInsert,
   JSON_COLUMNS,
+  PG_FENCE,
+  PG_FENCE_CHECK,
   placeholders,
   RUN_PATCH_COLUMNS,
   runNotFound,
   STEP_UPSERT,
+  STEP_UPSERT_FENCED,
   SUSPENSION_UPSERT,
   TIMER_UPSERT,
 } from './statements.js';
@@ -195,6 +199,7 @@ export class KyselyStoreImpl implements KyselyStore {
     patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
     expect?: RunStatus[],
     events?: Omit<EventRecord, 'seq' | 'runId'>[],
+    leaseOwner?: string,
   ): Promise<boolean> {
     const sql = await this.#exec();
     const { sets, params } = this.#runPatch(runId, patch as Record<string, unknown>);
@@ -211,6 +216,11 @@ export class KyselyStoreImpl implements KyselyStore {
     if (expect) {
       text += ` AND status IN (${placeholders(expect.length)})`;
       params.push(...expect);
+    }
+    if (leaseOwner !== undefined) {
+      // The fence: a run another owner took over is not ours to finish or suspend.
+      text += ' AND lease_owner = ?';
+      params.push(leaseOwner);
     }
     if (!events || events.length === 0) return (await sql.run(text, params)) > 0;
     if (sql.local) {
@@ -284,7 +294,19 @@ export class KyselyStoreImpl implements KyselyStore {
     const timer = commit.timer;
     const timerParams = timer ? this.#timerParams(timer) : undefined;
 
-    const statements: SqlStatement[] = [{ sql: STEP_UPSERT, params: stepParams }];
+    const owner = commit.leaseOwner;
+    const pg = sql.dialect === 'postgres';
+    // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence costs
+    // no extra statement; changing no row rolls the batch back with a LeaseLostError.
+    const statements: SqlStatement[] = [
+      owner === undefined || pg
+        ? { sql: STEP_UPSERT, params: stepParams }
+        : {
+            sql: STEP_UPSERT_FENCED,
+            params: [...stepParams, step.runId, owner],
+            onNoChange: () => new LeaseLostError(step.runId, owner),
+          },
+    ];
     if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
     if (runPatch && runPatch.sets.length > 0) {
       statements.push({
@@ -302,20 +324,27 @@ export class KyselyStoreImpl implements KyselyStore {
     }
     if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
     if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
-    await this.#batch(sql, step.runId, statements);
+    await this.#batch(sql, step.runId, statements, pg ? owner : undefined);
   }
 
   /**
    * One transaction. A foreign-key violation means the run does not exist; on Postgres two
    * concurrent appends to one run can race for the same event seq: the loser retries.
    */
-  async #batch(sql: SqlBackend, runId: string, statements: SqlStatement[]): Promise<void> {
+  async #batch(sql: SqlBackend, runId: string, statements: SqlStatement[], pgFence?: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (sql.dialect === 'postgres') {
           // One round trip, no BEGIN/COMMIT: a single statement is atomic, and data-modifying
           // CTEs all run to completion on the same snapshot.
-          if (statements.length === 1) {
+          if (pgFence !== undefined) {
+            const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
+            await sql.all(`WITH ${PG_FENCE}, ${parts.join(', ')} ${PG_FENCE_CHECK}`, [
+              runId,
+              pgFence,
+              ...statements.flatMap((st) => st.params),
+            ]);
+          } else if (statements.length === 1) {
             const only = statements[0] as SqlStatement;
             await sql.run(only.sql, only.params);
           } else {
@@ -331,6 +360,7 @@ export class KyselyStoreImpl implements KyselyStore {
         return;
       } catch (error) {
         const e = error as { code?: string; message?: string };
+        if (pgFence !== undefined && e.code === '22012') throw new LeaseLostError(runId, pgFence, { cause: error });
         if (e.code === '23503' || /FOREIGN KEY/i.test(e.message ?? '')) throw runNotFound(runId, error);
         if (e.code === '23505' && attempt < 5 && statements.some((s) => s.sql.startsWith(EVENTS_INSERT_PREFIX)))
           continue;

@@ -18,6 +18,11 @@ export interface SqlExec {
 export interface SqlStatement {
   sql: string;
   params: readonly unknown[];
+  /**
+   * A guard: when the statement changes no row, the whole batch rolls back and rejects with this
+   * error (used for fenced writes, whose conditional INSERT changes nothing once the lease is lost).
+   */
+  onNoChange?: () => unknown;
 }
 
 /** An executor that can also open a transaction. */
@@ -141,7 +146,11 @@ export function kyselyBackend(db: AnyKysely, dialect: 'sqlite' | 'postgres'): Sq
       return db.transaction().execute(async (trx) => {
         const tx = kyselyExec(trx, pg);
         const changes: number[] = [];
-        for (const s of statements) changes.push(await tx.run(s.sql, s.params));
+        for (const s of statements) {
+          const n = await tx.run(s.sql, s.params);
+          if (n === 0 && s.onNoChange) throw s.onNoChange();
+          changes.push(n);
+        }
         return changes;
       });
     },

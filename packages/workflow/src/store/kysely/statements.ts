@@ -82,6 +82,27 @@ export const STEP_UPSERT = `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${p
   input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
   error = excluded.error, ended_at = excluded.ended_at`;
 
+/**
+ * SQLite: the step upsert fenced by the run's lease owner, as one conditional INSERT (params: the
+ * step's 9, then run id and owner). It changes no row once another owner holds the run. Writers
+ * are serialized by SQLite, so the check and the write see the same state.
+ */
+export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELECT ${placeholders(9)}
+  WHERE EXISTS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ?)
+  ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
+  input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
+  error = excluded.error, ended_at = excluded.ended_at`;
+
+/**
+ * Postgres: the fence of a step commit, a CTE of the commit's single statement. `FOR SHARE` waits
+ * for a concurrent claim of the run to commit and re-checks the owner on the newest row version (a
+ * claim's `SKIP LOCKED` skips a run being committed); the statement ends with
+ * `1 / (SELECT COUNT(*) FROM fence)`, a division by zero (22012) that rolls back the whole
+ * statement when the fence matched nothing.
+ */
+export const PG_FENCE = 'fence AS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ? FOR SHARE)';
+export const PG_FENCE_CHECK = 'SELECT 1 / (SELECT COUNT(*) FROM fence)';
+
 export const EVENTS_INSERT_PREFIX = 'INSERT INTO weft_events';
 const eventsSql = new Map<number, string>();
 
