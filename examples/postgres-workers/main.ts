@@ -7,7 +7,8 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node examples/postgres-workers/main.ts
  *
- * Uses a fresh schema per invocation and drops it at the end.
+ * Uses a fresh schema per invocation and drops it at the end. In your own app, Postgres needs the
+ * `pg` driver next to @weft/workflow (`npm install @weft/workflow pg`); libsql needs nothing extra.
  */
 import { spawn } from 'node:child_process';
 import { createEngine, createStore, createWorker, step, workflow } from '@weft/workflow';
