@@ -148,10 +148,38 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]));
   };
 
+  /**
+   * A stored row of the run cannot be decoded (CorruptRowError from the store): replaying it is
+   * impossible, and leaving it `running` would have workers re-claim it forever. Fail the run with
+   * the error (one write with its `run:failed` event); the rows stay as they are for inspection.
+   */
+  const failCorrupt = async (runId: string, e: unknown, owner: string | undefined): Promise<RunResult> => {
+    const at = Date.now();
+    const error = e as Error;
+    const serialized = serializeError(e);
+    const failed = await store.updateRun(
+      runId,
+      { status: 'failed', error: serialized, updatedAt: at },
+      ['running', 'queued'],
+      [{ type: 'run:failed', data: { error: serialized }, at }],
+      owner,
+    );
+    if (!failed) throw e;
+    core.logger.error('run failed: a stored row of it is corrupt', { runId, error: serialized });
+    return { status: 'failed', runId, error, steps: {}, state: {} };
+  };
+  const isCorrupt = (e: unknown) => (e as { code?: unknown } | null)?.code === 'WEFT_STORE_CORRUPT_ROW';
+
   const execute = async (runId: string): Promise<RunResult> => {
     const inFlight = executions.get(runId);
     if (inFlight) return inFlight;
-    const rec = await store.getRun(runId);
+    let rec: RunRecord | undefined;
+    try {
+      rec = await store.getRun(runId);
+    } catch (e) {
+      if (isCorrupt(e)) return failCorrupt(runId, e, undefined);
+      throw e;
+    }
     if (!rec) throw new RunNotFoundError(runId);
     if (rec.status !== 'running' && rec.status !== 'queued') return resultFromRecord(store, rec);
     const wf = lookup(rec);
@@ -161,7 +189,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
       { status: 'running', leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
       ['running', 'queued'],
     );
-    const history = await loadHistory(store, runId);
+    let history: Awaited<ReturnType<typeof loadHistory>>;
+    try {
+      history = await loadHistory(store, runId);
+    } catch (e) {
+      if (isCorrupt(e)) return failCorrupt(runId, e, ownerId);
+      throw e;
+    }
     ensureRenewal();
     const type = history.memo.size ? 'run:recover' : 'run:start';
     return track(runId, drive(core, active, wf, runId, rec.input, history, [{ type, at: now }]));
@@ -321,8 +355,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
           }
         }
         // A short sleep waits in its process, which wakes itself; act only if it died (lease expired).
-        if (rec.status !== 'running' || (rec.leaseExpiresAt ?? 0) > Date.now() || active.has(rec.id)) return undefined;
-        return execute(rec.id);
+        const now = Date.now();
+        if (rec.status !== 'running' || (rec.leaseExpiresAt ?? 0) > now || active.has(rec.id)) return undefined;
+        // Take the expired lease over exclusively first: a compare-and-set on the owner we saw, so a
+        // worker's claim (or another fireTimer) racing for the same run leaves exactly one winner.
+        const took = await store.updateRun(
+          rec.id,
+          { leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
+          ['running'],
+          undefined,
+          rec.leaseOwner,
+        );
+        return took ? execute(rec.id) : undefined;
       }
       const at = Date.now();
       const e: WeftEvent = { runId: timer.runId, type: 'timer', path: timer.path, data: timer, at };

@@ -128,6 +128,62 @@ describe.each([
     await expect(store.listSteps(runId)).rejects.toBeInstanceOf(CorruptRowError);
   });
 
+  it('a recovered run with a corrupt row fails with the CorruptRowError instead of being re-claimed forever', async () => {
+    const wf = makeWf();
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const engine = createEngine({ store, workflows: [wf], logger: quiet });
+    const now = Date.now();
+    const dead = (id: string) =>
+      store.createRun({
+        id,
+        workflowId: wf.id,
+        definitionHash: wf.hash,
+        status: 'running',
+        input: { doc: 'a' },
+        leaseOwner: 'dead-process',
+        leaseExpiresAt: now - 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+    // A corrupt step row and, in another run, a corrupt run input: both runs' processes died.
+    const stepRun = `corrupt-step-${store.dialect}`;
+    const inputRun = `corrupt-input-${store.dialect}`;
+    await dead(stepRun);
+    await store.commitStep({
+      step: { runId: stepRun, path: 'prep', attempt: 1, status: 'success', output: { draft: 'x' }, startedAt: now },
+    });
+    await sql`UPDATE weft_steps SET output = ${'{"draft'} WHERE run_id = ${stepRun}`.execute(store.db);
+    await dead(inputRun);
+    await sql`UPDATE weft_runs SET input = ${'{"doc'} WHERE id = ${inputRun}`.execute(store.db);
+
+    const results = await engine.recover({ limit: 10 });
+    expect(results.map((r) => [r.runId, r.status]).sort()).toEqual([
+      [inputRun, 'failed'],
+      [stepRun, 'failed'],
+    ]);
+    for (const r of results) expect(r.status === 'failed' && r.error).toBeInstanceOf(CorruptRowError);
+    for (const [runId, column] of [
+      [stepRun, 'output'],
+      [inputRun, 'input'],
+    ] as const) {
+      const raw = (
+        await sql<{ status: string; error: string }>`SELECT status, error FROM weft_runs WHERE id = ${runId}`.execute(
+          store.db,
+        )
+      ).rows[0];
+      expect(raw?.status).toBe('failed');
+      expect(JSON.parse(raw?.error ?? '{}')).toMatchObject({
+        name: 'CorruptRowError',
+        code: 'WEFT_STORE_CORRUPT_ROW',
+        details: { column },
+      });
+    }
+    expect((await store.readEvents(stepRun)).map((e) => e.type)).toEqual(['run:failed']);
+    // Nothing left to claim, and the corrupt row itself is untouched for inspection.
+    expect(await engine.recover({ limit: 10 })).toEqual([]);
+    await expect(store.listSteps(stepRun)).rejects.toBeInstanceOf(CorruptRowError);
+  });
+
   it('a value over maxValueBytes or not JSON-serializable is a StoreValueError; nothing is written', async () => {
     const small = createStore({ url: `file:${join(tmp.dir, `small-${store.dialect}.db`)}`, maxValueBytes: 1024 });
     const now = Date.now();

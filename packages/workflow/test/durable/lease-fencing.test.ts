@@ -156,3 +156,35 @@ describe('lease fencing: memory store, run still in flight elsewhere', () => {
     expect(await store.readEvents(run.runId)).not.toContainEqual(expect.objectContaining({ type: 'run:success' }));
   });
 });
+
+describe('lease takeover by a sleep timer', () => {
+  it('two engines firing the sleep timer of a dead process take the run over exactly once', async () => {
+    const store = createMemoryStore();
+    let after = 0;
+    const wf = workflow({ id: 'napper', input: z.number() })
+      .sleep(20, { id: 'nap' })
+      .step('after', async ({ input }) => {
+        after++;
+        return input + 1;
+      })
+      .commit();
+    const now = Date.now();
+    await store.createRun({
+      id: 'sleeper',
+      workflowId: wf.id,
+      definitionHash: wf.hash,
+      status: 'running',
+      input: 1,
+      leaseOwner: 'dead-process',
+      leaseExpiresAt: now - 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const timer = { id: 'sleeper:nap:sleep', runId: 'sleeper', path: 'nap', kind: 'sleep', dueAt: now };
+    const [b, c] = ['engine-b', 'engine-c'].map((ownerId) => createEngine({ store, workflows: [wf], ownerId }));
+    const results = await Promise.all([b?.fireTimer(timer), c?.fireTimer(timer)]);
+    expect(results.filter((r) => r !== undefined)).toEqual([expect.objectContaining({ status: 'success', output: 2 })]);
+    expect(after).toBe(1);
+    expect((await store.readEvents('sleeper')).filter((e) => e.type === 'run:success')).toHaveLength(1);
+  });
+});

@@ -4,9 +4,25 @@
  * claimers get disjoint rows without waiting on each other.
  */
 import type { ClaimOptions, RunRecord } from '../store.js';
+import { CorruptRowError } from './errors.js';
 import { type RunRow, toRun } from './rows.js';
 import type { SqlBackend } from './sql-exec.js';
 import { claimStatement, placeholders } from './statements.js';
+
+/**
+ * A claimed row as a record. A corrupt JSON column must not poison the whole claim (the other runs
+ * of the batch would wait for their leases to expire, again and again): the claimer only needs ids,
+ * so the corrupt column is left undefined here, and `engine.execute()` — which re-reads the run —
+ * meets the CorruptRowError and fails that run.
+ */
+function claimed(row: RunRow): RunRecord {
+  try {
+    return toRun(row);
+  } catch (e) {
+    if (!(e instanceof CorruptRowError)) throw e;
+    return toRun({ ...row, input: null, output: null, error: null });
+  }
+}
 
 const byAge = (a: RunRecord, b: RunRecord) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
 
@@ -23,7 +39,7 @@ export async function claimRuns(sql: SqlBackend, options: ClaimOptions): Promise
     claimStatement(sql.dialect, options.workflowIds?.length ?? 0, exclude.length),
     params,
   );
-  return rows.map(toRun).sort(byAge);
+  return rows.map(claimed).sort(byAge);
 }
 
 /**
@@ -54,7 +70,7 @@ export async function claimRunsLimited(
       room,
     ]);
   });
-  return rows.map(toRun).sort(byAge);
+  return rows.map(claimed).sort(byAge);
 }
 
 /** Extends the leases `owner` still holds among `runIds`; returns those ids. */
