@@ -20,12 +20,14 @@ export interface History {
 
 type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
 
+const STATE_EVENTS = ['state:patch'];
+
 /** Loads a run's committed steps and open suspensions: the durable state an execution replays. */
 export async function loadHistory(store: Store, runId: string): Promise<History> {
   const [steps, sus, events] = await Promise.all([
     store.listSteps(runId),
     store.listSuspensions(runId),
-    store.readEvents(runId),
+    store.readEvents(runId, 0, STATE_EVENTS),
   ]);
   let state: Record<string, unknown> = {};
   for (const e of events) if (e.type === 'state:patch') state = { ...state, ...(e.data as Record<string, unknown>) };
@@ -79,10 +81,33 @@ export async function drive(
     x.state = history.state;
   }
   for (const e of events) x.custom(e.type, e.path as string, e.data);
+  const last = wf.nodes[wf.nodes.length - 1];
+  if (last?.kind === 'step') x.lastStepPath = last.id;
   active.set(runId, x);
   const store = core.store;
   // Every write of this execution is fenced by the engine's lease (see RunExec.commit).
   const owner = core.ownerId;
+  /**
+   * The run's final write: status (+ output/error) and the final events, compare-and-set on
+   * `running` and fenced by the lease; with a held-back step commit, all of it in that commit.
+   */
+  const finish = async (
+    patch: Partial<Pick<RunRecord, 'status' | 'output' | 'error' | 'updatedAt'>>,
+    final: PendingEvent[],
+  ): Promise<boolean> => {
+    const held = x.takeDeferred();
+    if (!held) return store.updateRun(runId, patch, ['running'], final, owner);
+    held.events = held.events ? [...held.events, ...final] : final;
+    held.run = patch;
+    try {
+      await store.commitStep(held);
+      return true;
+    } catch (e) {
+      if (!(e instanceof LeaseLostError)) throw e;
+      x.abort(e);
+      return false;
+    }
+  };
   try {
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
     v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
@@ -91,35 +116,26 @@ export async function drive(
     // Status, output and the final events are one atomic write.
     const events = x.takePending();
     events.push({ type: 'run:success', at });
-    if (!(await store.updateRun(runId, { status: 'success', output: v, updatedAt: at }, ['running'], events, owner)))
-      return lost(x);
+    if (!(await finish({ status: 'success', output: v, updatedAt: at }, events))) return lost(x);
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps, state: x.state };
   } catch (e) {
     if (x.aborted) return x.abortReason instanceof LeaseLostError ? lost(x) : canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
-      const suspended = await store.listSuspensions(runId);
+      // The open suspensions are known here: the replayed ones plus those committed by this
+      // execution, minus those it resolved (no read back).
+      const suspended = x.openSuspensions();
       const data = { paths: suspended.map((s) => s.path) };
       const events = [...x.takePending(), { type: 'run:suspended', data, at }];
-      if (!(await store.updateRun(runId, { status: 'suspended', updatedAt: at }, ['running'], events, owner)))
-        return lost(x);
+      if (!(await finish({ status: 'suspended', updatedAt: at }, events))) return lost(x);
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }
     const error = e instanceof Error ? e : new Error(String(e));
     const serialized = serializeError(error);
     const events = [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }];
-    if (
-      !(await store.updateRun(
-        runId,
-        { status: 'failed', error: serialized, updatedAt: at },
-        ['running'],
-        events,
-        owner,
-      ))
-    )
-      return lost(x);
+    if (!(await finish({ status: 'failed', error: serialized, updatedAt: at }, events))) return lost(x);
     x.live('run:failed', undefined, error, at);
     return { status: 'failed', runId, error, steps: x.steps, state: x.state };
   } finally {

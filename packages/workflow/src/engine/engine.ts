@@ -202,23 +202,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   const resumeAt = async (runId: string, path: string, data: unknown, timedOut: boolean): Promise<RunResult> => {
-    const rec = await store.getRun(runId);
+    // The run and its history (steps, open suspensions, state) are read together, before the
+    // status flips: a corrupt row then fails the resume with the run still suspended and every row
+    // unchanged. The history also holds the suspensions this resume is checked against.
+    const [rec, history] = await Promise.all([store.getRun(runId), loadHistory(store, runId)]);
     if (!rec) throw new RunNotFoundError(runId);
     if (rec.status !== 'suspended') throw new RunNotSuspendedError(runId, path, `its status is "${rec.status}"`);
     const wf = lookup(rec);
-    const suspensions = await store.listSuspensions(runId);
-    const suspension = suspensions.find((s) => s.path === path);
+    const suspension = history.suspensions.get(path);
     if (!suspension) {
       throw new RunNotSuspendedError(
         runId,
         path,
-        `it is suspended at ${suspensions.map((s) => `"${s.path}"`).join(', ') || 'no step'}, not there. Resume one of those paths`,
+        `it is suspended at ${[...history.suspensions.keys()].map((p) => `"${p}"`).join(', ') || 'no step'}, not there. Resume one of those paths`,
       );
     }
     const parsed = timedOut ? undefined : validateResume(wf, runId, path, suspension, data);
-    // Read the history before flipping the status: a corrupt row then fails the resume with the
-    // run still suspended and every row unchanged. (store engineer; see src/worker/NEEDS.md item 2)
-    const history = await loadHistory(store, runId);
     const now = Date.now();
     const ok = await store.updateRun(
       runId,
@@ -333,8 +332,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!rec) return undefined;
       if (timer.kind === 'event-timeout') {
         if (rec.status !== 'suspended') return undefined;
-        const open = await store.listSuspensions(timer.runId);
-        if (!open.some((s) => s.path === timer.path)) return undefined;
+        // resumeAt checks the suspension is still open (RunNotSuspendedError otherwise).
         try {
           return await resumeAt(timer.runId, timer.path, undefined, true);
         } catch (e) {
@@ -345,8 +343,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (timer.kind === 'sleep') {
         // A long sleep suspended the run: wake it.
         if (rec.status === 'suspended') {
-          const open = await store.listSuspensions(timer.runId);
-          if (!open.some((s) => s.path === timer.path)) return undefined;
           try {
             return await resumeAt(timer.runId, timer.path, undefined, false);
           } catch (e) {

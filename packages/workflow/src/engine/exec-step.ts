@@ -95,10 +95,14 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     const endedAt = Date.now();
     // No event rows for a success: the step row is the record, and stream() replays it as a
     // `step:success` event. That keeps one allocation-light write per step on the hot path.
-    await x.commit({
-      step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
-      resolvedSuspensionPath: resume ? path : undefined,
-    });
+    // The last top-level step's success is written with the run's final status (one write).
+    await x.commit(
+      {
+        step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
+        resolvedSuspensionPath: resume ? path : undefined,
+      },
+      path === x.lastStepPath,
+    );
     x.live('step:success', path, output, endedAt);
     x.steps[path] = output;
     return output;
@@ -117,18 +121,22 @@ async function suspendStep(
 ): Promise<never> {
   const data = step.suspendSchema ? x.validate(step.suspendSchema, payload, path, 'suspend') : payload;
   const at = Date.now();
-  await x.commit({
-    step: { runId: x.runId, path, attempt, status: 'suspended', input, output: data, startedAt, endedAt: at },
-    events: [{ type: 'step:suspended', path, data, at }],
-    resolvedSuspensionPath: resume ? path : undefined,
-    suspension: {
-      runId: x.runId,
-      path,
-      payload: data,
-      resumeSchemaId: step.resumeSchema ? path : undefined,
-      createdAt: at,
+  // A top-level step suspending unwinds straight to the run's final write: written with it.
+  await x.commit(
+    {
+      step: { runId: x.runId, path, attempt, status: 'suspended', input, output: data, startedAt, endedAt: at },
+      events: [{ type: 'step:suspended', path, data, at }],
+      resolvedSuspensionPath: resume ? path : undefined,
+      suspension: {
+        runId: x.runId,
+        path,
+        payload: data,
+        resumeSchemaId: step.resumeSchema ? path : undefined,
+        createdAt: at,
+      },
     },
-  });
+    !path.includes('/'),
+  );
   x.live('step:suspended', path, data, at);
   throw new SuspendSignal(path);
 }

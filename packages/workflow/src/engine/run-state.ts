@@ -159,19 +159,68 @@ export class RunExec {
 
   /**
    * Commits through the store, carrying pending custom events along. The commit is fenced by the
-   * engine's lease: when another owner took the run over, the store rejects it with a
-   * LeaseLostError, and this execution aborts (every step of it sees its signal abort).
+   * engine's lease: when another owner took the run over (or the run is no longer running), the
+   * store rejects it with a LeaseLostError, and this execution aborts (every step of it sees its
+   * signal abort).
+   *
+   * `defer`: the commit is held back and written together with the run's final write (one
+   * transaction instead of two). Only for commits after which nothing of this run executes before
+   * that final write: the success of the last top-level step, or a top-level step suspending. A
+   * later commit flushes a held one first.
    */
-  commit(c: StepCommit): Promise<void> {
+  commit(c: StepCommit, defer = false): Promise<void> {
     if (this.#pending) {
       c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
       this.#pending = undefined;
     }
     c.leaseOwner = this.core.ownerId;
+    if (this.#deferred) {
+      const held = this.#deferred;
+      this.#deferred = undefined;
+      return this.#write(held).then(() => this.commit(c, defer));
+    }
+    if (defer) {
+      this.#deferred = c;
+      this.#track(c);
+      return Promise.resolve();
+    }
+    return this.#write(c).then(() => this.#track(c));
+  }
+
+  #deferred: StepCommit | undefined;
+
+  /** The held-back commit, if any, for the run's final write (see {@link RunExec.commit}). */
+  takeDeferred(): StepCommit | undefined {
+    const d = this.#deferred;
+    this.#deferred = undefined;
+    return d;
+  }
+
+  #write(c: StepCommit): Promise<void> {
     return this.store.commitStep(c).catch((e: unknown) => {
       if (e instanceof LeaseLostError) this.abort(e);
       throw e;
     });
+  }
+
+  #track(c: StepCommit): void {
+    if (c.resolvedSuspensionPath !== undefined || c.suspension) {
+      this.#open ??= new Map(this.suspensions);
+      if (c.resolvedSuspensionPath !== undefined) this.#open.delete(c.resolvedSuspensionPath);
+      if (c.suspension) this.#open.set(c.suspension.path, c.suspension);
+    }
+  }
+
+  /** Path of the workflow's last top-level node when it is a step (its success commit is deferred). */
+  lastStepPath: string | undefined;
+
+  /** Suspensions committed and not resolved, as stored (ordered by creation time, then path). */
+  #open: Map<string, SuspensionRecord> | undefined;
+
+  /** The run's open suspensions as the store has them now (what `listSuspensions` would return). */
+  openSuspensions(): SuspensionRecord[] {
+    const open = [...(this.#open ?? this.suspensions ?? new Map<string, SuspensionRecord>()).values()];
+    return open.sort((a, b) => a.createdAt - b.createdAt || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** Events not yet written (flushed with the run's final write). */

@@ -116,7 +116,7 @@ export function createMemoryStore(): Store {
     commitStep(commit: StepCommit) {
       const s = runs.get(commit.step.runId);
       if (!s) return Promise.reject(new Error(`memory store: run "${commit.step.runId}" does not exist`));
-      if (commit.leaseOwner !== undefined && s.run.leaseOwner !== commit.leaseOwner)
+      if (commit.leaseOwner !== undefined && (s.run.leaseOwner !== commit.leaseOwner || s.run.status !== 'running'))
         return Promise.reject(new LeaseLostError(s.run.id, commit.leaseOwner));
       s.steps.push(commit.step);
       if (commit.events) pushEvents(s, commit.events);
@@ -155,9 +155,10 @@ export function createMemoryStore(): Store {
         return Promise.reject(e);
       }
     },
-    readEvents(runId, afterSeq = 0) {
+    readEvents(runId, afterSeq = 0, types) {
       const s = runs.get(runId);
-      return Promise.resolve(s ? s.events.slice(afterSeq) : []);
+      const events = s ? s.events.slice(afterSeq) : [];
+      return Promise.resolve(types ? events.filter((e) => types.includes(e.type)) : events);
     },
 
     claimRuns(options: ClaimOptions) {

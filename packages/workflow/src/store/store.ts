@@ -19,6 +19,8 @@
  * - Lease fencing: `StepCommit.leaseOwner` and `updateRun(…, leaseOwner)` make a write apply only
  *   while the run's lease owner is still the writer, checked in the same statement/transaction
  *   (a fenced-out commitStep rejects with `LeaseLostError` and writes nothing). (store engineer)
+ * - `readEvents(runId, afterSeq, types)`: only events of these types (the engine folds the run
+ *   state from `state:patch` events without reading every event of the run). (store engineer)
  */
 
 /** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
@@ -134,9 +136,10 @@ export interface StepCommit {
   /** Timer created with this commit (sleep, timeouts). */
   timer?: TimerRecord;
   /**
-   * Fence: when set, the commit applies only if the run's `leaseOwner` is still this value, checked
-   * atomically with the write. Otherwise nothing is written and the promise rejects with a
-   * `LeaseLostError` (another process took the run over).
+   * Fence: when set, the commit applies only if the run is still `running` with this `leaseOwner`,
+   * checked atomically with the write. Otherwise nothing is written and the promise rejects with a
+   * `LeaseLostError` (another process took the run over, or it was canceled meanwhile). A fenced
+   * commit with a `run` patch is therefore a compare-and-set like `updateRun(…, ['running'])`.
    */
   leaseOwner?: string;
 }
@@ -201,8 +204,8 @@ export interface Store {
 
   /** Appends events to a run; the store assigns increasing `seq` numbers. */
   appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
-  /** A run's events in `seq` order, after `afterSeq` when given. */
-  readEvents(runId: string, afterSeq?: number): Promise<EventRecord[]>;
+  /** A run's events in `seq` order, after `afterSeq` when given, only of `types` when given. */
+  readEvents(runId: string, afterSeq?: number, types?: string[]): Promise<EventRecord[]>;
 
   /** Atomically takes up to `limit` queued runs or running runs whose lease expired. */
   claimRuns(options: ClaimOptions): Promise<RunRecord[]>;

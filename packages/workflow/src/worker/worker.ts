@@ -132,9 +132,9 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   // A sleep whose run is still `running` sleeps in its process, which wakes it; if that process died,
-  // the run comes back through its expired lease and claimRuns — exclusively. Firing it from here
-  // as well could race such a claim and execute the run twice, so only suspended sleepers (long
-  // sleeps) are woken by their timer.
+  // the run comes back through its expired lease and claimRuns. (engine.fireTimer would also take
+  // such a run over exclusively — a compare-and-set on the expired owner — but claiming is the one
+  // path for running runs, so only suspended sleepers, long sleeps, are woken by their timer.)
   const fireOrSkip = async (timer: TimerRecord): Promise<unknown> => {
     if (timer.kind === 'sleep' && (await store.getRun(timer.runId))?.status === 'running') return undefined;
     return engine.fireTimer(timer);

@@ -426,11 +426,13 @@ export class KyselyStoreImpl implements KyselyStore {
     await this.#batch(sql, runId, [eventsInsert(runId, events, data)]);
   }
 
-  async readEvents(runId: string, afterSeq = 0): Promise<EventRecord[]> {
+  async readEvents(runId: string, afterSeq = 0, types?: string[]): Promise<EventRecord[]> {
     const sql = await this.#exec();
+    if (types && types.length === 0) return [];
+    const filter = types ? ` AND type IN (${placeholders(types.length)})` : '';
     const rows = await sql.all<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM weft_events WHERE run_id = ? AND seq > ? ORDER BY seq`,
-      [runId, afterSeq],
+      `SELECT ${EVENT_COLUMNS} FROM weft_events WHERE run_id = ? AND seq > ?${filter} ORDER BY seq`,
+      types ? [runId, afterSeq, ...types] : [runId, afterSeq],
     );
     return rows.map(toEvent);
   }

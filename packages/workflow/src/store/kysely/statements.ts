@@ -88,7 +88,7 @@ export const STEP_UPSERT = `INSERT INTO weft_steps (${STEP_COLUMNS}) VALUES (${p
  * are serialized by SQLite, so the check and the write see the same state.
  */
 export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELECT ${placeholders(9)}
-  WHERE EXISTS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ?)
+  WHERE EXISTS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ? AND status = 'running')
   ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status,
   input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
   error = excluded.error, ended_at = excluded.ended_at`;
@@ -100,7 +100,8 @@ export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELE
  * `1 / (SELECT COUNT(*) FROM fence)`, a division by zero (22012) that rolls back the whole
  * statement when the fence matched nothing.
  */
-export const PG_FENCE = 'fence AS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ? FOR SHARE)';
+export const PG_FENCE =
+  "fence AS (SELECT 1 FROM weft_runs WHERE id = ? AND lease_owner = ? AND status = 'running' FOR SHARE)";
 export const PG_FENCE_CHECK = 'SELECT 1 / (SELECT COUNT(*) FROM fence)';
 
 export const EVENTS_INSERT_PREFIX = 'INSERT INTO weft_events';
