@@ -97,16 +97,49 @@ export async function drive(
   ): Promise<boolean> => {
     const held = x.takeDeferred();
     if (!held) return store.updateRun(runId, patch, ['running'], final, owner);
+    const runEvents = (held.events ?? []).filter((e) => e.path === undefined);
     held.events = held.events ? [...held.events, ...final] : final;
     held.run = patch;
     try {
       await store.commitStep(held);
       return true;
     } catch (e) {
-      if (!(e instanceof LeaseLostError)) throw e;
+      if (!(e instanceof LeaseLostError)) {
+        unwritten = runEvents; // run-level events (run:start, run:resume) the failure write keeps
+        throw e;
+      }
       x.abort(e);
       return false;
     }
+  };
+  let unwritten: PendingEvent[] = [];
+  /** Fails the run with `e`; if the final write itself fails (a held-back value the store rejects), with that error. */
+  const fail = async (e: unknown): Promise<RunResult> => {
+    const at = Date.now();
+    let error = e instanceof Error ? e : new Error(String(e));
+    let serialized = serializeError(error);
+    let ok: boolean;
+    try {
+      ok = await finish({ status: 'failed', error: serialized, updatedAt: at }, [
+        ...unwritten,
+        ...x.takePending(),
+        { type: 'run:failed', data: { error: serialized }, at },
+      ]);
+    } catch (writeError) {
+      error = writeError instanceof Error ? writeError : new Error(String(writeError));
+      serialized = serializeError(error);
+      const events = [...unwritten, { type: 'run:failed', data: { error: serialized }, at }];
+      ok = await store.updateRun(
+        runId,
+        { status: 'failed', error: serialized, updatedAt: at },
+        ['running'],
+        events,
+        owner,
+      );
+    }
+    if (!ok) return lost(x);
+    x.live('run:failed', undefined, error, at);
+    return { status: 'failed', runId, error, steps: x.steps, state: x.state };
   };
   try {
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
@@ -128,16 +161,18 @@ export async function drive(
       const suspended = x.openSuspensions();
       const data = { paths: suspended.map((s) => s.path) };
       const events = [...x.takePending(), { type: 'run:suspended', data, at }];
-      if (!(await finish({ status: 'suspended', updatedAt: at }, events))) return lost(x);
+      let ok: boolean;
+      try {
+        ok = await finish({ status: 'suspended', updatedAt: at }, events);
+      } catch (writeError) {
+        // The held-back suspension could not be stored (e.g. a payload over the size limit).
+        return fail(writeError);
+      }
+      if (!ok) return lost(x);
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }
-    const error = e instanceof Error ? e : new Error(String(e));
-    const serialized = serializeError(error);
-    const events = [...x.takePending(), { type: 'run:failed', data: { error: serialized }, at }];
-    if (!(await finish({ status: 'failed', error: serialized, updatedAt: at }, events))) return lost(x);
-    x.live('run:failed', undefined, error, at);
-    return { status: 'failed', runId, error, steps: x.steps, state: x.state };
+    return fail(e);
   } finally {
     active.delete(runId);
   }

@@ -19,6 +19,7 @@ import { step } from '../../src/step/step.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
 
 const tmp = tmpDir('weft-bad-');
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const schema = uniqueSchema('bad');
 afterAll(async () => {
   tmp.cleanup();
@@ -130,7 +131,6 @@ describe.each([
 
   it('a recovered run with a corrupt row fails with the CorruptRowError instead of being re-claimed forever', async () => {
     const wf = makeWf();
-    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const engine = createEngine({ store, workflows: [wf], logger: quiet });
     const now = Date.now();
     const dead = (id: string) =>
@@ -182,6 +182,29 @@ describe.each([
     // Nothing left to claim, and the corrupt row itself is untouched for inspection.
     expect(await engine.recover({ limit: 10 })).toEqual([]);
     await expect(store.listSteps(stepRun)).rejects.toBeInstanceOf(CorruptRowError);
+  });
+
+  it('a last step output or a suspend payload over maxValueBytes fails the run with the StoreValueError', async () => {
+    const small = createStore({ url: `file:${join(tmp.dir, `small-run-${store.dialect}.db`)}`, maxValueBytes: 16_384 });
+    const big = 'x'.repeat(20_000);
+    const last = workflow({ id: 'big-last', input: z.object({ n: z.number() }) })
+      .step('a', async ({ input }) => input.n)
+      .step('b', async () => big)
+      .commit();
+    const gate = workflow({ id: 'big-gate', input: z.object({ n: z.number() }) })
+      .then(step({ id: 'ask', run: async ({ suspend }) => suspend({ big }) }))
+      .commit();
+    const engine = createEngine({ store: small, workflows: [last, gate], logger: quiet });
+    for (const wf of [last, gate]) {
+      const r = await engine.run(wf).start({ input: { n: 1 } });
+      expect(r.status).toBe('failed');
+      expect(r.status === 'failed' && r.error).toBeInstanceOf(StoreValueError);
+      const rec = await small.getRun(r.runId);
+      expect(rec).toMatchObject({ status: 'failed', error: { name: 'StoreValueError', code: 'WEFT_STORE_VALUE' } });
+      expect((await small.readEvents(r.runId)).map((e) => e.type)).toEqual(['run:start', 'run:failed']);
+      expect(await small.listSuspensions(r.runId)).toEqual([]);
+    }
+    await small.close();
   });
 
   it('a value over maxValueBytes or not JSON-serializable is a StoreValueError; nothing is written', async () => {
