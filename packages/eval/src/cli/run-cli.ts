@@ -22,12 +22,27 @@ import { createEvalStore, type EvalStore, type EvalStoreSource } from '../storag
 
 /** I/O of the CLI, injectable for tests and for the main `weft` CLI. */
 export interface CliIo {
-  stdout?: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr?: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Where reports and results go (default `process.stdout`). */
+  stdout?: {
+    /** Writes a chunk of report output; the return value is ignored. */
+    write(chunk: string): unknown;
+    isTTY?: boolean;
+  };
+  /** Where usage, errors and progress go (default `process.stderr`). */
+  stderr?: {
+    /** Writes a chunk of diagnostic output (usage, errors, progress); the return value is ignored. */
+    write(chunk: string): unknown;
+    isTTY?: boolean;
+  };
   cwd?: string;
   env?: Record<string, string | undefined>;
   /** Opens the store for `--store <url>`; default `createStore({ url })` of @weft/workflow. */
-  openStore?: (url: string) => Promise<EvalStoreSource & { close?(): Promise<void> }>;
+  openStore?: (url: string) => Promise<
+    EvalStoreSource & {
+      /** Releases the store's connections; called by the CLI when the command finishes, if present. */
+      close?(): Promise<void>;
+    }
+  >;
 }
 
 const USAGE = `Usage:

@@ -16,6 +16,7 @@ export interface QualityRecordLike {
 
 /** Anything that accepts quality records (e.g. @weft/llm's `QualityStore`). */
 export interface QualitySink {
+  /** Stores one per-model, per-task quality record; called by {@link recordQuality} for each scored result. */
   record(record: QualityRecordLike): Promise<void>;
 }
 

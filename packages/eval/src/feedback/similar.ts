@@ -8,6 +8,7 @@ import { denseCosine, ENGLISH_STOPWORDS, fitTfIdf, sparseCosine } from '../util/
 
 /** Where past results come from (an {@link EvalStore} fits). */
 export interface ResultSource {
+  /** Past results of the eval `evalName` across variants, from at most `limitRuns` newest runs. */
   listResults(evalName: string, options?: { limitRuns?: number }): Promise<StoredResult[]>;
 }
 

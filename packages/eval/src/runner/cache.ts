@@ -2,7 +2,9 @@
 
 /** A cache of task outputs. */
 export interface EvalCache {
+  /** The cached output under `key`, wrapped so a cached `undefined` output is a hit; `undefined` on a miss. */
   get(key: string): Promise<{ output: unknown } | undefined>;
+  /** Stores a task output under `key`; called by the runner after a successful task call. */
   set(key: string, output: unknown): Promise<void>;
 }
 

@@ -2,6 +2,7 @@
 
 /** Minimal writable stream shape. */
 export interface ProgressStream {
+  /** Writes a chunk (the bar redraws with `\r`); the return value is ignored. */
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;

@@ -18,6 +18,7 @@ import type { EvalRun, ItemResult, ScorerSummary } from './types.js';
 
 /** Where a finished run is saved (an {@link EvalStore} or anything with `saveRun`). */
 export interface RunSink {
+  /** Persists the finished run with all its results; called once by {@link runEval} at the end. */
   saveRun(run: EvalRun): Promise<void>;
 }
 

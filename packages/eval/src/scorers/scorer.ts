@@ -27,6 +27,10 @@ export interface ScorerArgs<I = unknown, O = unknown, E = unknown> {
 /** A scorer: a name and a scoring function. */
 export interface Scorer<I = unknown, O = unknown, E = unknown> {
   readonly name: string;
+  /**
+   * Scores one task output against the item. Called once per item and trial; may return a number or a
+   * {@link ScoreResult}, sync or async. Values are clamped into [0, 1]; NaN or a throw records an error.
+   */
   score(args: ScorerArgs<I, O, E>): ScoreResult | number | Promise<ScoreResult | number>;
 }
 

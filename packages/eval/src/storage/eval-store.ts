@@ -31,7 +31,9 @@ export interface StoredResult extends ItemResult {
 export interface EvalStore {
   /** Creates tables (idempotent). Called by {@link createEvalStore} lazily before first use. */
   init(): Promise<void>;
+  /** Inserts a finished run with its per-item results and scores. */
   saveRun(run: EvalRun): Promise<void>;
+  /** The run with id `runId` including its results, or `undefined` when it is not stored. */
   getRun(runId: string): Promise<EvalRun | undefined>;
   /** Runs newest first. */
   listRuns(query?: RunListQuery): Promise<StoredRunInfo[]>;
@@ -39,6 +41,7 @@ export interface EvalStore {
   latestRun(evalName: string, query?: { variant?: string; excludeRunId?: string }): Promise<EvalRun | undefined>;
   /** All stored results of an eval across runs and variants (newest runs first, capped by `limit` runs). */
   listResults(evalName: string, options?: { limitRuns?: number }): Promise<StoredResult[]>;
+  /** Deletes a run and its stored results; a no-op for an unknown id. */
   deleteRun(runId: string): Promise<void>;
   /** Task-output cache persisted in `weft_eval_cache`. */
   readonly cache: EvalCache;

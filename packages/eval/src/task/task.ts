@@ -52,6 +52,7 @@ export interface WorkflowRunResultLike<O = unknown> {
 
 /** A run handle: `start({ input })`. */
 export interface RunLike<I = unknown, O = unknown> {
+  /** Starts the run with `input` and resolves once it settles, with its status, output and cost. */
   start(args: { input: I }): Promise<WorkflowRunResultLike<O>>;
 }
 
@@ -60,11 +61,13 @@ export interface WorkflowLike<I = unknown, O = unknown> {
   id?: string;
   /** Structural hash of the committed definition; part of the task version for caching. */
   hash?: string;
+  /** Creates a run handle (optionally with a fixed `runId`); called once per item and trial. */
   createRun(options?: { runId?: string }): RunLike<I, O>;
 }
 
 /** An engine that runs workflows (Weft's `createEngine({ store })`). */
 export interface EngineLike {
+  /** Creates a run handle for `workflow` on this engine (optionally with a fixed `runId`); start it with `start({ input })`. */
   run(workflow: any, options?: { runId?: string }): RunLike<any, any>;
 }
 
@@ -72,7 +75,13 @@ export interface EngineLike {
 export interface StepLike<I = unknown, O = unknown> {
   readonly kind: 'step';
   readonly id: string;
-  readonly '~types'?: { readonly input: (input: I) => void; readonly output: O };
+  /** Type-only carrier of the step's input and output types; never read at runtime. */
+  readonly '~types'?: {
+    /** Carries the input type `I` (contravariant position); not a callable at runtime. */
+    readonly input: (input: I) => void;
+    /** Carries the output type `O`. */
+    readonly output: O;
+  };
 }
 
 /** A model + prompt task. */

@@ -38,6 +38,14 @@ export class WeftLlmError extends Error {
 
   // `this` is the class `instanceof` was called on: the base checks the cross-copy brand, subclasses
   // keep the ordinary prototype check.
+  /**
+   * Backs `instanceof`. On `WeftLlmError` itself it is a brand check, so errors thrown by a duplicate
+   * copy of @weft/llm (e.g. two versions in `node_modules`) still match; on subclasses it is the
+   * ordinary prototype check.
+   *
+   * @param value - The left-hand side of `instanceof`.
+   * @returns Whether `value` is an error of this class.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: must distinguish the base from subclasses
     if (this === WeftLlmError) {

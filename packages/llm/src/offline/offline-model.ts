@@ -29,6 +29,7 @@ export interface OfflineModelOptions {
 /** A provider-shaped object whose `languageModel(id)` returns offline models. */
 export interface OfflineProvider {
   readonly specificationVersion: 'v4';
+  /** Returns a deterministic offline model for `modelId`; it never calls the network. */
   languageModel(modelId: string): LanguageModelV4;
 }
 

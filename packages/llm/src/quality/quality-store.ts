@@ -26,6 +26,7 @@ export interface QualityStat {
 
 /** Persistence for quality records. Exported so @weft/eval can write to it. */
 export interface QualityStore {
+  /** Stores one quality observation (from a step outcome or an eval); feeds learned routing for its task. */
   record(record: QualityRecord): Promise<void>;
   /** Per-model aggregates for `task`. */
   read(task: string): Promise<QualityStat[]>;

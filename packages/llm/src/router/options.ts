@@ -12,7 +12,12 @@ import type { ProviderLimits } from './limiter.js';
  * Anything that turns a model id into an AI SDK language model: an AI SDK provider instance
  * (`openai`, `anthropic`, `createOpenAICompatible(…)`, …) or a plain function.
  */
-export type ProviderLike = { languageModel(modelId: string): LanguageModelV4 } | ((modelId: string) => LanguageModelV4);
+export type ProviderLike =
+  | {
+      /** Returns the AI SDK language model for `modelId` (the `model` part of a `provider/model` id). */
+      languageModel(modelId: string): LanguageModelV4;
+    }
+  | ((modelId: string) => LanguageModelV4);
 
 /** Retry and backoff settings, per candidate model. */
 export interface RetryOptions {
@@ -82,6 +87,10 @@ export interface RouterOptions {
   cache?: CacheOptions | false;
   /** Learned routing by task tag. */
   learned?: LearnedRoutingOptions;
+  /**
+   * Called synchronously for every {@link RouterEvent} (failed attempts, fallbacks, circuit changes,
+   * unpriced models, store errors), e.g. to forward them to logs or metrics. Should not throw.
+   */
   onEvent?: (event: RouterEvent) => void;
   /** Clock in epoch ms (tests). */
   now?: () => number;

@@ -49,12 +49,15 @@ export interface UsageQuery {
 
 /** Persistence for call records and cached responses. */
 export interface UsageStore {
+  /** Persists one finished (or refused) call; called by the router once per routed call. */
   recordCall(record: CallRecord): Promise<void>;
+  /** The stored calls matching `query` (all calls when omitted), e.g. to build a {@link UsageSummary}. */
   listCalls(query?: UsageQuery): Promise<CallRecord[]>;
   /** Sum of `costUsd` of the matching calls. */
   sumCost(query: UsageQuery): Promise<number>;
   /** The cached value under `key` if it has not expired at `now` (epoch ms). */
   getCached(key: string, now: number): Promise<string | undefined>;
+  /** Stores a cached response `value` under `key`, replacing any previous one, valid until `expiresAt` (epoch ms). */
   setCached(key: string, value: string, expiresAt: number): Promise<void>;
 }
 
