@@ -37,6 +37,13 @@ export interface RequestRecord {
   resumedAt?: number;
 }
 
+let auditSeq = 0;
+/** A per-process counter that orders audit entries written within one millisecond. */
+function nextAuditSeq(): number {
+  auditSeq = (auditSeq + 1) % 1_000_000_000;
+  return auditSeq;
+}
+
 /** One audit log entry. */
 export interface AuditEntry {
   /** Id (entries sort by it in time order). */
@@ -227,7 +234,9 @@ export class ApprovalStorage {
     await this.#db
       .insertInto('weft_approval_audit')
       .values({
-        id: `${String(entry.at).padStart(15, '0')}-${randomUUID()}`,
+        // Ordered by time, then by write order inside this process: entries written in the same
+        // millisecond (request, then decision) must list in the order they happened.
+        id: `${String(entry.at).padStart(15, '0')}-${String(nextAuditSeq()).padStart(9, '0')}-${randomUUID()}`,
         approval_id: entry.approvalId,
         at: entry.at,
         action: entry.action,
