@@ -112,14 +112,7 @@ export function routedModel(
         chain = await core.runChain(prepared, (model, inner) => Promise.resolve(model.doGenerate(inner)));
       } catch (error) {
         reservation.settle(0);
-        const attempts = (error as { attempts?: CallRecord['fallbackChain'] }).attempts ?? [];
-        await core.record(prepared, {
-          outcome: 'error',
-          streamed: false,
-          fallbackChain: attempts,
-          error: error instanceof Error ? error.message : String(error),
-          ...modelOf(error),
-        });
+        await recordFailure(core, prepared, error, false);
         throw error;
       }
       chain.dispose();
@@ -183,14 +176,7 @@ export function routedModel(
         chain = await core.runChain(prepared, async (model, inner) => openUntilFirstToken(await model.doStream(inner)));
       } catch (error) {
         reservation.settle(0);
-        const attempts = (error as { attempts?: CallRecord['fallbackChain'] }).attempts ?? [];
-        await core.record(prepared, {
-          outcome: 'error',
-          streamed: true,
-          fallbackChain: attempts,
-          error: error instanceof Error ? error.message : String(error),
-          ...modelOf(error),
-        });
+        await recordFailure(core, prepared, error, true);
         throw error;
       }
       const fallbacks = fallbacksOf(chain.attempts, chain.model);
@@ -255,6 +241,22 @@ function fallbacksOf(attempts: CallRecord['fallbackChain'], served: string): str
   return [...new Set(attempts.filter((a) => a.model !== served || a.outcome !== 'ok').map((a) => a.model))].filter(
     (m) => m !== served,
   );
+}
+
+/** Records a call whose every candidate failed, with the attempts the error carries. */
+function recordFailure(
+  core: RouterCore,
+  prepared: PreparedCall,
+  error: unknown,
+  streamed: boolean,
+): Promise<CallRecord> {
+  return core.record(prepared, {
+    outcome: 'error',
+    streamed,
+    fallbackChain: (error as { attempts?: CallRecord['fallbackChain'] }).attempts ?? [],
+    error: error instanceof Error ? error.message : String(error),
+    ...modelOf(error),
+  });
 }
 
 function modelOf(error: unknown): { model?: string } {
