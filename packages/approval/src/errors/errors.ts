@@ -6,19 +6,7 @@ import { WeftError } from '@weft/workflow';
  */
 
 /** Base class of every @weft/approval error: a `WeftError` (from `@weft/workflow`) with approval details. */
-export class ApprovalError extends WeftError {
-  readonly #details: Record<string, unknown>;
-
-  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.#details = options.details ?? {};
-  }
-
-  /** Extra structured fields (approval id, actor, issues, …) included in `toJSON()`. */
-  override details(): Record<string, unknown> {
-    return { ...this.#details };
-  }
-}
+export class ApprovalError extends WeftError {}
 
 /** No approval request with that id exists (or it was purged). */
 export class ApprovalNotFoundError extends ApprovalError {

@@ -11,6 +11,8 @@ const BRAND = Symbol.for('weft.error');
 /** Options accepted by every {@link WeftError} subclass. */
 export interface WeftErrorOptions {
   cause?: unknown;
+  /** Structured fields (ids, paths, issues…) returned by {@link WeftError.details} and so part of `toJSON()`. */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -24,17 +26,19 @@ export interface WeftErrorOptions {
 export class WeftError extends Error {
   /** Stable identifier of the failure kind, e.g. `WEFT_STEP_VALIDATION`. */
   readonly code: string;
+  readonly #details: Record<string, unknown> | undefined;
 
   constructor(code: string, message: string, options?: WeftErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.#details = options?.details;
     this.name = new.target.name;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** Extra structured fields (workflow id, step path, zod issues…) included in {@link toJSON}. */
   details(): Record<string, unknown> {
-    return {};
+    return { ...this.#details };
   }
 
   /** A JSON-serializable view: name, code, message, details and the cause chain. */

@@ -6,19 +6,7 @@ import { WeftError } from '../../errors/weft-error.js';
  */
 
 /** Base class of every error thrown by the kysely store and the worker. */
-export class StoreError extends WeftError {
-  readonly #details: Record<string, unknown>;
-
-  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.#details = options.details ?? {};
-  }
-
-  /** Structured details (run id, table, column, …), also part of `toJSON()`. */
-  override details(): Record<string, unknown> {
-    return { ...this.#details };
-  }
-}
+export class StoreError extends WeftError {}
 
 /** A stored row could not be decoded (corrupt JSON, unknown status). The row is left untouched. */
 export class CorruptRowError extends StoreError {
