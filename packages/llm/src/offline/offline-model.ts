@@ -13,8 +13,8 @@ import type {
   LanguageModelV4FunctionTool,
   LanguageModelV4GenerateResult,
   LanguageModelV4Prompt,
-  LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
+import { resultToStream } from '../router/result-stream.js';
 import { sampleJsonSchema } from './json-schema-sample.js';
 
 /** Prefix of every text the offline model writes. */
@@ -67,7 +67,7 @@ export function createOfflineModel(modelId = 'default', options: OfflineModelOpt
     async doStream(call) {
       await wait(call.abortSignal);
       const result = respond(modelId, call);
-      return { stream: toStream(result) };
+      return { stream: resultToStream(result) };
     },
   };
 }
@@ -212,34 +212,4 @@ function respond(modelId: string, call: LanguageModelV4CallOptions): LanguageMod
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
-
-function toStream(result: LanguageModelV4GenerateResult): ReadableStream<LanguageModelV4StreamPart> {
-  const parts: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: [] }];
-  parts.push({ type: 'response-metadata', ...result.response });
-  result.content.forEach((c, i) => {
-    if (c.type === 'text') {
-      const id = `t${i}`;
-      parts.push({ type: 'text-start', id });
-      for (const piece of c.text.match(/\S+\s*|\s+/g) ?? []) parts.push({ type: 'text-delta', id, delta: piece });
-      parts.push({ type: 'text-end', id });
-    } else if (c.type === 'tool-call') {
-      parts.push({ type: 'tool-input-start', id: c.toolCallId, toolName: c.toolName });
-      parts.push({ type: 'tool-input-delta', id: c.toolCallId, delta: c.input });
-      parts.push({ type: 'tool-input-end', id: c.toolCallId });
-      parts.push(c);
-    }
-  });
-  parts.push({
-    type: 'finish',
-    usage: result.usage,
-    finishReason: result.finishReason,
-    providerMetadata: result.providerMetadata,
-  });
-  return new ReadableStream({
-    start(controller) {
-      for (const p of parts) controller.enqueue(p);
-      controller.close();
-    },
-  });
 }
