@@ -16,6 +16,16 @@ import type { EvalCache } from './cache.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import type { EvalRun, ItemResult, ScorerSummary } from './types.js';
 
+let runSeq = 0;
+/**
+ * A run id that sorts by start time, then by start order inside this process: history lists runs
+ * newest first by (started_at, id), and two runs can start within the same millisecond.
+ */
+function runIdAt(startedAt: number): string {
+  runSeq = (runSeq + 1) % 1_000_000;
+  return `${startedAt.toString(36).padStart(9, '0')}-${String(runSeq).padStart(6, '0')}-${randomUUID()}`;
+}
+
 /** Where a finished run is saved (an {@link EvalStore} or anything with `saveRun`). */
 export interface RunSink {
   /** Persists the finished run with all its results; called once by {@link runEval} at the end. */
@@ -214,7 +224,7 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
 
   const gitCommit = options.gitCommit === false ? undefined : (options.gitCommit ?? detectGitCommit());
   const run: EvalRun = {
-    id: randomUUID(),
+    id: runIdAt(startedAt),
     evalName: def.name,
     variant,
     taskVersion: task.version,
