@@ -5,7 +5,20 @@
 // Code blocks are written to a temp folder inside the repo (examples/.docs-check/), so `@weft/*` imports
 // resolve through tsconfig.base.json paths and `zod`/`ai` through the workspace's node_modules,
 // then `tsc --noEmit` runs once over all of them. Each block is its own module (top-level await
-// allowed). A block fenced as ```ts nocheck is skipped (fragments, pseudo-code).
+// allowed). Every ts block is checked: there is no opt-out. A fragment that needs context (a
+// workflow defined earlier on the page, a router) gets it from a hidden prelude, an HTML comment
+// right before the fence that GitHub and npm do not render:
+//
+//   <!-- docs-check prelude
+//   import { refund } from '../examples/approval-inbox/refund.js';
+//   -->
+//   ```ts
+//   …the fragment, type-checked against the real API with that context…
+//   ```
+//
+// A prelude may `declare const x: T;` only for things outside Weft (a session store, an Express app).
+// A block that later blocks import (`import { refund } from './refund.js'`) is named with
+// `<!-- docs-check file: refund.ts -->` before its fence; names are per Markdown file.
 //
 // Usage: node scripts/docs-check.mjs [--links-only | --code-only] [file.md …]   (default: the files above)
 import { spawnSync } from 'node:child_process';
@@ -24,7 +37,9 @@ function markdownFiles() {
   if (existsSync(docs)) {
     for (const f of readdirSync(docs).sort()) if (f.endsWith('.md')) files.push(join(docs, f));
   }
-  for (const extra of ['examples/README.md', 'packages/cli/README.md']) files.push(join(root, extra));
+  for (const extra of ['examples/README.md', 'CONTRIBUTING.md']) files.push(join(root, extra));
+  const packages = join(root, 'packages');
+  for (const p of readdirSync(packages).sort()) files.push(join(packages, p, 'README.md'));
   return files.filter((f) => existsSync(f));
 }
 
@@ -98,21 +113,41 @@ function checkLinks(files) {
   return { problems, count };
 }
 
-/** Every ```ts / ```typescript block not marked nocheck, with the line it starts on. */
+/** Every ```ts / ```typescript block, with the line it starts on and its hidden prelude, if any. */
 function codeBlocks(file) {
   const blocks = [];
   const lines = readFileSync(file, 'utf8').split('\n');
   let current = null;
+  let prelude = null; // { lines, open } while reading an HTML-comment prelude, then until the next fence
   lines.forEach((line, i) => {
     if (current === null) {
+      if (prelude?.open) {
+        if (line.trim() === '-->') prelude.open = false;
+        else prelude.lines.push(line);
+        return;
+      }
+      if (/^\s*<!--\s*docs-check prelude\s*$/.test(line)) {
+        prelude = { lines: [], open: true, name: prelude?.name };
+        return;
+      }
+      const named = /^\s*<!--\s*docs-check file:\s*([\w.-]+\.ts)\s*-->\s*$/.exec(line);
+      if (named) {
+        prelude = { lines: prelude?.lines ?? [], open: false, name: named[1] };
+        return;
+      }
       const m = /^(\s*)(`{3,})\s*(ts|typescript|tsx)\b(.*)$/.exec(line);
-      if (m) current = { fence: m[2], indent: m[1].length, info: m[4], start: i + 2, body: [] };
-      else if (/^\s*`{3,}/.test(line)) current = { fence: /`{3,}/.exec(line)[0], skip: true, body: [] };
+      if (m) {
+        if (/\bnocheck\b/.test(m[4]))
+          blocks.push({ file, start: i + 1, error: 'a ```ts block may not opt out with nocheck: give it a docs-check prelude' });
+        current = { fence: m[2], indent: m[1].length, start: i + 2, body: [], prelude: prelude?.lines ?? [], name: prelude?.name };
+        prelude = null;
+      } else if (/^\s*`{3,}/.test(line)) current = { fence: /`{3,}/.exec(line)[0], skip: true, body: [] };
+      else if (line.trim() !== '') prelude = null; // a prelude belongs to the fence right after it
       return;
     }
     if (line.trim().startsWith(current.fence) && line.trim().replace(/`/g, '') === '') {
-      if (!current.skip && !/\bnocheck\b/.test(current.info))
-        blocks.push({ file, start: current.start, code: current.body.join('\n'), tsx: false });
+      if (!current.skip)
+        blocks.push({ file, start: current.start, code: current.body.join('\n'), prelude: current.prelude, name: current.name });
       current = null;
       return;
     }
@@ -124,17 +159,24 @@ function codeBlocks(file) {
 }
 
 function checkCode(files) {
-  const blocks = files.flatMap(codeBlocks);
-  if (blocks.length === 0) return { problems: [], count: 0 };
+  const all = files.flatMap(codeBlocks);
+  const refused = all.filter((b) => b.error).map((b) => `${rel(b.file)}:${b.start}: ${b.error}`);
+  const blocks = all.filter((b) => !b.error);
+  if (blocks.length === 0) return { problems: refused, count: 0 };
   // Inside examples/ so that `zod`, `ai` and the @weft packages resolve from examples/node_modules.
   const dir = join(root, 'examples/.docs-check');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const byName = new Map();
   blocks.forEach((b, n) => {
-    const name = `${rel(b.file).replace(/[^a-zA-Z0-9]+/g, '-')}-${String(n).padStart(3, '0')}.ts`;
+    // One folder per Markdown file, so `./refund.js` finds the block named refund.ts on that page.
+    const folder = rel(b.file).replace(/[^a-zA-Z0-9]+/g, '-');
+    mkdirSync(join(dir, folder), { recursive: true });
+    const name = `${folder}/${b.name ?? `block-${String(n).padStart(3, '0')}.ts`}`;
     // `export {}` makes every block a module, so top-level await works and names don't collide.
-    writeFileSync(join(dir, name), `${b.code}\nexport {};\n`);
+    // The prelude's lines come first; their count is subtracted when an error is mapped back.
+    b.offset = b.prelude.length;
+    writeFileSync(join(dir, name), `${[...b.prelude, b.code].join('\n')}\nexport {};\n`);
     byName.set(name, b);
   });
   writeFileSync(
@@ -143,7 +185,7 @@ function checkCode(files) {
       {
         extends: '../../tsconfig.base.json',
         compilerOptions: { noEmit: true, allowImportingTsExtensions: true, noUnusedLocals: false, types: ['node'] },
-        include: ['*.ts'],
+        include: ['*/*.ts'],
       },
       null,
       2,
@@ -158,16 +200,20 @@ function checkCode(files) {
   const other = [];
   for (const line of `${r.stdout}${r.stderr}`.split('\n')) {
     if (!line.trim()) continue;
-    const m = /^(?:.*[\\/])?examples[\\/]\.docs-check[\\/]([^(]+)\((\d+),(\d+)\):\s*(.*)$/.exec(line);
+    const m = /^(?:.*[\\/])?examples[\\/]\.docs-check[\\/]([^(]+)\((\d+),(\d+)\):\s*(.*)$/.exec(line.replace(/\\/g, '/'));
     const block = m && byName.get(m[1]);
-    if (m && block) problems.push(`${rel(block.file)}:${block.start + Number(m[2]) - 1}:${m[3]}: ${m[4]}`);
+    if (m && block) {
+      const line = Number(m[2]) - block.offset;
+      const where = line >= 1 ? `${block.start + line - 1}` : `${block.start - 1} (prelude line ${Number(m[2])})`;
+      problems.push(`${rel(block.file)}:${where}:${m[3]}: ${m[4]}`);
+    }
     else if (/error TS/.test(line)) other.push(line);
     else if (problems.length > 0 && /^\s/.test(line)) problems[problems.length - 1] += `\n    ${line.trim()}`;
   }
   if (r.status !== 0 && problems.length === 0) problems.push(`tsc failed:\n${other.join('\n') || r.stdout + r.stderr}`);
   else problems.push(...other);
   if (!process.env.WEFT_DOCS_CHECK_KEEP) rmSync(dir, { recursive: true, force: true });
-  return { problems, count: blocks.length };
+  return { problems: [...refused, ...problems], count: blocks.length };
 }
 
 const given = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -183,7 +229,7 @@ if (!args.has('--links-only')) {
   const { problems, count } = checkCode(files);
   console.log(`docs-check: ${count} ts code blocks typechecked, ${problems.length} errors`);
   for (const p of problems) console.log(`  ${p}`);
-  if (problems.length) console.log('  (fence a block as ```ts nocheck to skip it, e.g. a fragment)');
+  if (problems.length) console.log('  (a fragment that needs context gets a <!-- docs-check prelude … --> comment before its fence)');
   failed ||= problems.length > 0;
 }
 process.exit(failed ? 1 : 0);
