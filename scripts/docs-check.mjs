@@ -138,8 +138,19 @@ function codeBlocks(file) {
       const m = /^(\s*)(`{3,})\s*(ts|typescript|tsx)\b(.*)$/.exec(line);
       if (m) {
         if (/\bnocheck\b/.test(m[4]))
-          blocks.push({ file, start: i + 1, error: 'a ```ts block may not opt out with nocheck: give it a docs-check prelude' });
-        current = { fence: m[2], indent: m[1].length, start: i + 2, body: [], prelude: prelude?.lines ?? [], name: prelude?.name };
+          blocks.push({
+            file,
+            start: i + 1,
+            error: 'a ```ts block may not opt out with nocheck: give it a docs-check prelude',
+          });
+        current = {
+          fence: m[2],
+          indent: m[1].length,
+          start: i + 2,
+          body: [],
+          prelude: prelude?.lines ?? [],
+          name: prelude?.name,
+        };
         prelude = null;
       } else if (/^\s*`{3,}/.test(line)) current = { fence: /`{3,}/.exec(line)[0], skip: true, body: [] };
       else if (line.trim() !== '') prelude = null; // a prelude belongs to the fence right after it
@@ -147,7 +158,13 @@ function codeBlocks(file) {
     }
     if (line.trim().startsWith(current.fence) && line.trim().replace(/`/g, '') === '') {
       if (!current.skip)
-        blocks.push({ file, start: current.start, code: current.body.join('\n'), prelude: current.prelude, name: current.name });
+        blocks.push({
+          file,
+          start: current.start,
+          code: current.body.join('\n'),
+          prelude: current.prelude,
+          name: current.name,
+        });
       current = null;
       return;
     }
@@ -200,14 +217,15 @@ function checkCode(files) {
   const other = [];
   for (const line of `${r.stdout}${r.stderr}`.split('\n')) {
     if (!line.trim()) continue;
-    const m = /^(?:.*[\\/])?examples[\\/]\.docs-check[\\/]([^(]+)\((\d+),(\d+)\):\s*(.*)$/.exec(line.replace(/\\/g, '/'));
+    const m = /^(?:.*[\\/])?examples[\\/]\.docs-check[\\/]([^(]+)\((\d+),(\d+)\):\s*(.*)$/.exec(
+      line.replace(/\\/g, '/'),
+    );
     const block = m && byName.get(m[1]);
     if (m && block) {
       const line = Number(m[2]) - block.offset;
       const where = line >= 1 ? `${block.start + line - 1}` : `${block.start - 1} (prelude line ${Number(m[2])})`;
       problems.push(`${rel(block.file)}:${where}:${m[3]}: ${m[4]}`);
-    }
-    else if (/error TS/.test(line)) other.push(line);
+    } else if (/error TS/.test(line)) other.push(line);
     else if (problems.length > 0 && /^\s/.test(line)) problems[problems.length - 1] += `\n    ${line.trim()}`;
   }
   if (r.status !== 0 && problems.length === 0) problems.push(`tsc failed:\n${other.join('\n') || r.stdout + r.stderr}`);
@@ -229,7 +247,8 @@ if (!args.has('--links-only')) {
   const { problems, count } = checkCode(files);
   console.log(`docs-check: ${count} ts code blocks typechecked, ${problems.length} errors`);
   for (const p of problems) console.log(`  ${p}`);
-  if (problems.length) console.log('  (a fragment that needs context gets a <!-- docs-check prelude … --> comment before its fence)');
+  if (problems.length)
+    console.log('  (a fragment that needs context gets a <!-- docs-check prelude … --> comment before its fence)');
   failed ||= problems.length > 0;
 }
 process.exit(failed ? 1 : 0);
