@@ -50,11 +50,12 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     // Record the rejected input, so the store shows where and why the run stopped.
     const at = Date.now();
     const error = serializeError(err);
-    await x.commit({
+    const committed = x.commit({
       step: { runId: x.runId, path, attempt: 1, status: 'failed', input, error, startedAt: at, endedAt: at },
       events: [{ type: 'step:failed', path, data: { attempt: 1, error }, at }],
     });
     x.live('step:failed', path, { attempt: 1, error: err }, at);
+    await committed;
     throw err;
   }
   for (let attempt = 1; ; attempt++) {
@@ -77,33 +78,37 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
       const error = serializeError(err);
       if (shouldRetry(step.retry, err, attempt)) {
         const delay = backoffDelay(step.retry as NonNullable<Step['retry']>, attempt);
-        await x.commit({
+        const committed = x.commit({
           step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
           events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
         });
         x.live('step:retry', path, { attempt, delay, error: err }, endedAt);
+        await committed;
         await sleep(delay, x.signal);
         continue;
       }
-      await x.commit({
+      const committed = x.commit({
         step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
         events: [{ type: 'step:failed', path, data: { attempt, error }, at: endedAt }],
       });
       x.live('step:failed', path, { attempt, error: err }, endedAt);
+      await committed;
       throw err instanceof StepValidationError ? err : new StepFailedError(x.workflow.id, path, attempt, err);
     }
     const endedAt = Date.now();
-    // No event rows for a success: the step row is the record, and stream() replays it as a
-    // `step:success` event. That keeps one allocation-light write per step on the hot path.
-    // The last top-level step's success is written with the run's final status (one write).
-    await x.commit(
+    // The `step:success` event row (no data: stream() fills it from the step row) rides in the
+    // same commit, so replay knows where the step's commit sits among the run's other events (its
+    // `seq`). The last top-level step's success is written with the run's final status (one write).
+    const committed = x.commit(
       {
         step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
+        events: [{ type: 'step:success', path, at: endedAt }],
         resolvedSuspensionPath: resume ? path : undefined,
       },
       path === x.lastStepPath,
     );
     x.live('step:success', path, output, endedAt);
+    await committed;
     x.steps[path] = output;
     return output;
   }
@@ -122,7 +127,7 @@ async function suspendStep(
   const data = step.suspendSchema ? x.validate(step.suspendSchema, payload, path, 'suspend') : payload;
   const at = Date.now();
   // A top-level step suspending unwinds straight to the run's final write: written with it.
-  await x.commit(
+  const committed = x.commit(
     {
       step: { runId: x.runId, path, attempt, status: 'suspended', input, output: data, startedAt, endedAt: at },
       events: [{ type: 'step:suspended', path, data, at }],
@@ -138,6 +143,7 @@ async function suspendStep(
     !path.includes('/'),
   );
   x.live('step:suspended', path, data, at);
+  await committed;
   throw new SuspendSignal(path);
 }
 

@@ -44,7 +44,7 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
   const remaining = dueAt - startedAt;
   if (!resume && remaining > x.core.maxInProcessSleepMs) {
     const payload = { kind: 'sleep', dueAt };
-    await x.commit({
+    const committed = x.commit({
       step: {
         runId: x.runId,
         path,
@@ -60,6 +60,7 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
       timer,
     });
     x.live('step:suspended', path, payload, startedAt);
+    await committed;
     throw new SuspendSignal(path);
   }
   if (typeof stored !== 'number' && !resume) {
@@ -73,13 +74,14 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
   // A resumed (woken) sleep finishes now; otherwise wait for what remains.
   if (!resume && remaining > 0) await sleep(remaining, x.signal);
   const endedAt = Date.now();
-  await x.commit({
+  const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'success', input: { dueAt }, output: input, startedAt, endedAt },
     events: [{ type: 'step:success', path, at: endedAt }],
     resolvedSuspensionPath: resume ? path : undefined,
   });
-  await x.store.deleteTimers(x.runId, path);
   x.live('step:success', path, input, endedAt);
+  await committed;
+  await x.store.deleteTimers(x.runId, path);
   x.steps[path] = input;
   return input;
 }
@@ -107,7 +109,7 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
       });
       throw new StepFailedError(x.workflow.id, path, 1, err);
     }
-    await x.commit({
+    const committed = x.commit({
       step: {
         runId: x.runId,
         path,
@@ -120,13 +122,14 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
       events: [{ type: 'step:success', path, at }],
       resolvedSuspensionPath: path,
     });
-    await x.store.deleteTimers(x.runId, path);
     x.live('step:success', path, resume.data, at);
+    await committed;
+    await x.store.deleteTimers(x.runId, path);
     x.steps[path] = resume.data;
     return resume.data;
   }
   const payload = { kind: 'event', event: node.event };
-  await x.commit({
+  const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'suspended', output: payload, startedAt: at, endedAt: at },
     events: [{ type: 'step:suspended', path, data: payload, at }],
     suspension: {
@@ -149,6 +152,7 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
           },
   });
   x.live('step:suspended', path, payload, at);
+  await committed;
   throw new SuspendSignal(path);
 }
 
@@ -187,7 +191,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
       });
       throw err;
     }
-    await x.commit({
+    const committed = x.commit({
       step: {
         runId: x.runId,
         path,
@@ -204,6 +208,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
       resolvedSuspensionPath: path,
     });
     x.live('step:success', path, d.payload, at);
+    await committed;
     x.steps[path] = d.payload;
     return d.payload;
   }
@@ -220,11 +225,12 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
     payload: value,
     options: jsonOptions(o),
   };
-  await x.commit({
+  const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'suspended', input, output: payload, startedAt: at, endedAt: at },
     events: [{ type: 'step:suspended', path, data: payload, at }],
     suspension: { runId: x.runId, path, payload, eventName: 'approval', resumeSchemaId: path, createdAt: at },
   });
   x.live('step:suspended', path, payload, at);
+  await committed;
   throw new SuspendSignal(path);
 }

@@ -67,9 +67,18 @@ export interface RetryOptions {
   delay?: Duration;
   /** Cap on any delay (default 30 s). */
   maxDelay?: Duration;
-  /** Full jitter: a random delay between 0 and the computed one (default true). */
+  /**
+   * "Equal jitter" (default true): each delay is half the computed one plus a random part of up to
+   * the other half, so it lies in `[d/2, d]` — never 0, which would hammer a failing service.
+   * `false` waits exactly the computed delay.
+   */
   jitter?: boolean;
-  /** Return false to stop retrying this error. `NonRetryableError` and validation errors never retry. */
+  /**
+   * Return false to stop retrying this error. Never retried whatever it returns: a
+   * `NonRetryableError` and an *input* `StepValidationError` (the same input fails again). An
+   * *output* validation failure is retried on purpose: an LLM step may produce a valid output on
+   * the next attempt.
+   */
   retryOn?: (error: unknown, attempt: number) => boolean;
 }
 
@@ -124,6 +133,10 @@ export interface Step<Id extends string = string, I = any, O = any> extends Runn
 export interface StepOptions {
   description?: string;
   retry?: RetryOptions;
-  /** Aborts the attempt (and fails it with TimeoutError, retryable) after this long. */
+  /**
+   * Aborts the attempt (its `signal` aborts) after this long; the attempt fails with a
+   * `TimeoutError`, which is retried like any error. When no attempt is left the run fails with
+   * that `TimeoutError` as its `error` (`result.error instanceof TimeoutError`).
+   */
   timeout?: Duration;
 }
