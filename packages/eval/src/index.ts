@@ -5,7 +5,7 @@
  */
 
 export { type ABResult, runAB, type Variant } from './compare/ab.js';
-export type { Comparison, CompareOptions, Regression, ScorerComparison } from './compare/compare.js';
+export type { Comparison, CompareOptions, ExcludedScore, Regression, ScorerComparison } from './compare/compare.js';
 export { compare } from './compare/compare.js';
 export type { ScorerThreshold, ThresholdFailure, ThresholdResult, Thresholds } from './compare/thresholds.js';
 export { checkThresholds } from './compare/thresholds.js';
@@ -14,7 +14,15 @@ export { loadData } from './data/dataset.js';
 export type { EvalDefinition, EvalOptions } from './define/define-eval.js';
 export { defineEval, isEvalDefinition } from './define/define-eval.js';
 export type { EvalErrorCode } from './errors/errors.js';
-export { EvalDataError, WeftEvalError, EvalStorageError, EvalTimeoutError } from './errors/errors.js';
+export {
+  EvalCompareError,
+  EvalDataError,
+  EvalMissingScoreError,
+  EvalStatisticsError,
+  EvalStorageError,
+  EvalTimeoutError,
+  WeftEvalError,
+} from './errors/errors.js';
 export type { QualityRecordLike, QualitySink, RecordQualityOptions } from './feedback/quality.js';
 export { recordQuality } from './feedback/quality.js';
 export type { ResultSource, SimilarItem, SuggestOptions, Suggestion } from './feedback/similar.js';
@@ -40,11 +48,13 @@ export { jsonSchema } from './scorers/json-schema.js';
 export type { JudgeVerdict, LlmJudgeOptions } from './scorers/llm-judge.js';
 export { llmJudge } from './scorers/llm-judge.js';
 export type { ScoreResult, Scorer, ScorerArgs } from './scorers/scorer.js';
-export { defineScorer } from './scorers/scorer.js';
+export { defineScorer, isScored } from './scorers/scorer.js';
 export type { IncludesOptions, NumericClosenessOptions, TextOptions } from './scorers/text.js';
 export { exactMatch, includes, levenshtein, levenshteinDistance, numericCloseness, regex } from './scorers/text.js';
-export type { BootstrapOptions, ConfidenceInterval } from './stats/bootstrap.js';
-export { bootstrapMeanCI, pairedBootstrapCI } from './stats/bootstrap.js';
+export type { Correction } from './stats/adjust.js';
+export { adjustPValues } from './stats/adjust.js';
+export type { BootstrapOptions, ConfidenceInterval, IntervalMethod } from './stats/bootstrap.js';
+export { bootstrapMeanCI, pairedBootstrapCI, pairedDifferences, tMeanCI } from './stats/bootstrap.js';
 export type { Summary } from './stats/descriptive.js';
 export { mean, stddev, summarize } from './stats/descriptive.js';
 export type { Random } from './stats/prng.js';

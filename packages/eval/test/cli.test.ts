@@ -118,6 +118,49 @@ describe('runEvalCli in-process', () => {
     expect(await runEvalCli(['compare', 'out/good.json', 'out/bad.json', '--fail-on-regression'], quiet)).toBe(1);
     expect(await runEvalCli(['compare', 'out/bad.json', 'out/good.json', '--fail-on-regression'], quiet)).toBe(0);
 
+    // statistics options: --alpha, --test, --correction, --interval, --seed; bad values are usage errors (exit 2).
+    const outStats = capture();
+    expect(
+      await runEvalCli(
+        [
+          'compare',
+          'out/good.json',
+          'out/bad.json',
+          '--alpha',
+          '0.1',
+          '--test',
+          'sign',
+          '--correction',
+          'bh',
+          '--interval',
+          'bca',
+          '--seed',
+          '7',
+          '--json',
+          'out/cmp.json',
+        ],
+        { stdout: outStats.stream, stderr: capture().stream, cwd: dir, env: {} },
+      ),
+    ).toBe(0);
+    expect(outStats.text()).toContain('sign test, benjamini-hochberg correction, α = 0.1');
+    const cmpReport = JSON.parse(await readFile(join(dir, 'out/cmp.json'), 'utf8'));
+    expect(cmpReport.comparisons[0]).toMatchObject({ alpha: 0.1, test: 'sign', correction: 'benjamini-hochberg' });
+    expect(cmpReport.comparisons[0].scorers[0].ci.method).toBe('bca');
+    expect(cmpReport.comparisons[0].scorers[0]).toHaveProperty('adjustedPValue');
+    for (const bad of [
+      ['--alpha', '2'],
+      ['--alpha', 'x'],
+      ['--test', 'ttest'],
+      ['--correction', 'fdr'],
+      ['--interval', 'wide'],
+    ]) {
+      const e = capture();
+      expect(
+        await runEvalCli(['compare', 'out/good.json', 'out/bad.json', ...bad], { ...quiet, stderr: e.stream }),
+      ).toBe(2);
+      expect(e.text()).toContain(`Expected ${bad[0]}`);
+    }
+
     // latest:<variant> picks the newest run of that variant (v1), not the newest overall (v2).
     const out5 = capture();
     expect(

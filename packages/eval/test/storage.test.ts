@@ -13,7 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/compare/compare.js';
 import { checkThresholds } from '../src/compare/thresholds.js';
 import { suggestVariant } from '../src/feedback/similar.js';
+import { defineEval } from '../src/define/define-eval.js';
 import { runEval } from '../src/runner/run-eval.js';
+import { defineScorer } from '../src/scorers/scorer.js';
 import { createEvalStore } from '../src/storage/eval-store.js';
 import { shiftedTask, syntheticEval } from './helpers.js';
 
@@ -137,6 +139,32 @@ describe.each([
 
     await store.deleteRun(b.id);
     expect(await store.getRun(b.id)).toBeUndefined();
+  });
+
+  it('an errored score reads back as NaN with its error, never as a stored 0', async () => {
+    const { db, cleanup } = await open();
+    cleanups.push(cleanup);
+    const store = createEvalStore({ db });
+    await store.init();
+    const def = defineEval({
+      name: 'flaky-judge',
+      data: [1, 2, 3].map((i) => ({ id: `i${i}`, input: i })),
+      task: (i: number) => i,
+      scorers: [
+        defineScorer('judge', ({ output }) => {
+          if (output === 2) throw new Error('judge timed out');
+          return output === 3 ? Number.NaN : 0.75;
+        }),
+      ],
+    });
+    const run = await runEval(def, { ...opts, store });
+    const loaded = (await store.getRun(run.id))!;
+    const byId = Object.fromEntries(loaded.results.map((r) => [r.itemId, r.scores.judge]));
+    expect(byId.i1).toEqual({ score: 0.75 });
+    expect(byId.i2?.score).toBeNaN();
+    expect(byId.i2?.error).toMatchObject({ message: 'judge timed out' });
+    expect(byId.i3?.score).toBeNaN();
+    expect(loaded.summary.scorers.judge).toMatchObject({ n: 1, mean: 0.75, errors: 2 });
   });
 
   it('persists the task-output cache', async () => {

@@ -8,7 +8,9 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createStore } from '@weft/workflow';
-import { type Comparison, compare } from '../compare/compare.js';
+import { type CompareOptions, type Comparison, compare } from '../compare/compare.js';
+import type { Correction } from '../stats/adjust.js';
+import type { IntervalMethod } from '../stats/bootstrap.js';
 import { checkThresholds, type ThresholdResult } from '../compare/thresholds.js';
 import { type EvalDefinition, isEvalDefinition } from '../define/define-eval.js';
 import { WeftEvalError } from '../errors/errors.js';
@@ -54,7 +56,13 @@ Options:
   --store <url>        Weft store (libsql file: or postgres:) for history; default $WEFT_STORE_URL
   --variant <name>     variant name stored with the runs (default "default")
   --baseline <ref>     compare against a baseline: "latest", "latest:<variant>", a run id, or a JSON report file
-  --fail-on-regression compare: exit 1 when any scorer regressed significantly
+  --fail-on-regression compare: exit 1 when any scorer regressed significantly (adjusted p-value)
+  --alpha <x>          significance level in (0, 1) (default 0.05)
+  --test <name>        permutation (default) or sign
+  --correction <name>  holm (default), bh / benjamini-hochberg, bonferroni or none
+  --interval <name>    t (default), bca or percentile
+  --seed <s>           seed of the statistics (default fixed)
+  --allow-different-evals  compare runs of different evals
   --trials <n>         trials per item        --concurrency <n>  items in flight
   --json <path>        write the JSON report ("-" for stdout)
   --junit <path>       write JUnit XML        --html <path>      write the HTML report
@@ -132,6 +140,12 @@ function parse(argv: readonly string[]) {
       html: { type: 'string' },
       filter: { type: 'string' },
       'fail-on-regression': { type: 'boolean' },
+      alpha: { type: 'string' },
+      test: { type: 'string' },
+      correction: { type: 'string' },
+      interval: { type: 'string' },
+      seed: { type: 'string' },
+      'allow-different-evals': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -201,7 +215,7 @@ async function runCommand(files: string[], values: Values, ctx: Ctx): Promise<nu
       ctx.out.write(`${formatRun(run)}\n`);
       let cmp: Comparison | undefined;
       if (baseline) {
-        cmp = compare(baseline, run);
+        cmp = compare(baseline, run, compareOptions(values));
         comparisons.push(cmp);
         ctx.out.write(`\n${formatComparison(cmp)}\n`);
       } else if (values.baseline) {
@@ -272,10 +286,40 @@ async function compareCommand(refs: string[], values: Values, ctx: Ctx): Promise
   if (refs.length !== 2) usage(`Expected two runs to compare, got ${refs.length}.`);
   const a = await resolveRun(refs[0] as string, ctx);
   const b = await resolveRun(refs[1] as string, ctx);
-  const cmp = compare(a, b);
+  const cmp = compare(a, b, compareOptions(values));
   ctx.out.write(`${formatComparison(cmp)}\n`);
   await writeReports(values, ctx, { runs: [a, b], comparisons: [cmp], thresholds: [] });
   return values['fail-on-regression'] && cmp.scorers.some((s) => s.verdict === 'regressed') ? 1 : 0;
+}
+
+/** The statistics options of `compare` from the command line (validated: bad values are usage errors). */
+function compareOptions(values: Values): CompareOptions {
+  const options: CompareOptions = {};
+  if (values.alpha !== undefined) {
+    const alpha = Number(values.alpha);
+    if (!(alpha > 0 && alpha < 1))
+      usage(`Expected --alpha to be a number in (0, 1), got ${JSON.stringify(values.alpha)}.`);
+    options.alpha = alpha;
+  }
+  if (values.test !== undefined) {
+    if (values.test !== 'permutation' && values.test !== 'sign')
+      usage(`Expected --test permutation or sign, got ${JSON.stringify(values.test)}.`);
+    options.test = values.test;
+  }
+  if (values.correction !== undefined) {
+    const ok = ['holm', 'bh', 'benjamini-hochberg', 'bonferroni', 'none'];
+    if (!ok.includes(values.correction))
+      usage(`Expected --correction ${ok.join(', ')}, got ${JSON.stringify(values.correction)}.`);
+    options.correction = values.correction as Correction;
+  }
+  if (values.interval !== undefined) {
+    if (!['t', 'bca', 'percentile'].includes(values.interval))
+      usage(`Expected --interval t, bca or percentile, got ${JSON.stringify(values.interval)}.`);
+    options.interval = values.interval as IntervalMethod;
+  }
+  if (values.seed !== undefined) options.seed = values.seed;
+  if (values['allow-different-evals']) options.allowDifferentEvals = true;
+  return options;
 }
 
 async function historyCommand(args: string[], values: Values, ctx: Ctx): Promise<number> {

@@ -6,7 +6,10 @@ import type { Comparison } from './compare.js';
 export interface ScorerThreshold {
   /** The run's mean must be at least this. */
   min?: number;
-  /** Against a baseline: fail when the drop is statistically significant. */
+  /**
+   * Against a baseline: fail when the drop is statistically significant — judged on the p-value
+   * adjusted for the number of scorers (`compare`'s `correction`, Holm by default).
+   */
   noSignificantDrop?: boolean;
   /** Against a baseline: fail when the mean drops by more than this (absolute), significant or not. */
   maxDrop?: number;
@@ -48,31 +51,40 @@ export function checkThresholds(run: EvalRun, thresholds: Thresholds, baseline?:
     const stats = run.summary.scorers[scorer];
     if (!stats) continue;
     if (rule.min !== undefined) {
-      const ok = stats.mean >= rule.min;
+      // A NaN mean (every score errored) fails `min` instead of silently passing or scoring 0.
+      const ok = Number.isFinite(stats.mean) && stats.mean >= rule.min;
       checked.push({
         scorer,
         rule: 'min',
         passed: ok,
-        message: `${scorer}: mean ${stats.mean.toFixed(3)} ${ok ? '≥' : '<'} required ${rule.min}`,
+        message: `${scorer}: mean ${stats.mean.toFixed(3)} ${ok ? '≥' : '<'} required ${rule.min}${stats.errors ? ` (${stats.errors} errored score(s) excluded)` : ''}`,
       });
     }
     const cmp = baseline?.scorers.find((s) => s.scorer === scorer);
     if (cmp && rule.noSignificantDrop) {
       const ok = !(cmp.significant && cmp.diff < 0);
+      const adjusted =
+        baseline?.correction === 'none'
+          ? ''
+          : `, adjusted p=${cmp.adjustedPValue.toPrecision(2)} (${baseline?.correction})`;
       checked.push({
         scorer,
         rule: 'noSignificantDrop',
         passed: ok,
-        message: `${scorer}: change vs baseline ${fmt(cmp.diff)} (95% CI ${fmt(cmp.ci.lower)}..${fmt(cmp.ci.upper)}, p=${cmp.pValue.toPrecision(2)})${ok ? '' : ' — significant drop'}`,
+        message: `${scorer}: change vs baseline ${fmt(cmp.diff)} (${Math.round(cmp.ci.confidence * 100)}% CI ${fmt(cmp.ci.lower)}..${fmt(cmp.ci.upper)}, n=${cmp.n}, p=${cmp.pValue.toPrecision(2)}${adjusted})${ok ? '' : ' — significant drop'}${cmp.warnings.length > 0 ? ` [${cmp.warnings.join('; ')}]` : ''}`,
       });
     }
     if (cmp && rule.maxDrop !== undefined) {
-      const ok = cmp.diff >= -rule.maxDrop;
+      // No usable paired scores is not "no drop": fail loudly rather than pass on a NaN.
+      const ok = cmp.n > 0 && cmp.diff >= -rule.maxDrop;
       checked.push({
         scorer,
         rule: 'maxDrop',
         passed: ok,
-        message: `${scorer}: change vs baseline ${fmt(cmp.diff)}, allowed drop ${rule.maxDrop}`,
+        message:
+          cmp.n > 0
+            ? `${scorer}: change vs baseline ${fmt(cmp.diff)}, allowed drop ${rule.maxDrop}`
+            : `${scorer}: no paired item has a usable score in both runs, so the drop cannot be checked`,
       });
     }
   }

@@ -12,6 +12,8 @@ export type EvalErrorCode =
   | 'EVAL_SCORER_ERROR'
   | 'EVAL_STORAGE_ERROR'
   | 'EVAL_COMPARE_ERROR'
+  | 'EVAL_STATISTICS_ERROR'
+  | 'EVAL_MISSING_SCORE'
   | 'EVAL_THRESHOLD_FAILED'
   | 'EVAL_CLI_USAGE';
 
@@ -86,6 +88,40 @@ export class EvalStorageError extends WeftEvalError {
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super('EVAL_STORAGE_ERROR', message, options);
     this.name = 'EvalStorageError';
+  }
+}
+
+/**
+ * A statistical function got input it cannot give an honest answer for: a non-finite value (NaN,
+ * ±Infinity, `undefined` — `details().index` names it), an empty or too small sample, unequal
+ * paired lengths, or a bad option. Never silently a 0 or a NaN.
+ */
+export class EvalStatisticsError extends WeftEvalError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('EVAL_STATISTICS_ERROR', message, options);
+    this.name = 'EvalStatisticsError';
+  }
+}
+
+/**
+ * Two runs cannot be compared: they are runs of different evals (pass `allowDifferentEvals` to
+ * override), share no item ids, or an option is invalid.
+ */
+export class EvalCompareError extends WeftEvalError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('EVAL_COMPARE_ERROR', message, options);
+    this.name = 'EvalCompareError';
+  }
+}
+
+/**
+ * `compare(…, { missingScores: 'throw' })` found an item whose score is missing or errored (the
+ * scorer threw or returned NaN) in one of the runs; `details()` names the run, item and scorer.
+ */
+export class EvalMissingScoreError extends WeftEvalError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('EVAL_MISSING_SCORE', message, options);
+    this.name = 'EvalMissingScoreError';
   }
 }
 

@@ -37,6 +37,8 @@ const run = (results: ItemResult[], extra: Partial<EvalRun> = {}): EvalRun => ({
     items: results.length,
     results: results.length,
     errors: 0,
+    taskErrors: 0,
+    scorerErrors: 0,
     scorers: {},
     latencyMs: {} as never,
     costUsd: 0,

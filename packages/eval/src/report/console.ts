@@ -34,9 +34,11 @@ export function formatRun(run: EvalRun): string {
     ...(trials ? [f3(x.trialStddev ?? 0)] : []),
     f3(x.min),
     f3(x.max),
+    String(x.errors ?? 0),
   ]);
-  const foot = `errors ${s.errors}/${s.results} · latency p50 ${s.latencyMs.median.toFixed(1)} ms · cost $${s.costUsd.toFixed(4)}`;
-  return `${head}\n${table(['scorer', 'mean', 'sd', ...(trials ? ['trial sd'] : []), 'min', 'max'], rows)}\n${foot}`;
+  const scorerErrors = s.scorerErrors ? ` (task ${s.taskErrors ?? 0}, scorer ${s.scorerErrors})` : '';
+  const foot = `errors ${s.errors}/${s.results}${scorerErrors} · latency p50 ${s.latencyMs.median.toFixed(1)} ms · cost $${s.costUsd.toFixed(4)}`;
+  return `${head}\n${table(['scorer', 'mean', 'sd', ...(trials ? ['trial sd'] : []), 'min', 'max', 'errors'], rows)}\n${foot}`;
 }
 
 /**
@@ -44,17 +46,27 @@ export function formatRun(run: EvalRun): string {
  * then the items that regressed most.
  */
 export function formatComparison(cmp: Comparison): string {
-  const head = `${cmp.evalName}: ${cmp.a.variant} (A) → ${cmp.b.variant} (B), ${cmp.test} test, α = ${cmp.alpha}`;
+  const head = `${cmp.evalName}: ${cmp.a.variant} (A) → ${cmp.b.variant} (B), ${cmp.test} test, ${cmp.correction === 'none' ? 'no correction' : `${cmp.correction} correction`}, α = ${cmp.alpha}`;
+  const level = cmp.scorers[0] ? Math.round(cmp.scorers[0].ci.confidence * 100) : 95;
   const rows = cmp.scorers.map((s) => [
     s.scorer,
+    String(s.n),
     f3(s.meanA),
     f3(s.meanB),
     signed(s.diff),
-    `[${signed(s.ci.lower)}, ${signed(s.ci.upper)}]`,
+    s.n >= 2 ? `[${signed(s.ci.lower)}, ${signed(s.ci.upper)}]` : 'n/a',
     pfmt(s.pValue),
-    s.verdict === 'improved' ? '▲ improved' : s.verdict === 'regressed' ? '▼ regressed' : '= no sig. change',
+    pfmt(s.adjustedPValue),
+    s.verdict === 'improved'
+      ? '▲ improved'
+      : s.verdict === 'regressed'
+        ? '▼ regressed'
+        : s.verdict === 'insufficient-data'
+          ? '? too few items'
+          : '= no sig. change',
   ]);
-  const out = [head, table(['scorer', 'A', 'B', 'B−A', '95% CI', 'p', 'verdict'], rows)];
+  const out = [head, table(['scorer', 'n', 'A', 'B', 'B−A', `${level}% CI`, 'p', 'p adj.', 'verdict'], rows)];
+  if (cmp.warnings.length > 0) out.push(...cmp.warnings.map((w) => `⚠ ${w}`));
   if (cmp.regressions.length > 0) {
     out.push('Most regressed items:');
     for (const r of cmp.regressions.slice(0, 5)) {

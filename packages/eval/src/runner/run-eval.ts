@@ -9,7 +9,7 @@ import { hashValue, loadData, type NormalizedItem } from '../data/dataset.js';
 import type { EvalDefinition } from '../define/define-eval.js';
 import { type QualitySink, recordQuality } from '../feedback/quality.js';
 import { EvalTimeoutError, serializeError } from '../errors/errors.js';
-import { normalizeScore, type ScoreResult, type Scorer } from '../scorers/scorer.js';
+import { isScored, normalizeScore, type ScoreResult, type Scorer } from '../scorers/scorer.js';
 import { mean, stddev, summarize } from '../stats/descriptive.js';
 import { type EvalTask, resolveTask, type TaskContext, type TaskUsage } from '../task/task.js';
 import type { EvalCache } from './cache.js';
@@ -181,10 +181,11 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
         });
         scores[scorer.name] = normalizeScore(scorer.name, raw);
       } catch (e) {
+        // Never a 0: an errored score is excluded from summaries and comparisons, and counted.
         scores[scorer.name] = {
-          score: 0,
+          score: Number.NaN,
           rationale: `scorer failed: ${(e as Error).message}`,
-          metadata: { error: serializeError(e) },
+          error: serializeError(e),
         };
       }
     }
@@ -247,22 +248,35 @@ export async function runEval(def: EvalDefinition<any, any, any>, options: RunEv
   return run;
 }
 
-/** Recomputes a run summary from its results. */
+/**
+ * Recomputes a run summary from its results. Per scorer, statistics cover only usable scores
+ * (`n`); errored or missing scores are counted in `errors`, never averaged in as 0.
+ */
 export function summarizeResults(results: readonly ItemResult[], scorerNames: readonly string[], items?: number) {
   const scorers: EvalRun['summary']['scorers'] = {};
   const byItem = new Map<string, ItemResult[]>();
   for (const r of results) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
   const repeated = [...byItem.values()].filter((list) => list.length > 1);
   for (const name of scorerNames) {
-    const summary: ScorerSummary = summarize(results.map((r) => r.scores[name]?.score ?? 0));
-    if (repeated.length > 0)
-      summary.trialStddev = mean(repeated.map((list) => stddev(list.map((r) => r.scores[name]?.score ?? 0))));
+    const valid = results.map((r) => r.scores[name]).filter(isScored);
+    const summary: ScorerSummary = { ...summarize(valid.map((s) => s.score)), errors: results.length - valid.length };
+    if (repeated.length > 0) {
+      const sds = repeated
+        .map((list) => list.map((r) => r.scores[name]).filter(isScored))
+        .filter((list) => list.length > 1)
+        .map((list) => stddev(list.map((s) => s.score)));
+      if (sds.length > 0) summary.trialStddev = mean(sds);
+    }
     scorers[name] = summary;
   }
+  const taskErrors = results.filter((r) => r.error).length;
+  const scorerErrors = results.filter((r) => !r.error && scorerNames.some((n) => !isScored(r.scores[n]))).length;
   return {
     items: items ?? new Set(results.map((r) => r.itemId)).size,
     results: results.length,
-    errors: results.filter((r) => r.error).length,
+    errors: taskErrors + scorerErrors,
+    taskErrors,
+    scorerErrors,
     scorers,
     latencyMs: summarize(results.map((r) => r.latencyMs)),
     costUsd: results.reduce((s, r) => s + (r.costUsd ?? 0), 0),

@@ -10,7 +10,11 @@ export interface ItemResult {
   input: unknown;
   expected?: unknown;
   output?: unknown;
-  /** Serialized error when the task failed (after retries); every scorer then scores 0. */
+  /**
+   * Serialized error when the task failed (after retries); every scorer then scores 0 (a failed
+   * task is a real failure of the system under test, counted in `summary.taskErrors`). A scorer
+   * that fails is different: its score is NaN with `error`, excluded rather than scored 0.
+   */
   error?: Record<string, unknown>;
   latencyMs: number;
   costUsd?: number;
@@ -29,6 +33,11 @@ export interface ItemResult {
 /** Aggregates of one scorer over a run. */
 export interface ScorerSummary extends Summary {
   /**
+   * Item × trial results whose score for this scorer errored (the scorer threw or returned NaN) or
+   * is missing. They are excluded from `n`, `mean` and the other statistics — never counted as 0.
+   */
+  errors: number;
+  /**
    * With several trials: the mean over items of the standard deviation of an item's scores across
    * its trials — how noisy the task is on the same input. Absent with one trial.
    */
@@ -39,7 +48,12 @@ export interface ScorerSummary extends Summary {
 export interface RunSummary {
   items: number;
   results: number;
+  /** Results with any error: `taskErrors + scorerErrors`. */
   errors: number;
+  /** Results whose task failed (after retries); their scores are 0. */
+  taskErrors: number;
+  /** Results whose task succeeded but at least one scorer errored (excluded, see `ScorerSummary.errors`). */
+  scorerErrors: number;
   scorers: Record<string, ScorerSummary>;
   latencyMs: Summary;
   costUsd: number;

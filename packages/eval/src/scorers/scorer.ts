@@ -5,8 +5,13 @@
 
 /** What a scorer returns once normalized. */
 export interface ScoreResult {
-  /** Score in [0, 1]; 1 is best. */
+  /**
+   * Score in [0, 1]; 1 is best. `NaN` when the scorer failed (threw or returned NaN/a non-number):
+   * then `error` is set, and summaries and `compare` exclude the score and count it as an error.
+   */
   score: number;
+  /** Serialized error when the scorer failed; such a score is never averaged in as a 0. */
+  error?: Record<string, unknown>;
   /** Human-readable reason for the score. */
   rationale?: string;
   /** Anything else worth keeping (distances, issues, verdicts …). */
@@ -55,12 +60,22 @@ export function defineScorer<I = unknown, O = unknown, E = unknown>(
 /** Clamps a raw scorer value into a {@link ScoreResult}; NaN and non-numbers become an error. */
 export function normalizeScore(name: string, raw: ScoreResult | number): ScoreResult {
   const result = typeof raw === 'number' ? { score: raw } : raw;
-  if (typeof result?.score !== 'number' || Number.isNaN(result.score)) {
+  if (typeof result?.score !== 'number' || !Number.isFinite(result.score)) {
     throw new TypeError(
       `Expected scorer "${name}" to return a number in [0, 1] or { score }, but got ${JSON.stringify(raw)}. Return a finite number.`,
     );
   }
   return { ...result, score: Math.min(1, Math.max(0, result.score)) };
+}
+
+/**
+ * Whether a stored score is usable: present, finite, and not marked as errored. Scores read back
+ * from a JSON report hold `null` where the run had NaN.
+ */
+export function isScored(s: ScoreResult | undefined): s is ScoreResult {
+  return (
+    s !== undefined && s !== null && s.error === undefined && typeof s.score === 'number' && Number.isFinite(s.score)
+  );
 }
 
 /** Text form of a value for text scorers: strings as is, everything else as JSON. */

@@ -1,5 +1,7 @@
 /** Paired significance tests: sign-flip permutation test and exact sign test. */
-import { createRandom, type Random } from './prng.js';
+
+import type { Random } from './prng.js';
+import { assertFiniteSample, randomFrom } from './validate.js';
 
 /** Options of {@link pairedPermutationTest}. */
 export interface PermutationOptions {
@@ -7,6 +9,9 @@ export interface PermutationOptions {
   permutations?: number;
   /** Enumerate all 2^n sign patterns up to this n (default 14). */
   exactUpTo?: number;
+  /** Seed of the PRNG for the Monte Carlo test (default a fixed seed, so p-values are reproducible). */
+  seed?: number | string;
+  /** A custom random source (or a seed); takes precedence over `seed`. */
   random?: Random | number | string;
 }
 
@@ -16,7 +21,8 @@ const EPS = 1e-12;
  * Two-sided paired permutation (sign-flip) test of H0: mean difference = 0. Under H0 each pair's
  * difference is symmetric around 0, so flipping signs gives the null distribution of the mean.
  * Exact for small n; otherwise Monte Carlo with the `(1 + hits) / (1 + permutations)` estimator,
- * which never returns 0 and keeps the test valid.
+ * which never returns 0 and keeps the test valid. Throws `EvalStatisticsError` naming the
+ * index of a non-finite difference (NaN, ±Infinity, `undefined`): drop errored scores first.
  *
  * @example
  * ```ts
@@ -24,6 +30,7 @@ const EPS = 1e-12;
  * ```
  */
 export function pairedPermutationTest(differences: readonly number[], options: PermutationOptions = {}): number {
+  assertFiniteSample(differences, 'pairedPermutationTest', 'differences');
   const d = differences.filter((x) => x !== 0);
   const n = d.length;
   if (n === 0) return 1;
@@ -38,7 +45,7 @@ export function pairedPermutationTest(differences: readonly number[], options: P
     }
     return hits / total;
   }
-  const rng = typeof options.random === 'function' ? options.random : createRandom(options.random);
+  const rng = randomFrom(options);
   const permutations = options.permutations ?? 10_000;
   let hits = 0;
   for (let p = 0; p < permutations; p++) {
@@ -51,7 +58,7 @@ export function pairedPermutationTest(differences: readonly number[], options: P
 
 /**
  * Exact two-sided sign test on paired differences (ties dropped): p = P(|K − n/2| ≥ |k − n/2|),
- * K ~ Binomial(n, 1/2).
+ * K ~ Binomial(n, 1/2). Throws `EvalStatisticsError` naming the index of a non-finite difference.
  *
  * @example
  * ```ts
@@ -59,6 +66,7 @@ export function pairedPermutationTest(differences: readonly number[], options: P
  * ```
  */
 export function signTest(differences: readonly number[]): number {
+  assertFiniteSample(differences, 'signTest', 'differences');
   const d = differences.filter((x) => x !== 0);
   const n = d.length;
   if (n === 0) return 1;

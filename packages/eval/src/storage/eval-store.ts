@@ -111,7 +111,8 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
     for (const s of scoreRows) {
       const key = `${s.run_id}\u0000${s.item_id}\u0000${s.trial}`;
       const map = scores.get(key) ?? {};
-      const score: ScoreResult = { score: Number(s.score) };
+      const score: ScoreResult = { score: s.error == null ? Number(s.score) : Number.NaN };
+      if (s.error != null) score.error = parse(s.error) as Record<string, unknown>;
       if (s.rationale !== null) score.rationale = s.rationale;
       if (s.metadata !== null) score.metadata = parse(s.metadata);
       map[s.scorer] = score;
@@ -207,9 +208,14 @@ export function createEvalStore(source: EvalStoreSource): EvalStore {
               item_id: r.itemId,
               trial: r.trial,
               scorer,
-              score: s.score,
+              // NOT NULL column: an errored score keeps a placeholder, and `error` marks it.
+              score: s.error || !Number.isFinite(s.score) ? 0 : s.score,
               rationale: s.rationale ?? null,
               metadata: json(s.metadata),
+              error:
+                s.error || !Number.isFinite(s.score)
+                  ? JSON.stringify(s.error ?? { message: 'score is not a finite number' })
+                  : null,
             })),
           );
           for (let i = 0; i < resultRows.length; i += 50)

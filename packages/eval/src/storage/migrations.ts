@@ -69,6 +69,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A scorer that threw or returned NaN is stored with its serialized error; `score` (NOT NULL
+  // since 0001) then holds a placeholder that reads back as NaN, never as a score of 0.
+  '0002_score_errors': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('weft_eval_scores').addColumn('error', 'text').execute();
+    },
+  },
 };
 
 /** Name of @weft/eval's migration table. */
