@@ -93,7 +93,7 @@ export function toHtmlReport(input: HtmlReportInput): string {
     const table = cmp.scorers
       .map(
         (s) =>
-          `<tr><td>${esc(s.scorer)}</td><td>${f3(s.meanA)}</td><td>${f3(s.meanB)}</td><td>${s.diff >= 0 ? '+' : ''}${f3(s.diff)}</td><td>[${f3(s.ci.lower)}, ${f3(s.ci.upper)}]</td><td>${s.pValue < 0.001 ? '&lt;0.001' : s.pValue.toFixed(3)}</td><td class="${s.verdict === 'improved' ? 'up' : s.verdict === 'regressed' ? 'down' : 'same'}">${s.verdict}</td></tr>`,
+          `<tr><td>${esc(s.scorer)}</td><td>${f3(s.meanA)}</td><td>${f3(s.meanB)}</td><td>${s.diff >= 0 ? '+' : ''}${f3(s.diff)}</td><td>[${f3(s.ci.lower)}, ${f3(s.ci.upper)}]</td><td>${s.pValue < 0.001 ? '&lt;0.001' : s.pValue.toFixed(3)}</td><td>${s.adjustedPValue < 0.001 ? '&lt;0.001' : s.adjustedPValue.toFixed(3)}</td><td class="${s.verdict === 'improved' ? 'up' : s.verdict === 'regressed' ? 'down' : 'same'}">${s.verdict}</td></tr>`,
       )
       .join('');
     const regress = barsSvg(
@@ -104,7 +104,7 @@ export function toHtmlReport(input: HtmlReportInput): string {
       })),
     );
     sections.push(
-      `<section class="comparison"><h2>A/B — ${esc(cmp.evalName)}: ${esc(cmp.a.variant)} (A) → ${esc(cmp.b.variant)} (B)</h2><p class="same">Paired by item (n = ${cmp.scorers[0]?.n ?? 0}); difference of means with a paired bootstrap 95% interval and a ${cmp.test} test p-value; α = ${cmp.alpha}.</p>${intervalSvg('Per-scorer difference B − A with 95% CI', rows)}<table><thead><tr><th>scorer</th><th>A</th><th>B</th><th>B − A</th><th>95% CI</th><th>p</th><th>verdict</th></tr></thead><tbody>${table}</tbody></table>${regress}</section>`,
+      `<section class="comparison"><h2>A/B — ${esc(cmp.evalName)}: ${esc(cmp.a.variant)} (A) → ${esc(cmp.b.variant)} (B)</h2><p class="same">Paired by item (n = ${cmp.scorers[0]?.n ?? 0}); difference of means with a ${esc(cmp.scorers[0]?.ci.method ?? 't')} 95% interval and a ${cmp.test} test p-value, adjusted across scorers (${esc(cmp.correction)}); α = ${cmp.alpha}.</p>${cmp.warnings.length > 0 ? `<ul class="warnings">${cmp.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}${intervalSvg('Per-scorer difference B − A with 95% CI', rows)}<table><thead><tr><th>scorer</th><th>A</th><th>B</th><th>B − A</th><th>95% CI</th><th>p</th><th>p adj.</th><th>verdict</th></tr></thead><tbody>${table}</tbody></table>${regress}</section>`,
     );
   }
 
