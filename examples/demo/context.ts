@@ -9,9 +9,9 @@
  *   a change to the relevant ones usually touches too. Cached per HEAD commit.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseWorkspace, skeleton } from '@weft/native';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { outline, parseWorkspace, skeleton } from '@weft/native';
 import type { DemoCache } from './cache.ts';
 
 type Snapshot = ReturnType<typeof parseWorkspace>;
@@ -27,6 +27,14 @@ export interface RelevantFile {
   skeleton: string;
   tokensBefore: number;
   tokensAfter: number;
+  /** Its declarations (exported first, request matches first), as the outline gives them. */
+  symbols: { name: string; kind: string; signature: string }[];
+  /** Workspace files it imports (relative imports resolved against the snapshot). */
+  imports: string[];
+  /** Workspace files that import it. */
+  importedBy: string[];
+  /** A test file for it, if the workspace has one (`x.test.ts`, `test_x.py`, …). */
+  test?: string;
 }
 
 /** Two files that changed together in `commits` commits. */
@@ -47,6 +55,8 @@ export interface WorkspaceContext {
   coChange: CoChangePair[];
   git: { head?: string; commits: number; cached: boolean; note?: string };
   tokens: { before: number; after: number };
+  /** Markdown docs at the root and under docs/ (for a "document it" task). */
+  docs: string[];
 }
 
 const STOP = new Set(
@@ -179,6 +189,34 @@ async function commitHistory(
   return { commits, git: { head, commits: total, cached: false } };
 }
 
+const SOURCE_EXT = ['.ts', '.tsx', '.js', '.mjs', '.py', '.rs', '.go'];
+
+/** The workspace file a relative import names (`./retry.js` → `src/retry.ts`), if there is one. */
+export function resolveImport(from: string, source: string, paths: ReadonlySet<string>): string | undefined {
+  if (!source.startsWith('.')) return undefined;
+  const base = normalize(join(dirname(from), source)).replace(/\\/g, '/');
+  const stem = base.replace(/\.(m?js|jsx?|tsx?)$/, '');
+  for (const candidate of [base, ...SOURCE_EXT.map((e) => stem + e), ...SOURCE_EXT.map((e) => `${stem}/index${e}`)])
+    if (paths.has(candidate)) return candidate;
+  return undefined;
+}
+
+/** The test file of `path` in the workspace, by the usual naming conventions. */
+export function testFileOf(path: string, paths: ReadonlySet<string>): string | undefined {
+  const m = /^(.*\/)?([^/]+?)(\.[^./]+)$/.exec(path);
+  if (!m) return undefined;
+  const [, dir = '', name, ext] = m;
+  const candidates = [
+    `${dir}${name}.test${ext}`,
+    `${dir}${name}.spec${ext}`,
+    `${dir}test_${name}${ext}`,
+    `${dir}${name}_test${ext}`,
+    `test/${name}.test${ext}`,
+    `${dir.replace(/^src\//, 'test/')}${name}.test${ext}`,
+  ];
+  return candidates.find((c) => c !== path && paths.has(c));
+}
+
 /** Loads the workspace context for `request`: snapshot (cached), relevant skeletons, co-change pairs. */
 export async function loadWorkspaceContext(options: {
   root: string;
@@ -198,6 +236,8 @@ export async function loadWorkspaceContext(options: {
   const ms = performance.now() - t0;
   if (!previous || previous.treeHash !== snapshot.treeHash) await cache.set(key, snapshot);
 
+  const paths = new Set(snapshot.files.map((f) => f.path));
+  const wanted = new Set(words(request));
   const relevant: RelevantFile[] = [];
   for (const { file, score, matched } of rank(snapshot.files, request, options.limit ?? 5)) {
     let source: string;
@@ -207,6 +247,24 @@ export async function loadWorkspaceContext(options: {
       continue;
     }
     const s = skeleton(source, file.language, { keep: 'marked' });
+    const imports = outline(source, file.language)
+      .imports.map((i) => resolveImport(file.path, i.source, paths))
+      .filter((p): p is string => p !== undefined);
+    const hits = (name: string) => words(name).filter((w) => wanted.has(w)).length;
+    // Request matches first, then top-level declarations before members (a plan names functions
+    // and types, not fields), exported first.
+    const symbols = file.symbols
+      .filter((x) => !x.parent || x.exported)
+      .sort(
+        (a, b) =>
+          hits(b.name) - hits(a.name) ||
+          Number(a.parent !== undefined) - Number(b.parent !== undefined) ||
+          Number(b.exported) - Number(a.exported) ||
+          a.startLine - b.startLine,
+      )
+      .slice(0, 6)
+      .map((x) => ({ name: x.name, kind: x.kind, signature: x.signature.slice(0, 160) }));
+    const test = testFileOf(file.path, paths);
     relevant.push({
       path: file.path,
       language: file.language,
@@ -215,8 +273,18 @@ export async function loadWorkspaceContext(options: {
       skeleton: s.text,
       tokensBefore: s.tokensBefore,
       tokensAfter: s.tokensAfter,
+      symbols,
+      imports: [...new Set(imports)],
+      importedBy: [],
+      ...(test ? { test } : {}),
     });
   }
+  // Who imports each relevant file, among the relevant ones (the planner orders tasks by it).
+  for (const r of relevant)
+    r.importedBy = relevant.filter((o) => o !== r && o.imports.includes(r.path)).map((o) => o.path);
+  const docs = ['README.md', 'CHANGELOG.md', ...readdirSafe(join(root, 'docs')).map((f) => `docs/${f}`)].filter(
+    (f) => f.endsWith('.md') && existsSync(join(root, f)),
+  );
 
   const { commits, git: gitInfo } = await commitHistory(root, cache);
   const coChange = coChangePairs(commits, new Set(relevant.map((r) => r.path)));
@@ -239,5 +307,14 @@ export async function loadWorkspaceContext(options: {
       before: relevant.reduce((n, r) => n + r.tokensBefore, 0),
       after: relevant.reduce((n, r) => n + r.tokensAfter, 0),
     },
+    docs,
   };
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
 }

@@ -4,7 +4,7 @@
  * The decision goes through @weft/approval (authorization, audit log, atomic close), which resumes
  * the run in this process.
  */
-import { type ApprovalService, promptApproval } from '@weft/approval';
+import { type ApprovalRequest, type ApprovalService, promptApproval } from '@weft/approval';
 import type { Engine } from '@weft/workflow';
 import type { Review } from './workflow.ts';
 
@@ -20,6 +20,23 @@ export interface GateOptions {
   why: string;
   /** Wait at the gate forever (the resume test kills the process here). */
   pause: boolean;
+  /** Do not list the plan again (it was shown by the process that was killed at the gate). */
+  brief?: boolean;
+}
+
+/** The plan at the gate, compact: one line per task, its first proposal line, the batches. */
+export function formatGate(request: ApprovalRequest): string {
+  const review = request.payload as Review;
+  const lines = [`\n── approval gate "${request.path}": ${request.title} ──`];
+  for (const t of review.tasks) {
+    const deps = t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : '';
+    lines.push(`  ${t.id} [${t.status}] ${t.title}${deps}`);
+    const first = t.proposal.split('\n').find((l) => l.trim()) ?? '';
+    if (first) lines.push(`     ${first.slice(0, 110)}${first.length > 110 ? '…' : ''}`);
+  }
+  lines.push(`  batches: ${review.batches.map((b) => `[${b.join(', ')}]`).join(' → ')}`);
+  lines.push(`  approval id: ${request.id}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** How the gate ended in this process: closed either way, still open (skipped at the prompt), or not found. */
@@ -55,16 +72,9 @@ export async function decideAtGate(options: GateOptions): Promise<GateOutcome> {
     );
     return 'missing';
   }
-  const review = request.payload as Review;
-  console.log(`\n── approval gate "${request.path}": ${request.title} ──`);
-  for (const t of review.tasks) {
-    const deps = t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : '';
-    console.log(`  ${t.id} [${t.status}] ${t.title}${deps}`);
-    const first = t.proposal.split('\n').find((l) => l.trim()) ?? '';
-    if (first) console.log(`     ${first.slice(0, 110)}${first.length > 110 ? '…' : ''}`);
-  }
-  console.log(`  batches: ${review.batches.map((b) => `[${b.join(', ')}]`).join(' → ')}`);
-  console.log(`  approval id: ${request.id}`);
+  // On a terminal the prompt shows the request (in this compact form); otherwise print it here.
+  const interactive = !options.auto && !options.pause;
+  if (!interactive && !options.brief) process.stdout.write(formatGate(request));
 
   if (options.pause) {
     console.log(
@@ -89,7 +99,12 @@ export async function decideAtGate(options: GateOptions): Promise<GateOutcome> {
     // @weft/approval's terminal prompt: approve, reject, or edit the payload in $EDITOR (validated
     // by the gate's schema; what you approve is exactly what flows on).
     const user = process.env.USER ?? 'you';
-    const [result] = await promptApproval({ service: approvals, actor: { id: user, name: user }, id: request.id });
+    const [result] = await promptApproval({
+      service: approvals,
+      actor: { id: user, name: user },
+      id: request.id,
+      format: formatGate,
+    });
     outcome = result?.outcome ?? 'pending';
   }
   if (outcome === 'rejected')

@@ -13,8 +13,10 @@ interface SummaryInput {
   dbUrl: string;
   dbLabel: string;
   elapsedMs: number;
-  /** Steps reused from an earlier process (on --resume). */
+  /** Steps reused from an earlier process (on --resume, or after the SIGKILL). */
   reused: number;
+  /** Where the reused steps came from, for the note. */
+  reusedHow: string;
   model: string;
 }
 
@@ -67,11 +69,13 @@ export async function printSummary(input: SummaryInput): Promise<number> {
 
   console.log(`\n══ Summary of run ${runId}: ${run.status.toUpperCase()} ══`);
   console.log('steps (attempts, as stored):');
+  const pad = Math.max(16, ...steps.map((s) => s.path.length));
   for (const s of steps) {
     const took = s.endedAt === undefined ? '—' : ms(s.endedAt - s.startedAt);
-    console.log(`  ${s.path.padEnd(16)} ${s.status.padEnd(9)} attempt ${s.attempt}  ${took}`);
+    console.log(`  ${s.path.padEnd(pad)} ${s.status.padEnd(9)} attempt ${s.attempt}  ${took}`);
   }
-  if (input.reused > 0) console.log(`  (${input.reused} steps finished before --resume were reused, not re-run)`);
+  printTimeline(steps.filter((s) => s.path.startsWith('execute/') && s.status === 'success'));
+  if (input.reused > 0) console.log(`  (${input.reused} steps ${input.reusedHow} were reused, not re-run)`);
   if (context) {
     const c = context.context;
     const snap = c.snapshot.cached
@@ -110,9 +114,7 @@ export async function printSummary(input: SummaryInput): Promise<number> {
       `eval: ${scores} · mean ${output.mean?.toFixed(2)} · ${output.historyRuns} runs in history ("demo:plan-change")`,
     );
     if (input.model.startsWith('offline')) {
-      console.log(
-        '  (the offline model echoes its prompt and plans a chain: these scores grade the stand-in, not an LLM)',
-      );
+      console.log("  (the plan came from the offline planner's rules, not an LLM: these scores grade those rules)");
     }
   }
   console.log(`time: ${ms(input.elapsedMs)} in this process`);
@@ -126,4 +128,23 @@ export async function printSummary(input: SummaryInput): Promise<number> {
   console.log(`  ${weft} runs list${db}`);
   console.log(`  ${weft} approvals list --all${db}`);
   return run.status === 'success' ? 0 : 1;
+}
+
+/** The DAG's tasks on one time axis: bars that overlap ran at the same time. */
+function printTimeline(tasks: { path: string; startedAt: number; endedAt?: number }[]) {
+  if (tasks.length < 2) return;
+  const t0 = Math.min(...tasks.map((t) => t.startedAt));
+  const t1 = Math.max(...tasks.map((t) => t.endedAt ?? t.startedAt));
+  const span = Math.max(1, t1 - t0);
+  const width = 40;
+  const busy = tasks.reduce((n, t) => n + ((t.endedAt ?? t.startedAt) - t.startedAt), 0);
+  console.log(
+    `execute (DAG): ${tasks.length} tasks in ${ms(span)}, ${ms(busy)} of work — ${(busy / span).toFixed(1)}× parallel`,
+  );
+  const pad = Math.max(16, ...tasks.map((t) => t.path.length - 'execute/'.length));
+  for (const t of [...tasks].sort((a, b) => a.startedAt - b.startedAt || a.path.localeCompare(b.path))) {
+    const from = Math.floor(((t.startedAt - t0) / span) * width);
+    const to = Math.max(from + 1, Math.round((((t.endedAt ?? t.startedAt) - t0) / span) * width));
+    console.log(`  ${t.path.slice('execute/'.length).padEnd(pad)} ${' '.repeat(from)}${'█'.repeat(to - from)}`);
+  }
 }

@@ -11,10 +11,13 @@ import { defineEval, defineScorer, type EvalStore, runEval } from '@weft/eval';
 import type { Router } from '@weft/llm';
 import { topoBatches } from '@weft/native';
 import { workflow } from '@weft/workflow';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateText, Output } from 'ai';
 import { z } from 'zod';
 import type { DemoCache } from './cache.ts';
 import { loadWorkspaceContext, type WorkspaceContext } from './context.ts';
+import { factsBlock, planFacts, taskFacts } from './planner.ts';
 
 /** What the steps need from the app: the LLM router, the snapshot cache and the eval history. */
 export interface DemoResources {
@@ -30,6 +33,7 @@ export const PlanSchema = z.object({
       z.object({
         id: z.string().describe('short id, e.g. t1'),
         title: z.string().describe('what to do, in one sentence'),
+        files: z.array(z.string()).describe('workspace files this task edits (paths from the facts)'),
         dependsOn: z.array(z.string()).describe('ids of tasks that must finish first'),
       }),
     )
@@ -40,10 +44,12 @@ export const PlanSchema = z.object({
 /** What the reviewer sees at the gate (and may edit). */
 export const ReviewSchema = z.object({
   request: z.string(),
+  root: z.string(),
   tasks: z.array(
     z.object({
       id: z.string(),
       title: z.string(),
+      files: z.array(z.string()),
       status: z.string(),
       proposal: z.string(),
       dependsOn: z.array(z.string()),
@@ -51,25 +57,42 @@ export const ReviewSchema = z.object({
   ),
   batches: z.array(z.array(z.string())),
   files: z.array(z.string()),
+  /** Co-change pairs of the relevant files (for the eval). */
+  coChange: z.array(z.object({ a: z.string(), b: z.string(), commits: z.number() })),
 });
 export type Review = z.infer<typeof ReviewSchema>;
 
 type Task = z.infer<typeof PlanSchema>['tasks'][number];
 
-/** Keeps unique ids and dependencies on tasks listed earlier (so the graph is a DAG whatever the model said). */
+/**
+ * Unique ids, dependencies only on tasks of the plan, and no cycles (an edge that would close one is
+ * dropped), listed dependencies first — so the graph is a DAG whatever the model said.
+ */
 export function normalizePlan(tasks: readonly Task[]): Task[] {
   const seen = new Set<string>();
-  const out: Task[] = [];
-  for (const [i, t] of tasks.entries()) {
+  const renamed = tasks.map((t, i) => {
     let id = (t.id || `t${i + 1}`).replace(/[^\w.-]/g, '-');
     while (seen.has(id)) id = `${id}-${i + 1}`;
-    out.push({
-      id,
-      title: t.title.trim() || `task ${i + 1}`,
-      dependsOn: [...new Set(t.dependsOn.filter((d) => seen.has(d)))],
-    });
     seen.add(id);
-  }
+    return { ...t, id, title: t.title.trim() || `task ${i + 1}`, files: [...new Set(t.files ?? [])] };
+  });
+  const byId = new Map(renamed.map((t) => [t.id, t]));
+  const out: Task[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (t: Task) => {
+    if (state.get(t.id) === 'done') return;
+    state.set(t.id, 'visiting');
+    const deps: string[] = [];
+    for (const d of new Set(t.dependsOn)) {
+      const dep = byId.get(d);
+      if (!dep || state.get(d) === 'visiting') continue; // unknown id, or an edge that closes a cycle
+      visit(dep);
+      deps.push(d);
+    }
+    state.set(t.id, 'done');
+    out.push({ id: t.id, title: t.title, files: t.files, dependsOn: deps });
+  };
+  for (const t of renamed) visit(t);
   return out;
 }
 
@@ -106,20 +129,23 @@ export function createPlanWorkflow(resources: DemoResources, options: { concurre
       })
       // 2. Decompose the request into subtasks with dependencies (structured output, zod schema).
       .then('plan', async ({ input, ctx, signal }) => {
+        const facts = planFacts(input.request, input.context);
         const llm = ctx.resources.llm.withContext({ ...ctx, task: 'plan' });
         const { output } = await generateText({
           model: llm.model('default'),
           output: Output.object({ schema: PlanSchema }),
           system:
-            'You plan code changes. Split the request into 2-6 subtasks; each has an id, a title and dependsOn (ids of subtasks that must finish first). Subtasks that touch different files should not depend on each other.',
-          prompt: `${input.request}`,
+            'You plan code changes from facts about the workspace. Split the request into 2-8 subtasks; each has a short id, a one-sentence title, the workspace files it edits (only paths that appear in the facts) and dependsOn (ids of subtasks that must finish first: a file after the files it imports; tests and docs after the code). Subtasks that touch different files should not depend on each other.',
+          prompt: `${input.request}\n\n${factsBlock(facts)}`,
           abortSignal: signal,
           maxRetries: 0,
         });
         const tasks = normalizePlan(output.tasks);
         return {
           request: input.request,
+          root: input.context.root,
           tasks,
+          facts,
           brief: brief(input.context),
           files: input.context.relevant.map((f) => f.path),
         };
@@ -143,6 +169,7 @@ export function createPlanWorkflow(resources: DemoResources, options: { concurre
               `Subtask ${task.id}: ${task.title}`,
               deps.length ? `Done before this:\n${deps.join('\n')}` : '',
               `Workspace context:\n${input.brief}`,
+              factsBlock(taskFacts(task, input.facts, input.tasks)),
             ]
               .filter(Boolean)
               .join('\n\n'),
@@ -151,7 +178,7 @@ export function createPlanWorkflow(resources: DemoResources, options: { concurre
           });
           return {
             proposal: r.text.slice(0, 1200),
-            files: input.files.filter((f) => r.text.includes(f)),
+            files: [...new Set([...task.files, ...input.files.filter((f) => r.text.includes(f))])],
             tokens: (r.usage.inputTokens ?? 0) + (r.usage.outputTokens ?? 0),
           };
         },
@@ -166,9 +193,12 @@ export function createPlanWorkflow(resources: DemoResources, options: { concurre
           const plan = steps.plan;
           return {
             request: plan.request,
+            root: plan.root,
+            coChange: plan.facts.coChange,
             tasks: input.tasks.map((t) => ({
               id: t.id,
               title: String(t.task.title),
+              files: t.task.files ?? [],
               status: t.status,
               proposal: String(t.output?.proposal ?? t.error?.message ?? '').slice(0, 400),
               dependsOn: t.task.dependsOn ?? [],
@@ -195,16 +225,25 @@ export function createPlanWorkflow(resources: DemoResources, options: { concurre
               return 0;
             }
           }),
+          // Every task names workspace files, and every named file exists in the workspace.
           defineScorer<Review, Review>('grounded', ({ output }) =>
             output.tasks.length
-              ? output.tasks.filter((t) => output.files.some((f) => t.proposal.includes(f))).length /
-                output.tasks.length
+              ? output.tasks.filter((t) => t.files.length > 0 && t.files.every((f) => existsSync(join(output.root, f))))
+                  .length / output.tasks.length
               : 0,
           ),
           // 0 for a chain (one task per batch), 1 when every task ran in the first batch.
           defineScorer<Review, Review>('parallelism', ({ output }) =>
             output.tasks.length > 1 ? (output.tasks.length - output.batches.length) / (output.tasks.length - 1) : 1,
           ),
+          // Of the files that usually change with a touched file (≥ 2 commits), how many the plan touches too.
+          defineScorer<Review, Review>('co-change recall', ({ output }) => {
+            const touched = new Set(output.tasks.flatMap((t) => t.files));
+            const partners = output.coChange.filter((p) => p.commits >= 2 && (touched.has(p.a) || touched.has(p.b)));
+            return partners.length
+              ? partners.filter((p) => touched.has(p.a) && touched.has(p.b)).length / partners.length
+              : 1;
+          }),
         ];
         const run = await runEval(
           defineEval<Review, Review>({

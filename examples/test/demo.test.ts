@@ -1,7 +1,9 @@
 /**
  * The flagship demo, run as a newcomer would (non-interactively: no TTY, so the gate auto-approves),
  * against a small git repository made here, from a clean state in a temp directory:
- * 1. a first run prints the whole summary and leaves its rows in the store;
+ * 1. a first run plans from the workspace's facts, runs the plan as a DAG, is SIGKILLed at the gate
+ *    by the demo itself and finished by the demo's own process, prints the whole summary and leaves
+ *    its rows in the store;
  * 2. a second run reuses the cached workspace snapshot (and re-parses only a file that changed);
  * 3. a run killed (SIGKILL) while waiting at the approval gate continues with `--resume` without
  *    re-running any step that had finished.
@@ -56,7 +58,7 @@ function makeRepo(): string {
   write('src/log.ts', 'export function logFailure(message: string): void {\n  console.error(message);\n}\n');
   write(
     'src/http/client.ts',
-    '/** HTTP client. */\nexport class HttpClient {\n  /** GET a URL, with retries. */\n  async get(url: string): Promise<string> {\n    return (await fetch(url)).text();\n  }\n}\n',
+    "import { retry } from '../retry.js';\n\n/** HTTP client. */\nexport class HttpClient {\n  /** GET a URL, with retries. */\n  async get(url: string): Promise<string> {\n    return retry(async () => (await fetch(url)).text());\n  }\n}\n",
   );
   write(
     'src/retry.ts',
@@ -136,13 +138,26 @@ describe('the demo (npm run demo)', () => {
     expect(r.code, describeResult(r)).toBe(0);
     const out = r.stdout;
     expect(out).toContain('Weft demo — plan a change to a codebase');
-    expect(out).toMatch(/model\s+offline model of @weft\/llm — deterministic, NOT an LLM/);
+    expect(out).toMatch(/model\s+offline planner of the demo — rules over workspace facts, NOT an LLM/);
+    // The demo kills its own worker process at the gate and finishes the run in its own process.
+    const worker = /worker process (\d+) runs the workflow:/.exec(out)?.[1];
+    expect(worker, out).toBeDefined();
+    expect(out).toContain(`⚡ SIGKILL → worker process ${worker} while its run waited at the gate`);
+    const takeover =
+      /↻ This process \((\d+)\) opens the same store: run (\S+) is suspended at "review", (\d+) steps committed/.exec(
+        out,
+      );
+    expect(takeover, out).not.toBeNull();
+    expect(takeover?.[1]).not.toBe(worker);
+    // context, plan and the three dag tasks were committed by the killed process
+    expect(Number(takeover?.[3])).toBe(5);
+    expect(out).toMatch(/\(5 steps committed by the killed process \d+ were reused, not re-run\)/);
     expect(out).toMatch(/── approval gate "review": Apply this plan\? ──/);
     expect(out).toMatch(/✓ auto-approved: no TTY/);
     firstRunId = summaryRunId(out) ?? '';
     expect(firstRunId, describeResult(r)).not.toBe('');
     // steps and timings
-    for (const path of ['context', 'plan', 'execute/t1', 'review', 'evaluate']) {
+    for (const path of ['context', 'plan', 'execute/retry', 'execute/client', 'execute/log', 'review', 'evaluate']) {
       expect(out).toMatch(new RegExp(`^  ${path.replace('/', '\\/')}\\s+success\\s+attempt 1\\s+\\d`, 'm'));
     }
     // context: parsed from scratch, relevant skeletons, co-change from git log
@@ -154,9 +169,14 @@ describe('the demo (npm run demo)', () => {
     expect(out).toMatch(/co-change: [1-9]\d* pairs from 3 commits/);
     expect(out).toMatch(/src\/http\/client\.ts \+ src\/retry\.ts \(2×\)/);
     // batches, tokens and cost, eval, state, how to inspect
-    expect(out).toMatch(/^batches: \[t1.*\] \(\d+\/\d+ subtasks succeeded\)$/m);
+    // The plan comes from the workspace: a task per relevant file, client.ts after the retry.ts it imports.
+    expect(out).toMatch(/^batches: \[retry, log\] → \[client\] \(3\/3 subtasks succeeded\)$/m);
+    expect(out).toMatch(/^execute \(DAG\): 3 tasks in \d+ ms, [\d.]+ (ms|s) of work — [\d.]+× parallel$/m);
     expect(out).toMatch(/^tokens: [1-9]\d* in \+ \d+ out in [2-9]\d* model calls · cost \$\d+\.\d{4}/m);
-    expect(out).toMatch(/^eval: completion 1\.00, plan-valid 1\.00, .* · 1 runs in history \("demo:plan-change"\)$/m);
+    // Scores computed from the plan: its files exist, 3 tasks in 2 batches, client + retry both planned.
+    expect(out).toMatch(
+      /^eval: completion 1\.00, plan-valid 1\.00, grounded 1\.00, parallelism 0\.50, co-change recall 1\.00 · mean 0\.90 · 1 runs in history \("demo:plan-change"\)$/m,
+    );
     expect(out).toContain(`state: ${dbFile}`);
     expect(out).toMatch(new RegExp(`(npm run weft --|node \\S*packages/cli/dist/cli\\.js) runs show ${firstRunId}`));
   });
@@ -169,10 +189,36 @@ describe('the demo (npm run demo)', () => {
     expect(run?.output).toMatchObject({ scores: { completion: 1, 'plan-valid': 1 }, historyRuns: 1 });
     const steps = await store.listSteps(firstRunId);
     const paths = steps.map((s) => s.path);
-    expect(paths).toEqual(expect.arrayContaining(['context', 'plan', 'execute/t1', 'review', 'evaluate']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'context',
+        'plan',
+        'execute/retry',
+        'execute/client',
+        'execute/log',
+        'review',
+        'evaluate',
+      ]),
+    );
+    for (const path of new Set(paths)) expect(paths.filter((p) => p === path).length, path).toBe(1);
     expect(steps.every((s) => s.status === 'success' && s.attempt === 1)).toBe(true);
-    const plan = steps.find((s) => s.path === 'plan')?.output as { tasks: { id: string; dependsOn: string[] }[] };
-    expect(plan.tasks.length).toBeGreaterThanOrEqual(2);
+    const plan = steps.find((s) => s.path === 'plan')?.output as {
+      tasks: { id: string; title: string; files: string[]; dependsOn: string[] }[];
+    };
+    // Every task names files of the workspace and declarations from their outlines.
+    expect(plan.tasks.map((t) => [t.id, t.files, t.dependsOn])).toEqual([
+      ['retry', ['src/retry.ts'], []],
+      ['client', ['src/http/client.ts'], ['retry']],
+      ['log', ['src/log.ts'], []],
+    ]);
+    expect(plan.tasks.map((t) => t.title)).toEqual([
+      'Change retry in src/retry.ts',
+      'Change HttpClient and get in src/http/client.ts',
+      'Change logFailure in src/log.ts',
+    ]);
+    const proposal = steps.find((s) => s.path === 'execute/client')?.output as { proposal: string };
+    expect(proposal.proposal).toContain('Edit src/http/client.ts: change `export class HttpClient`');
+    expect(proposal.proposal).toContain('It builds on src/retry.ts.');
 
     const approvals = createApprovalService({ store, engine: { resume: async () => undefined } });
     const [request] = await approvals.list({ workflowId: 'plan-change' });
@@ -211,7 +257,7 @@ describe('the demo (npm run demo)', () => {
 
     const before = await store.listSteps(pausedRunId);
     expect((await store.getRun(pausedRunId))?.status).toBe('suspended');
-    expect(before.map((s) => s.path)).toEqual(expect.arrayContaining(['context', 'plan', 'execute/t1']));
+    expect(before.map((s) => s.path)).toEqual(expect.arrayContaining(['context', 'plan', 'execute/retry']));
     const usage = createKyselyUsageStore({ db: store.db, dialect: store.dialect });
     const callsBefore = (await usage.listCalls({ runId: pausedRunId })).length;
 
@@ -272,19 +318,26 @@ describe('the demo (npm run demo)', () => {
 
   it('uses a real provider when OPENAI_API_KEY is set (an OpenAI-compatible server on 127.0.0.1), with cost', async () => {
     // The vendor edge: a local server speaking OpenAI's chat completions API.
-    const requests: { model: string; structured: boolean }[] = [];
+    const requests: { model: string; structured: boolean; facts: boolean }[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         const call = JSON.parse(body) as { model: string; response_format?: unknown };
-        requests.push({ model: call.model, structured: call.response_format !== undefined });
+        // The model gets the same workspace facts as the offline planner.
+        const facts = body.includes('<facts>') && body.includes('src/retry.ts');
+        requests.push({ model: call.model, structured: call.response_format !== undefined, facts });
         const content = call.response_format
           ? JSON.stringify({
               tasks: [
-                { id: 'retry', title: 'Add backoff to retry()', dependsOn: [] },
-                { id: 'client', title: 'Use retry() in HttpClient.get', dependsOn: ['retry'] },
-                { id: 'log', title: 'Log failures with logFailure()', dependsOn: ['retry'] },
+                { id: 'retry', title: 'Add backoff to retry()', files: ['src/retry.ts'], dependsOn: [] },
+                {
+                  id: 'client',
+                  title: 'Use retry() in HttpClient.get',
+                  files: ['src/http/client.ts'],
+                  dependsOn: ['retry'],
+                },
+                { id: 'log', title: 'Log failures with logFailure()', files: ['src/log.ts'], dependsOn: ['retry'] },
               ],
             })
           : 'Change src/retry.ts and src/http/client.ts.';
@@ -310,12 +363,13 @@ describe('the demo (npm run demo)', () => {
         WEFT_DB_URL: `file:${join(tempDir('weft-demo-provider-'), 'weft.db')}`,
       });
       expect(r.code, describeResult(r)).toBe(0);
-      expect(r.stdout).toContain(`model    openai/gpt-4o-mini at ${url} (falls back to the offline model)`);
+      expect(r.stdout).toContain(`model    openai/gpt-4o-mini at ${url} (falls back to the offline planner)`);
       expect(r.stdout).toMatch(/^batches: \[retry\] → \[client, log\] \(3\/3 subtasks succeeded\)$/m);
       // 4 calls × (1000 in, 100 out) at gpt-4o-mini's listed price.
       expect(r.stdout).toMatch(/^tokens: 4000 in \+ 400 out in 4 model calls · cost \$0\.0008/m);
       expect(requests).toHaveLength(4);
       expect(requests.filter((q) => q.structured)).toHaveLength(1);
+      expect(requests.every((q) => q.facts)).toBe(true);
       expect(new Set(requests.map((q) => q.model))).toEqual(new Set(['gpt-4o-mini']));
     } finally {
       server.close();
@@ -364,6 +418,9 @@ describe('the demo (npm run demo)', () => {
       });
       expect(code, out).toBe(0);
       expect(out).toMatch(/\[a\]pprove \(edited\)/);
+      // The plan is shown once, compactly (no JSON dump of the payload).
+      expect(out.match(/── approval gate "review"/g)).toHaveLength(1);
+      expect(out).not.toMatch(/"proposal":/);
       const runId = summaryRunId(out);
       expect(runId, out).toBeDefined();
       expect(out).toMatch(/approval: approved by ana via terminal \("edited the titles"\) — payload edited/);

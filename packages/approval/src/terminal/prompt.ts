@@ -27,6 +27,11 @@ export interface PromptApprovalOptions {
   output?: NodeJS.WritableStream;
   /** Editor command (`code --wait`, `vim`); default $VISUAL, $EDITOR, then `vi`. */
   editor?: string;
+  /**
+   * Renders a request before its question; default: title, summary, ids and the payload as
+   * indented JSON. Pass a compact view for large payloads (the editor still gets the whole JSON).
+   */
+  format?: (request: ApprovalRequest) => string;
 }
 
 function formatRequest(r: ApprovalRequest): string {
@@ -78,7 +83,7 @@ export async function promptApproval(options: PromptApprovalOptions): Promise<De
       : await options.service.listPending({ approver: options.actor });
     if (queue.length === 0) out.write('Nothing is waiting for you.\n');
     for (const request of queue) {
-      out.write(formatRequest(request));
+      out.write((options.format ?? formatRequest)(request));
       let edited: unknown;
       for (;;) {
         const keys = `[a]pprove${edited === undefined ? '' : ' (edited)'}, [r]eject, [c]hanges requested, ${request.allowEdit ? '[e]dit, ' : ''}[s]kip`;
