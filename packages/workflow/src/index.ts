@@ -50,6 +50,18 @@ export type {
   WeftEvent,
 } from './engine/types.js';
 
+// Schedules, event triggers, flow control
+export type { FlowKey, FlowOptions, QueueDepth, RunFlowInfo, StartOptions, WaitReason } from './flow-control/types.js';
+export { FlowConfigError, RateLimitedError } from './flow-control/errors.js';
+export type { MissedTicks, ScheduleOptions, ScheduleRecord, ScheduleTick } from './schedule/types.js';
+export { ScheduleNotFoundError } from './schedule/scheduler.js';
+export type { ScheduleApi } from './schedule/scheduler.js';
+export { defineTrigger } from './trigger/types.js';
+export type { EventDelivery, SkippedTrigger, StartedRun, Trigger } from './trigger/types.js';
+export { EventPayloadError } from './trigger/errors.js';
+export { createEventHandler } from './trigger/http.js';
+export type { EventHandlerOptions } from './trigger/http.js';
+
 // Errors
 export { WeftError } from './errors/weft-error.js';
 export type { WeftErrorOptions } from './errors/weft-error.js';

@@ -2,6 +2,9 @@
 import type { z } from 'zod';
 import type { DataArgs } from '../definition/nodes.js';
 import type { Workflow } from '../definition/workflow.js';
+import type { FlowOptions } from '../flow-control/types.js';
+import type { ScheduleOptions } from '../schedule/types.js';
+import type { Trigger } from '../trigger/types.js';
 import type { Resources, Runnable, StepContext, StepOptions, StepRunArgs } from '../step/types.js';
 import type { Duration } from '../util/duration.js';
 
@@ -216,4 +219,13 @@ export interface WorkflowConfig<Id extends string, IS, OS, R> {
   resources?: R;
   /** Max user steps running at once inside one run. */
   concurrency?: number;
+  /** Flow control of its runs across workers: per-key concurrency, throttle, rate limit, debounce, priority. */
+  flow?: FlowOptions<ConfigInput<IS>>;
+  /** Cron or interval schedules that start runs of it (see docs/schedules.md). */
+  schedules?: readonly ScheduleOptions<ConfigInput<IS>>[];
+  /** Events that start runs of it: `defineTrigger({ event, schema, filter, input })`. */
+  triggers?: readonly Trigger<ConfigInput<IS>>[];
 }
+
+/** The input type a workflow config's `input` schema accepts. */
+type ConfigInput<IS> = IS extends z.ZodType ? z.input<IS> : unknown;

@@ -151,6 +151,9 @@ function createBuilder(
         nodes,
         resources: config.resources,
         concurrency: config.concurrency,
+        flow: config.flow,
+        schedules: config.schedules,
+        triggers: config.triggers,
       }),
   };
   return builder as unknown as AnyBuilder;

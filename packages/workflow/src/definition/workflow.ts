@@ -1,6 +1,10 @@
 /** The committed, immutable workflow: definition tree, hash and lookups by step path. */
 import type { z } from 'zod';
 import type { Run } from '../engine/types.js';
+import { validateFlow } from '../flow-control/admission.js';
+import type { FlowOptions } from '../flow-control/types.js';
+import type { ScheduleOptions } from '../schedule/types.js';
+import type { Trigger } from '../trigger/types.js';
 import type { Runnable } from '../step/types.js';
 import { hashDefinition } from './hash.js';
 import { childrenOf, type Node, type NodeKind } from './nodes.js';
@@ -34,6 +38,12 @@ export interface Workflow<Id extends string = string, I = any, O = any> extends 
   readonly resources: Readonly<Record<string, unknown>>;
   /** Max user steps running at once inside one run of this workflow. */
   readonly concurrency?: number;
+  /** Flow control of its runs: per-key concurrency, throttle, rate limit, debounce, priority. */
+  readonly flow?: FlowOptions<any>;
+  /** Schedules declared with the workflow (saved in the store by the first worker running it). */
+  readonly schedules?: readonly ScheduleOptions<any>[];
+  /** Events that start runs of it (`engine.sendEvent`). */
+  readonly triggers?: readonly Trigger<any>[];
   /** Every node of the definition, depth first. */
   readonly steps: readonly StepInfo[];
   /** The node at a step path (`[i]` / `#i` markers are ignored), e.g. `getStep('ship-it')`. */
@@ -61,8 +71,12 @@ export function commitWorkflow(def: {
   nodes: readonly Node[];
   resources?: Record<string, unknown>;
   concurrency?: number;
+  flow?: FlowOptions<any>;
+  schedules?: readonly ScheduleOptions<any>[];
+  triggers?: readonly Trigger<any>[];
 }): Workflow {
   validateDefinition(def.id, def.nodes);
+  validateFlow(def.id, def.flow);
   const index = new Map<string, StepInfo>();
   const visit = (nodes: readonly Node[], prefix: string) => {
     for (const node of nodes) {
@@ -88,6 +102,9 @@ export function commitWorkflow(def: {
     nodes: Object.freeze([...def.nodes]),
     resources: Object.freeze({ ...nested, ...def.resources }),
     concurrency: def.concurrency,
+    ...(def.flow ? { flow: def.flow } : {}),
+    ...(def.schedules ? { schedules: Object.freeze([...def.schedules]) } : {}),
+    ...(def.triggers ? { triggers: Object.freeze([...def.triggers]) } : {}),
     steps,
     getStep(path: string): StepInfo | undefined {
       const p = normalizePath(path);

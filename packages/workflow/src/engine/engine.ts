@@ -20,6 +20,8 @@ import { drive, loadHistory, resultFromRecord } from './drive.js';
 import { validateResume } from './resume.js';
 import type { EngineCore, RunExec } from './run-state.js';
 import { streamRun } from './stream.js';
+import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
+import type { StartOptions } from '../flow-control/types.js';
 import type { Engine, EngineOptions, EventListener, ResumeArgs, Run, RunResult, WeftEvent } from './types.js';
 
 const consoleLogger: Logger = {
@@ -131,7 +133,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return wf;
   };
 
-  const startRun = async (wf: Workflow, runId: string, input: unknown): Promise<RunResult> => {
+  const startRun = async (wf: Workflow, runId: string, input: unknown, opts?: StartOptions): Promise<RunResult> => {
+    // Flow control, priorities and idempotency keys go through the flow (src/flow-control).
+    if (opts?.idempotencyKey !== undefined || opts?.priority !== undefined || wf.flow !== undefined) {
+      const viaFlow = await flow.start(wf, runId, input, opts);
+      if (viaFlow) return viaFlow;
+    }
     const now = Date.now();
     await store.createRun({
       id: runId,
@@ -261,6 +268,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   };
 
+  const resumeWaiting = async (event: string, payload: unknown, opts?: { runId?: string }): Promise<RunResult[]> => {
+    const waiting = await store.findSuspensions({ eventName: event });
+    const results: RunResult[] = [];
+    for (const s of waiting) {
+      if (opts?.runId !== undefined && s.runId !== opts.runId) continue;
+      try {
+        results.push(await resumeAt(s.runId, s.path, payload, false));
+      } catch (e) {
+        if (!(e instanceof RunNotSuspendedError)) throw e; // another process took it: fine
+      }
+    }
+    return results;
+  };
+
+  const flow = createEngineFlow({
+    store,
+    ownerId,
+    leaseMs,
+    registry,
+    logger: core.logger,
+    execute,
+    driveNew: (wf, runId, input) => {
+      ensureRenewal();
+      return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }]));
+    },
+  });
   const engine: Engine = {
     store,
     ownerId,
@@ -270,7 +303,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const runId = opts?.runId ?? randomUUID();
       return {
         runId,
-        start: (args) => startRun(wf, runId, args?.input) as Promise<RunResult<O>>,
+        start: (args) => startRun(wf, runId, args?.input, args) as Promise<RunResult<O>>,
         resume: (args) => engine.resume(runId, args) as Promise<RunResult<O>>,
         cancel: () => cancel(runId),
         on: (type, listener) => on(type, (e) => e.runId === runId && listener(e)),
@@ -285,6 +318,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           'it is not registered with this engine. Pass it in createEngine({ workflows }) or enqueue the workflow object.',
         );
       register(wf);
+      const viaFlow = await flow.enqueue(wf, input, opts);
+      if (viaFlow !== undefined) return viaFlow;
       const id = opts?.runId ?? randomUUID();
       const now = Date.now();
       await store.createRun({
@@ -311,22 +346,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       });
       return Promise.all(claimed.map((r) => execute(r.id)));
     },
-    getRun: (runId) => store.getRun(runId),
+    getRun: (runId) => flow.getRun(runId),
     on,
     stream: (runId) => streamRun(store, runId, (l) => on('*', l)),
-    async sendEvent(event, payload, opts) {
-      const waiting = await store.findSuspensions({ eventName: event });
-      const results: RunResult[] = [];
-      for (const s of waiting) {
-        if (opts?.runId !== undefined && s.runId !== opts.runId) continue;
-        try {
-          results.push(await resumeAt(s.runId, s.path, payload, false));
-        } catch (e) {
-          if (!(e instanceof RunNotSuspendedError)) throw e; // another process took it: fine
-        }
-      }
-      return results;
-    },
+    sendEvent: (event, payload, opts) => flow.deliver(event, payload, opts, () => resumeWaiting(event, payload, opts)),
+    schedules: flow.schedules,
+    queueDepth: (workflowId) => flow.queueDepth(workflowId),
     async fireTimer(timer: TimerRecord) {
       const rec = await store.getRun(timer.runId);
       if (!rec) return undefined;
@@ -371,6 +396,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return undefined;
     },
   };
+  registerFlow(engine, flow);
   return engine;
 }
 

@@ -3,6 +3,9 @@ import type { CanceledError } from '../errors/errors.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { Logger } from '../step/types.js';
 import type { RunRecord, Store, SuspensionRecord, TimerRecord } from '../store/store.js';
+import type { QueueDepth, RunFlowInfo, StartOptions } from '../flow-control/types.js';
+import type { ScheduleApi } from '../schedule/scheduler.js';
+import type { EventDelivery } from '../trigger/types.js';
 
 /** Fields every run result has. */
 interface RunResultBase {
@@ -61,8 +64,15 @@ export interface ResumeArgs<T = unknown> {
 /** A handle on one run of one workflow. */
 export interface Run<I = unknown, O = unknown> {
   readonly runId: string;
-  /** Starts the run and resolves when it finishes or suspends. */
-  start(args: { input: I }): Promise<RunResult<O>>;
+  /**
+   * Starts the run and resolves when it finishes or suspends. With an `idempotencyKey` that
+   * names a run already (this or another process), resolves to that run's result instead (its
+   * `runId` then differs from this handle's). Runs of workflows with flow control wait for their
+   * slot (per-key concurrency, throttle, debounce) before they start here.
+   */
+  start(
+    args: { input: I } & Pick<StartOptions, 'idempotencyKey' | 'idempotencyTtl' | 'priority'>,
+  ): Promise<RunResult<O>>;
   /** Resumes the run at a suspended step. */
   resume<T = unknown>(args: ResumeArgs<T>): Promise<RunResult<O>>;
   /** Cancels the run: its status becomes `canceled` and running steps see their signal abort. */
@@ -105,8 +115,12 @@ export interface Engine {
   register(workflow: Workflow<string, any, any>): void;
   /** A handle to start a new run of `workflow` (registered on the fly). */
   run<I, O>(workflow: Workflow<string, I, O>, options?: { runId?: string }): Run<I, O>;
-  /** Creates a `queued` run for a worker to claim; resolves to its id. */
-  enqueue(workflow: Workflow<string, any, any> | string, input: unknown, options?: { runId?: string }): Promise<string>;
+  /**
+   * Creates a `queued` run for a worker to claim; resolves to its id — with an `idempotencyKey`
+   * that names a run already, or a debounce key with a run waiting, that run's id. Rejects with
+   * `RateLimitedError` beyond the workflow's `flow.rateLimit` (nothing is created).
+   */
+  enqueue(workflow: Workflow<string, any, any> | string, input: unknown, options?: StartOptions): Promise<string>;
   /** Executes a run this process holds (after `store.claimRuns`), memoizing committed steps. */
   execute(runId: string): Promise<RunResult>;
   /** Resumes a suspended run at `step` with `data`, from any process. */
@@ -115,14 +129,28 @@ export interface Engine {
   cancel(runId: string, reason?: string): Promise<void>;
   /** Claims runs whose lease expired (or queued runs) and executes them. */
   recover(options?: { limit?: number }): Promise<RunResult[]>;
-  /** The stored run record (status, output, error, lease…), or undefined. */
-  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** The stored run record (status, output, error, lease…) with its flow fields (`waitReason`, `scheduledAt`…), or undefined. */
+  getRun(runId: string): Promise<(RunRecord & RunFlowInfo) | undefined>;
   /** Listens to events of all runs (`'*'` for all types); returns an unsubscribe function. */
   on(type: string, listener: EventListener): () => void;
   /** Replays a run's stored events, then follows live ones until it finishes or suspends. */
   stream(runId: string): AsyncIterable<WeftEvent>;
-  /** Delivers an external event to every run waiting for it (or only `runId`'s). */
-  sendEvent(event: string, payload: unknown, options?: { runId?: string }): Promise<RunResult[]>;
+  /**
+   * Delivers an event: starts (enqueues) the workflows whose `triggers` match it, then resumes
+   * every run waiting for it in `waitForEvent` (or only `runId`'s; then no trigger fires). The
+   * array holds the resumed runs; `.started`, `.skipped` and `.duplicate` tell the rest. An `id`
+   * dedupes: the same id again (any process, 24 h) does nothing. A payload failing a trigger's
+   * schema rejects with `EventPayloadError` before anything starts.
+   */
+  sendEvent(
+    event: string,
+    payload: unknown,
+    options?: { runId?: string; id?: string },
+  ): Promise<EventDelivery<RunResult>>;
+  /** Schedules (cron and intervals): list, create, pause, resume, delete, trigger now. */
+  readonly schedules: ScheduleApi;
+  /** Queued and running runs per workflow (queue depth, limited, delayed), counted in the store. */
+  queueDepth(workflowId?: string): Promise<QueueDepth[]>;
   /** Fires a due timer (called by workers): sleeps, waitForEvent timeouts; others emit a `timer` event. */
   fireTimer(timer: TimerRecord): Promise<RunResult | undefined>;
 }

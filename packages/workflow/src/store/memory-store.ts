@@ -169,7 +169,10 @@ export function createMemoryStore(): Store {
         const r = s.run;
         if (options.workflowIds && !options.workflowIds.includes(r.workflowId)) continue;
         if (options.excludeWorkflowIds?.includes(r.workflowId)) continue;
-        const claimable = r.status === 'queued' || (r.status === 'running' && (r.leaseExpiresAt ?? 0) <= now);
+        // Flow-controlled runs (availableAt set) are claimed by the flow claim only (src/flow-control).
+        const gated = (r as { availableAt?: number }).availableAt !== undefined;
+        const claimable =
+          (r.status === 'queued' && !gated) || (r.status === 'running' && (r.leaseExpiresAt ?? 0) <= now);
         if (!claimable) continue;
         r.status = 'running';
         r.leaseOwner = options.owner;

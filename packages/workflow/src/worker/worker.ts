@@ -12,6 +12,7 @@ import type { Engine } from '../engine/types.js';
 import type { ClaimOptions, RunRecord, Store, TimerRecord } from '../store/store.js';
 import { LeaseLostError } from '../errors/errors.js';
 import { WorkerConfigError } from './errors.js';
+import { flowOf } from '../flow-control/engine-flow.js';
 
 /** Options of {@link createWorker}: an `engine`, or a `store` and the `workflows` to run. */
 export interface WorkerOptions {
@@ -198,7 +199,16 @@ export function createWorker(options: WorkerOptions): Worker {
     let startedNow = 0;
     const free = concurrency - activeCount();
     if (free > 0 && !stopping) {
-      for (const run of await claim(free)) {
+      // Due schedule ticks and flow-controlled runs (src/flow-control) first, then the plain claim.
+      const flow = flowOf(engine);
+      const gated = flow ? await flow.tick(id, free, workflowIds) : [];
+      for (const run of gated) {
+        if (runs.has(run.id)) continue;
+        launch(run);
+        startedNow++;
+      }
+      const rest = concurrency - activeCount();
+      for (const run of rest > 0 ? await claim(rest) : []) {
         if (runs.has(run.id)) continue;
         launch(run);
         startedNow++;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { workflow } from '../../src/builder/workflow.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { createStore, type KyselyStore, WORKFLOW_MIGRATION_TABLE } from '../../src/store/kysely/index.js';
+import { createStore, type KyselyStore, WORKFLOW_MIGRATION_TABLE, workflowMigrations } from '../../src/store/kysely/index.js';
 import { createWorker, WorkerConfigError } from '../../src/worker/index.js';
 import { runTs } from './helpers/child.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
@@ -198,7 +198,7 @@ describe('worker options and migrations', () => {
     const rows = (
       await sql<{ name: string }>`SELECT name FROM ${sql.table(WORKFLOW_MIGRATION_TABLE)}`.execute(store.db)
     ).rows;
-    expect(rows.map((r) => r.name)).toEqual(['0001_init']);
+    expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(workflowMigrations).sort());
     expect(await store.listRuns()).toEqual({ runs: [] });
     await store.close();
   });

@@ -128,6 +128,11 @@ export class KyselyStoreImpl implements KyselyStore {
     return this.#sql;
   }
 
+  /** @internal The statement executor (same connection and locks), for flow control and schedules. */
+  sqlExec(): Promise<SqlBackend> {
+    return this.#exec();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -7,6 +7,7 @@
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, SqliteAdapter, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { flowControlMigration } from '../../flow-control/migration.js';
 
 /** Migration table of @weft/workflow. */
 export const WORKFLOW_MIGRATION_TABLE = 'weft_workflow_migrations';
@@ -135,4 +136,6 @@ export const workflowMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Schedules, triggers and flow control (src/flow-control, src/schedule).
+  '0006_flow_control': flowControlMigration,
 };

@@ -43,7 +43,8 @@ export function parseCursor(cursor: string): { createdAt: number; id: string } {
 const claimSql = new Map<string, string>();
 /**
  * The claim statement (atomic UPDATE … RETURNING), with optional `workflow_id IN (…)` and
- * `workflow_id NOT IN (…)` filters of `include` and `exclude` ids.
+ * `workflow_id NOT IN (…)` filters of `include` and `exclude` ids. Queued runs with `available_at`
+ * (flow-controlled: keys, priorities, debounce) are left to the flow claim (src/flow-control).
  */
 export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, exclude = 0): string {
   const key = `${dialect}:${include}:${exclude}`;
@@ -54,7 +55,7 @@ export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, 
       (exclude > 0 ? ` AND workflow_id NOT IN (${placeholders(exclude)})` : '');
     const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-      WHERE id IN (SELECT id FROM weft_runs WHERE (status = 'queued' OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
+      WHERE id IN (SELECT id FROM weft_runs WHERE ((status = 'queued' AND available_at IS NULL) OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
       ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
     if (include + exclude <= 32) claimSql.set(key, text);
   }
