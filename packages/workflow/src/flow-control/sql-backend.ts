@@ -8,15 +8,7 @@ import { encode, type RunRow, RUN_COLUMNS, toRun } from '../store/kysely/rows.js
 import type { SqlBackend, SqlExec } from '../store/kysely/sql-exec.js';
 import { eventsInsert, placeholders } from '../store/kysely/statements.js';
 import type { ScheduleRecord } from '../schedule/types.js';
-import type {
-  FlowBackend,
-  FlowClaimOptions,
-  FlowDepthRow,
-  FlowRun,
-  IdempotencyClaim,
-  NewEvent,
-
-} from './backend.js';
+import type { FlowBackend, FlowClaimOptions, FlowDepthRow, FlowRun, IdempotencyClaim, NewEvent } from './backend.js';
 
 const FLOW_COLUMNS =
   'available_at, claim_order, priority, concurrency_key, concurrency_limit, throttle_key, throttle_limit, throttle_period_ms, debounce_key, idempotency_key, schedule_id, scheduled_at';

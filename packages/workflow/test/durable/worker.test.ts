@@ -10,7 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { workflow } from '../../src/builder/workflow.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { createStore, type KyselyStore, WORKFLOW_MIGRATION_TABLE, workflowMigrations } from '../../src/store/kysely/index.js';
+import {
+  createStore,
+  type KyselyStore,
+  WORKFLOW_MIGRATION_TABLE,
+  workflowMigrations,
+} from '../../src/store/kysely/index.js';
 import { createWorker, WorkerConfigError } from '../../src/worker/index.js';
 import { runTs } from './helpers/child.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
