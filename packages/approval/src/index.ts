@@ -9,6 +9,7 @@ export {
   ApprovalForbiddenError,
   ApprovalInvalidRequestError,
   ApprovalNotFoundError,
+  ApprovalPayloadTooLargeError,
   ApprovalTokenError,
   ApprovalUnauthenticatedError,
   ApprovalValidationError,
@@ -49,7 +50,7 @@ export type {
   ListPendingFilter,
 } from './service/types.js';
 export type { ApprovalWorkflowLike } from './service/definitions.js';
-export type { ApprovalStatus, AuditEntry } from './storage/approval-storage.js';
+export type { ApprovalStatus, AuditAction, AuditEntry } from './storage/approval-storage.js';
 export { APPROVAL_MIGRATION_TABLE } from './storage/schema.js';
 export { consoleNotifier, describeNotification } from './notify/notifier.js';
 export type {
@@ -71,6 +72,7 @@ export { formatDiscordMessage, formatSlackMessage } from './notify/formats.js';
 export type { DiscordMessage, SlackMessage } from './notify/formats.js';
 export { createApprovalHandler } from './http/handler.js';
 export type { ApprovalHandlerOptions } from './http/handler.js';
+export { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 export { toNodeHandler } from './http/node.js';
 export { promptApproval, runApprovalCli } from './terminal/prompt.js';
 export type { ApprovalCliOptions, PromptApprovalOptions } from './terminal/prompt.js';

@@ -71,7 +71,7 @@ describe('approval inbox in headless Chromium', () => {
     await page.screenshot({ path: `${artifacts}approval-inbox.png`, fullPage: true });
 
     const requestId = (await o.service.listPending()).find((r) => r.runId === runId)?.id as string;
-    await page.click(`a[href$="/approvals/${requestId}"]`);
+    await page.click(`a[href="/inbox/${requestId}"]`);
     await page.getByTestId('payload').waitFor();
     expect(await page.getByTestId('payload').textContent()).toContain('ACME Corp');
 
@@ -110,7 +110,7 @@ describe('approval inbox in headless Chromium', () => {
     });
 
     // The decided request with its votes and audit log, for the artifacts.
-    await page.goto(`${url}/approvals/${requestId}`);
+    await page.goto(`${url}/${requestId}`);
     await page.screenshot({ path: `${artifacts}approval-inbox-detail.png`, fullPage: true });
     await context.close();
   });

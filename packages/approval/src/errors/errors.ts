@@ -67,7 +67,11 @@ export class ApprovalValidationError extends ApprovalError {
   }
 }
 
-/** The request does not allow the operation (e.g. an edit when `allowEdit` is off). */
+/**
+ * The request is malformed or asks for something the gate does not allow: an edit when `allowEdit`
+ * is off, an edit together with `reject`, an unknown decision, a body that is not the expected JSON,
+ * a bad `Content-Type`, an upload the client aborted. The HTTP handler answers 400.
+ */
 export class ApprovalInvalidRequestError extends ApprovalError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('APPROVAL_INVALID_REQUEST', message, { details });
@@ -89,5 +93,20 @@ export class ApprovalTokenError extends ApprovalError {
 export class ApprovalUnauthenticatedError extends ApprovalError {
   constructor(message: string) {
     super('APPROVAL_UNAUTHENTICATED', message);
+  }
+}
+
+/** An HTTP request body is larger than the handler's `maxBodyBytes`; nothing was read past the limit (413). */
+export class ApprovalPayloadTooLargeError extends ApprovalError {
+  /** The configured limit, in bytes. */
+  readonly limit: number;
+
+  constructor(limit: number, declared?: number) {
+    super(
+      'APPROVAL_PAYLOAD_TOO_LARGE',
+      `The request body is larger than ${limit} bytes${declared === undefined ? '' : ` (Content-Length ${declared})`}; nothing was applied. Send a smaller body or raise the handler's maxBodyBytes.`,
+      { details: { limit, ...(declared === undefined ? {} : { declared }) } },
+    );
+    this.limit = limit;
   }
 }

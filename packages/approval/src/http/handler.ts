@@ -3,9 +3,10 @@
  * and server-rendered pages. It mounts anywhere that speaks Request/Response (Bun.serve, Hono,
  * Deno, workers) and in node:http or Express through {@link toNodeHandler}.
  *
- * Routes (under `basePath`):
+ * Routes (under `basePath`); anything else is 404, a known route with another method 405:
  *   GET  /                         inbox page (pending requests the actor may decide)
- *   GET  /approvals/:id            detail page;  POST: decide from the form (CSRF token required)
+ *   GET  /:id                      detail page;  POST: decide from the form (CSRF token required)
+ *   GET  /approvals/:id            (before 0.2) 308 redirect to /:id, so links already sent keep working
  *   GET  /api/approvals            JSON list (?workflow=&minAgeMs=&maxAgeMs=&all=1)
  *   GET  /api/approvals/:id        JSON details;  GET …/audit: the audit log
  *   POST /api/approvals/:id/decision   JSON { decision, comment?, editedPayload? }
@@ -14,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   ApprovalError,
+  ApprovalInvalidRequestError,
   ApprovalNotFoundError,
   ApprovalUnauthenticatedError,
   ApprovalValidationError,
@@ -21,8 +23,17 @@ import {
 import type { ApprovalActor } from '../policy/options.js';
 import type { ApprovalDecision } from '../policy/quorum.js';
 import type { ApprovalRequest, ApprovalService } from '../service/types.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  isJsonMediaType,
+  parseMediaType,
+  readFormBody,
+  readJsonBody,
+  tooDeep,
+} from './body.js';
 import { issueCsrfToken, verifyCsrfToken } from './csrf.js';
 import { detailPage, type FormState, inboxPage, linkPage, messagePage } from './pages.js';
+import { detailPath, linkPath, trimBase } from './paths.js';
 
 /** Options of {@link createApprovalHandler}. */
 export interface ApprovalHandlerOptions {
@@ -42,6 +53,12 @@ export interface ApprovalHandlerOptions {
    * Requests an actor may not see answer 404, as if they did not exist.
    */
   canView?: (actor: ApprovalActor, request: ApprovalRequest) => boolean | Promise<boolean>;
+  /**
+   * Largest request body accepted, in bytes (decisions, edited payloads, form posts). Larger
+   * bodies answer 413 (`APPROVAL_PAYLOAD_TOO_LARGE`) as soon as the `Content-Length` or the bytes
+   * counted so far pass it; the rest is not read. Default {@link DEFAULT_MAX_BODY_BYTES} (1 MiB).
+   */
+  maxBodyBytes?: number;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -83,6 +100,8 @@ function statusOf(err: unknown): number {
       return 422;
     case 'APPROVAL_UNAUTHENTICATED':
       return 401;
+    case 'APPROVAL_PAYLOAD_TOO_LARGE':
+      return 413;
     case 'APPROVAL_TOKEN_INVALID':
     case 'APPROVAL_INVALID_REQUEST':
       return 400;
@@ -137,7 +156,10 @@ function originOf(req: Request, via: string): Record<string, unknown> {
  * app.all('/approvals/*', (c) => handler(c.req.raw));             // Hono
  */
 export function createApprovalHandler(options: ApprovalHandlerOptions): (request: Request) => Promise<Response> {
-  const base = (options.basePath ?? '').replace(/\/$/, '');
+  const base = trimBase(options.basePath);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+    throw new TypeError(`Expected maxBodyBytes to be a positive integer, found ${String(options.maxBodyBytes)}`);
   const csrfSecret = options.csrfSecret ?? randomBytes(32).toString('base64url');
   const now = options.now ?? Date.now;
   const { service } = options;
@@ -173,7 +195,7 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
   }
 
   async function formDecision(req: Request, id: string, actor: ApprovalActor): Promise<Response> {
-    const form = await req.formData();
+    const form = await readFormBody(req, maxBodyBytes);
     const field = (n: string) => {
       const v = form.get(n);
       return typeof v === 'string' ? v : undefined;
@@ -198,6 +220,7 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
     if (payloadText !== undefined && decision === 'approve') {
       try {
         editedPayload = JSON.parse(payloadText);
+        if (tooDeep(editedPayload)) throw new Error('it nests objects or arrays too deeply');
       } catch (err) {
         return renderDetail(
           id,
@@ -227,42 +250,40 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
         return renderDetail(id, actor, { ...state, error: err.message }, statusOf(err));
       throw err;
     }
-    return redirect(`${base}/approvals/${encodeURIComponent(id)}?done=${encodeURIComponent(decision)}`);
+    return redirect(`${detailPath(base, id)}?done=${encodeURIComponent(decision)}`);
   }
 
   async function apiDecision(req: Request, id: string, actor: ApprovalActor): Promise<Response> {
-    // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.
-    if (!(req.headers.get('content-type') ?? '').includes('application/json') || crossSite(req)) {
+    // JSON only (the media type parsed, not searched for): a cross-site HTML form cannot send
+    // application/json without a CORS preflight, and text/plain; x=application/json is text/plain.
+    if (!isJsonMediaType(parseMediaType(req.headers.get('content-type'))) || crossSite(req)) {
+      await req.body?.cancel().catch(() => undefined);
       return jsonResponse(
         {
           error: {
             code: 'APPROVAL_BAD_REQUEST',
-            message: 'Expected a same-origin request with content-type application/json.',
+            message: 'Expected a same-origin request with Content-Type: application/json (charset, if given, utf-8).',
           },
         },
         415,
       );
     }
-    let body: Record<string, unknown>;
-    try {
-      body = (await req.json()) as Record<string, unknown>;
-    } catch {
-      return jsonResponse(
-        {
-          error: {
-            code: 'APPROVAL_BAD_REQUEST',
-            message: 'Expected a JSON object body: { decision, comment?, editedPayload? }.',
-          },
-        },
-        400,
+    const body = await readJsonBody(req, maxBodyBytes);
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new ApprovalInvalidRequestError('Expected a JSON object body: { decision, comment?, editedPayload? }.');
+    const { decision, comment, editedPayload } = body as Record<string, unknown>;
+    if (typeof decision !== 'string' || !DECISIONS.includes(decision))
+      throw new ApprovalInvalidRequestError(
+        `Expected "decision" to be 'approve', 'reject' or 'request_changes', found ${JSON.stringify(decision) ?? 'nothing'}.`,
       );
-    }
+    if (comment !== undefined && comment !== null && typeof comment !== 'string')
+      throw new ApprovalInvalidRequestError(`Expected "comment" to be a string, found ${typeof comment}.`);
     const result = await service.decide({
       id,
-      decision: body.decision as ApprovalDecision,
+      decision: decision as ApprovalDecision,
       actor,
-      ...(typeof body.comment === 'string' && body.comment ? { comment: body.comment } : {}),
-      ...(body.editedPayload === undefined ? {} : { editedPayload: body.editedPayload }),
+      ...(typeof comment === 'string' && comment ? { comment } : {}),
+      ...(editedPayload === undefined ? {} : { editedPayload }),
       via: 'http',
       origin: originOf(req, 'http'),
     });
@@ -270,7 +291,7 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
   }
 
   async function link(req: Request, token: string): Promise<Response> {
-    const action = `${base}/links/${encodeURIComponent(token)}`;
+    const action = linkPath(base, encodeURIComponent(token));
     if (req.method === 'GET') {
       try {
         // Shows what the link would do; only a POST (the confirm button) consumes it.
@@ -285,9 +306,9 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
     }
     if (crossSite(req))
       return html(linkPage({ base, action, decision: '', title: '', error: 'Cross-site request refused.' }), 403);
-    const form = await req.formData().catch(() => undefined);
-    const comment = form?.get('comment');
     try {
+      const form = await readFormBody(req, maxBodyBytes);
+      const comment = form.get('comment');
       const result = await service.decideWithToken(token, {
         ...(typeof comment === 'string' && comment.trim() ? { comment: comment.trim() } : {}),
         via: 'link',
@@ -309,27 +330,95 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
     }
   }
 
+  async function pages(req: Request, url: URL, parts: string[], actor: ApprovalActor): Promise<Response> {
+    if (parts.length === 0) {
+      if (req.method !== 'GET') return notAllowed('GET', false);
+      return html(inboxPage(await visible(actor, await service.listPending({ approver: actor })), { base, actor }));
+    }
+    const id = parts[0] as string;
+    if (parts.length !== 1 || RESERVED.has(id)) return html(messagePage('Not found', 'No such page.', base), 404);
+    if (req.method !== 'GET' && req.method !== 'POST') return notAllowed('GET, POST', false);
+    await ensureVisible(id, actor);
+    if (req.method === 'POST') return formDecision(req, id, actor);
+    const done = url.searchParams.get('done');
+    return renderDetail(
+      id,
+      actor,
+      done && DECISIONS.includes(done)
+        ? { notice: `Your decision (${done.replace('_', ' ')}) was recorded.` }
+        : undefined,
+    );
+  }
+
+  async function api(req: Request, url: URL, parts: string[], actor: ApprovalActor): Promise<Response> {
+    const [, resource, id, sub, ...extra] = parts;
+    if (resource !== 'approvals' || extra.length || (sub !== undefined && sub !== 'audit' && sub !== 'decision'))
+      return notFound(req, url);
+    const allowed = sub === 'decision' ? 'POST' : 'GET';
+    if (req.method !== allowed) return notAllowed(allowed, true);
+    if (!id) {
+      const q = url.searchParams;
+      const age = (k: string) => {
+        const raw = q.get(k);
+        if (raw === null) return undefined;
+        const n = Number(raw);
+        if (!raw.trim() || !Number.isFinite(n) || n < 0)
+          throw new ApprovalInvalidRequestError(
+            `Expected ?${k}= to be a number of milliseconds >= 0, found "${raw.slice(0, 40)}".`,
+          );
+        return n;
+      };
+      const minAgeMs = age('minAgeMs');
+      const maxAgeMs = age('maxAgeMs');
+      const workflow = q.get('workflow');
+      const approvals = await service.listPending({
+        ...(q.get('all') === '1' ? {} : { approver: actor }),
+        ...(workflow ? { workflowId: workflow } : {}),
+        ...(minAgeMs === undefined ? {} : { minAgeMs }),
+        ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+      });
+      return jsonResponse({ approvals: await visible(actor, approvals) });
+    }
+    await ensureVisible(id, actor);
+    if (sub === 'decision') return apiDecision(req, id, actor);
+    if (sub === 'audit') return jsonResponse({ audit: await service.audit(id) });
+    return jsonResponse({ approval: await service.get(id), canDecide: !(await service.checkActor(id, actor)) });
+  }
+
   return async function approvalHandler(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (base && url.pathname !== base && !url.pathname.startsWith(`${base}/`))
       return jsonResponse({ error: { code: 'APPROVAL_NOT_FOUND', message: 'Not found' } }, 404);
     const path = url.pathname.slice(base.length) || '/';
+    // Exact segments: `/` is the inbox; any empty segment (`//`, a trailing `/`) matches no route.
+    const raw = path === '/' ? [] : path.split('/').slice(1);
     let parts: string[];
     try {
-      parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+      parts = raw.map(decodeURIComponent);
     } catch {
       return jsonResponse(
         { error: { code: 'APPROVAL_BAD_REQUEST', message: 'Malformed URL encoding in the path.' } },
         400,
       );
     }
-    const api = parts[0] === 'api';
+    const isApi = parts[0] === 'api';
     try {
-      if (parts[0] === 'links' && parts.length === 2 && (req.method === 'GET' || req.method === 'POST'))
+      if (parts.some((p) => p === '')) return notFound(req, url);
+      if (parts[0] === 'links') {
+        if (parts.length !== 2) return notFound(req, url);
+        if (req.method !== 'GET' && req.method !== 'POST') return notAllowed('GET, POST', false);
         return await link(req, parts[1] as string);
+      }
+      // Links sent before 0.2 pointed at <base>/approvals/<id>: keep them working.
+      if (parts[0] === 'approvals' && parts.length === 2)
+        return new Response(null, {
+          status: 308,
+          headers: { location: `${detailPath(base, parts[1] as string)}${url.search}`, ...SECURITY_HEADERS },
+        });
       const actor = await options.authenticate(req);
       if (!actor?.id) {
-        if (api)
+        await req.body?.cancel().catch(() => undefined);
+        if (isApi)
           throw new ApprovalUnauthenticatedError(
             'Sign in first: the authenticate hook found no user for this request.',
           );
@@ -338,50 +427,12 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
           401,
         );
       }
-      if (!api) {
-        if (parts.length === 0 && req.method === 'GET')
-          return html(inboxPage(await visible(actor, await service.listPending({ approver: actor })), { base, actor }));
-        if (parts[0] === 'approvals' && parts.length === 2) {
-          const id = parts[1] as string;
-          await ensureVisible(id, actor);
-          if (req.method === 'GET') {
-            const done = url.searchParams.get('done');
-            return await renderDetail(
-              id,
-              actor,
-              done ? { notice: `Your decision (${done.replace('_', ' ')}) was recorded.` } : undefined,
-            );
-          }
-          if (req.method === 'POST') return await formDecision(req, id, actor);
-        }
-        return html(messagePage('Not found', 'No such page.', base), 404);
-      }
-      const [, resource, id, sub] = parts;
-      if (resource === 'approvals') {
-        if (!id && req.method === 'GET') {
-          const q = url.searchParams;
-          const num = (k: string) => (q.get(k) === null ? undefined : Number(q.get(k)));
-          const minAgeMs = num('minAgeMs');
-          const maxAgeMs = num('maxAgeMs');
-          const approvals = await service.listPending({
-            ...(q.get('all') === '1' ? {} : { approver: actor }),
-            ...(q.get('workflow') ? { workflowId: q.get('workflow') as string } : {}),
-            ...(minAgeMs === undefined ? {} : { minAgeMs }),
-            ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
-          });
-          return jsonResponse({ approvals: await visible(actor, approvals) });
-        }
-        if (id) await ensureVisible(id, actor);
-        if (id && !sub && req.method === 'GET')
-          return jsonResponse({ approval: await service.get(id), canDecide: !(await service.checkActor(id, actor)) });
-        if (id && sub === 'audit' && req.method === 'GET') return jsonResponse({ audit: await service.audit(id) });
-        if (id && sub === 'decision' && req.method === 'POST') return await apiDecision(req, id, actor);
-      }
-      return jsonResponse({ error: { code: 'APPROVAL_NOT_FOUND', message: `No route ${req.method} ${path}` } }, 404);
+      return await (isApi ? api(req, url, parts, actor) : pages(req, url, parts, actor));
     } catch (err) {
       const status = statusOf(err);
+      // Only our own failures are logged: a client's bad request or aborted upload is not news.
       if (status >= 500) console.error('[weft approval] handler error', err);
-      if (api) return jsonResponse(errorBody(err), status);
+      if (isApi) return jsonResponse(errorBody(err), status);
       return html(
         messagePage(
           status === 404 ? 'Not found' : 'Error',
@@ -392,4 +443,23 @@ export function createApprovalHandler(options: ApprovalHandlerOptions): (request
       );
     }
   };
+}
+
+/** Path segments the pages never treat as a request id. */
+const RESERVED = new Set(['api', 'links', 'approvals']);
+
+function notFound(req: Request, url: URL): Response {
+  return jsonResponse(
+    { error: { code: 'APPROVAL_NOT_FOUND', message: `No route ${req.method} ${url.pathname}` } },
+    404,
+  );
+}
+
+function notAllowed(allow: string, api: boolean): Response {
+  const message = `Method not allowed here; use ${allow}.`;
+  const res = api
+    ? jsonResponse({ error: { code: 'APPROVAL_METHOD_NOT_ALLOWED', message } }, 405)
+    : html(messagePage('Method not allowed', message, ''), 405);
+  res.headers.set('allow', allow);
+  return res;
 }

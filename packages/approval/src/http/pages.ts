@@ -3,6 +3,7 @@
  * the page works without JavaScript and a strict Content-Security-Policy (`default-src 'none'`)
  * can be sent. Every interpolated value goes through `esc()`.
  */
+import { detailPath } from './paths.js';
 import type { ApprovalFieldIssue } from '../errors/errors.js';
 import type { ApprovalActor } from '../policy/options.js';
 import type { ApprovalDetails, ApprovalRequest, AuditEntry } from '../service/types.js';
@@ -60,7 +61,7 @@ export function inboxPage(items: ApprovalRequest[], ctx: { base: string; actor: 
     .map(
       (
         r,
-      ) => `<tr data-testid="approval-row"><td><a class="item" href="${esc(ctx.base)}/approvals/${esc(encodeURIComponent(r.id))}">${esc(r.title)}</a>
+      ) => `<tr data-testid="approval-row"><td><a class="item" href="${esc(detailPath(ctx.base, r.id))}">${esc(r.title)}</a>
 <div class="muted">${esc(r.summary ?? '')}</div><code class="preview">${esc(preview(r.payload))}</code></td><td>${esc(r.workflowId)}<div class="muted">${esc(r.path)}</div></td>
 <td>${r.approvals}/${r.quorum}</td><td class="muted">${esc(when(r.createdAt))}</td><td class="muted">${esc(when(r.dueAt)) || '—'}</td></tr>`,
     )
@@ -92,7 +93,7 @@ export function detailPage(
   },
 ): string {
   const form = ctx.form ?? {};
-  const action = `${ctx.base}/approvals/${encodeURIComponent(r.id)}`;
+  const action = detailPath(ctx.base, r.id);
   const issues = form.issues ?? [];
   const errors =
     issues.length || form.error

@@ -2,6 +2,7 @@
  * What the parts of the service share: options, storage, clock, and the helpers every path needs
  * (load a request, notify, close a gate with a compare-and-set, resume the run).
  */
+import { detailPath } from '../http/paths.js';
 import { ApprovalNotFoundError } from '../errors/errors.js';
 import type { ApprovalNotification } from '../notify/notifier.js';
 import type { ApprovalActor } from '../policy/options.js';
@@ -59,8 +60,7 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
     options.onError ??
     ((err: unknown, c: ApprovalErrorContext) =>
       console.error(`[weft approval] ${c.phase} failed`, c.approvalId ?? '', err));
-  const urlOf = (id: string) =>
-    options.publicUrl ? `${options.publicUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(id)}` : undefined;
+  const urlOf = (id: string) => (options.publicUrl ? detailPath(options.publicUrl, id) : undefined);
   let ready: Promise<void> | undefined;
   const inflight = new Set<Promise<void>>();
 

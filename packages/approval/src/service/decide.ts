@@ -3,7 +3,12 @@
  * one compare-and-set on the request row. A lost race re-reads the row and re-evaluates against
  * the winner's state: the same decision becomes a no-op, a conflicting one ApprovalClosedError.
  */
-import { ApprovalClosedError, ApprovalForbiddenError, ApprovalValidationError } from '../errors/errors.js';
+import {
+  ApprovalClosedError,
+  ApprovalForbiddenError,
+  ApprovalInvalidRequestError,
+  ApprovalValidationError,
+} from '../errors/errors.js';
 import { authorizeActor } from '../policy/authorize.js';
 import { type ApprovalVote, castVote, evaluateQuorum } from '../policy/quorum.js';
 import type { RequestRecord } from '../storage/approval-storage.js';
@@ -16,8 +21,9 @@ import { optionsOf, toView } from './view.js';
 export async function decide(ctx: ServiceContext, input: DecideInput): Promise<DecideResult> {
   const { storage, now } = ctx;
   if (!['approve', 'reject', 'request_changes'].includes(input.decision)) {
-    throw new TypeError(
-      `Expected decision to be 'approve', 'reject' or 'request_changes', found ${JSON.stringify(input.decision)}`,
+    throw new ApprovalInvalidRequestError(
+      `Expected decision to be 'approve', 'reject' or 'request_changes', found ${JSON.stringify(input.decision)}.`,
+      { approvalId: input.id, decision: input.decision },
     );
   }
   const via = input.via ?? 'api';
@@ -40,15 +46,18 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
     );
     if (denied) throw new ApprovalForbiddenError(row.id, String(input.actor?.id ?? ''), denied);
     const editing = input.editedPayload !== undefined && payloadHash(input.editedPayload) !== payloadHash(row.payload);
+    // A malformed request, not a missing permission: 400 (ApprovalInvalidRequestError), not 403.
     if (editing && input.decision !== 'approve') {
-      throw new ApprovalForbiddenError(
-        row.id,
-        input.actor.id,
-        `an edited payload can only come with 'approve', not '${input.decision}'`,
+      throw new ApprovalInvalidRequestError(
+        `Approval "${row.id}": an edited payload can only come with 'approve', not '${input.decision}'. Nothing was changed; send the decision without editedPayload.`,
+        { approvalId: row.id, decision: input.decision },
       );
     }
     if (editing && !o.allowEdit)
-      throw new ApprovalForbiddenError(row.id, input.actor.id, 'this gate does not allow edits (allowEdit is off)');
+      throw new ApprovalInvalidRequestError(
+        `Approval "${row.id}" does not allow edits (its gate has allowEdit off). Nothing was changed; approve the payload as it is, or reject it.`,
+        { approvalId: row.id },
+      );
     if (row.status !== 'pending') {
       const same =
         (input.decision === 'approve' && row.status === 'approved') ||

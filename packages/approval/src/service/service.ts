@@ -8,6 +8,7 @@
  * closes it with one CAS → the winner resumes the engine → `sync()` retries resumes that a crash
  * interrupted. The parts live in sync.ts, decide.ts and timers.ts over a shared context.ts.
  */
+import { linkPath } from '../http/paths.js';
 import { ApprovalTokenError } from '../errors/errors.js';
 import { authorizeActor } from '../policy/authorize.js';
 import type { ApprovalActor } from '../policy/options.js';
@@ -119,8 +120,7 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
     },
     createDecisionToken: tokenFor,
     createDecisionLink(input) {
-      const base = (options.publicUrl ?? '').replace(/\/$/, '');
-      return `${base}/links/${tokenFor(input)}`;
+      return linkPath(options.publicUrl ?? '', tokenFor(input));
     },
     inspectDecisionToken(token) {
       const c = verifyDecisionToken(options.linkSecret, token, { now: now() });

@@ -216,7 +216,11 @@ export interface DecideInput {
   actor: ApprovalActor;
   /** Comment of the decision. */
   comment?: string;
-  /** With `approve` on gates with `allowEdit`: the payload to approve instead (validated by the schema). */
+  /**
+   * With `approve` on gates with `allowEdit`: the payload to approve instead (validated by the
+   * schema). An edit on a gate without `allowEdit`, or with another decision, is an
+   * ApprovalInvalidRequestError; sending the current payload unchanged is not an edit.
+   */
   editedPayload?: unknown;
   /** Interface the decision came from (audit log). Default `'api'`. */
   via?: ApprovalInterface;
@@ -275,7 +279,12 @@ export interface ApprovalService {
   checkActor(id: string, actor: ApprovalActor): Promise<string | undefined>;
   /** Validates a candidate payload against the gate's schema; field-by-field issues, empty when valid. */
   validatePayload(id: string, payload: unknown): Promise<ApprovalFieldIssue[]>;
-  /** Records a decision. Throws ApprovalForbiddenError, ApprovalValidationError or ApprovalClosedError; nothing changes when it throws. */
+  /**
+   * Records a decision; nothing changes when it throws. Throws ApprovalNotFoundError (no such
+   * request), ApprovalForbiddenError (the actor may not decide), ApprovalInvalidRequestError (an
+   * unknown decision, an edit on a gate without `allowEdit`, an edit with a decision other than
+   * `approve`), ApprovalValidationError (the edit fails the schema) or ApprovalClosedError.
+   */
   decide(input: DecideInput): Promise<DecideResult>;
   /** The audit log of one request, oldest first. */
   audit(id: string): Promise<AuditEntry[]>;

@@ -44,6 +44,17 @@ function nextAuditSeq(): number {
   return auditSeq;
 }
 
+/** The actions stored in the audit log (see {@link AuditEntry.action}). */
+export type AuditAction =
+  | 'requested'
+  | 'approve'
+  | 'reject'
+  | 'request_changes'
+  | 'reminder'
+  | 'escalated'
+  | 'timeout'
+  | 'canceled';
+
 /** One audit log entry. */
 export interface AuditEntry {
   /** Id (entries sort by it in time order). */
@@ -52,8 +63,12 @@ export interface AuditEntry {
   approvalId: string;
   /** When (epoch ms). */
   at: number;
-  /** `requested`, `vote`, `approved`, `rejected`, `reminder`, `escalated`, `timeout`, `resumed`, `link-used`. */
-  action: string;
+  /**
+   * What happened: `requested` (the gate opened), a decision (`approve`, `reject`,
+   * `request_changes`), `reminder`, `escalated`, `timeout`, or `canceled` (the run left the gate
+   * without a decision, e.g. it was canceled).
+   */
+  action: AuditAction;
   /** Who (absent for system actions without an actor). */
   actor?: ApprovalActor;
   /** Interface: `inbox`, `http`, `link`, `terminal`, `ci`, `api`, `system`. */
@@ -261,7 +276,7 @@ export class ApprovalStorage {
       id: String(r.id),
       approvalId: String(r.approval_id),
       at: Number(r.at),
-      action: String(r.action),
+      action: String(r.action) as AuditAction,
       ...(r.actor == null ? {} : { actor: parse(r.actor) as ApprovalActor }),
       via: String(r.via),
       ...(r.comment == null ? {} : { comment: String(r.comment) }),

@@ -42,28 +42,58 @@ describe('decision tokens', () => {
     }
   });
 
-  it('property: any single-character change of a token is rejected', () => {
+  it('property: any change of a token is rejected, including spellings that decode to the same bytes', () => {
     const token = createDecisionToken(secret, { ...base, expiresAt: 2000 });
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
-    fc.assert(
-      fc.property(fc.nat(token.length - 1), fc.constantFrom(...alphabet), (i, ch) => {
-        fc.pre(token[i] !== ch);
-        const mutated = token.slice(0, i) + ch + token.slice(i + 1);
-        // A change in the last base64url char can hit padding bits only; the signature check compares bytes.
-        let ok = false;
-        try {
-          verifyDecisionToken(secret, mutated, { now: 1000 });
-          ok = true;
-        } catch (err) {
-          expect(err).toBeInstanceOf(ApprovalTokenError);
-        }
-        if (ok)
-          expect(Buffer.from(mutated.split('.')[1] ?? '', 'base64url')).toEqual(
-            Buffer.from(token.split('.')[1] ?? '', 'base64url'),
-          );
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=!+/ ';
+    const edit = fc.oneof(
+      fc.record({
+        kind: fc.constant('replace' as const),
+        i: fc.nat(token.length - 1),
+        ch: fc.constantFrom(...alphabet),
       }),
-      { numRuns: 300 },
+      fc.record({ kind: fc.constant('insert' as const), i: fc.nat(token.length), ch: fc.constantFrom(...alphabet) }),
+      fc.record({ kind: fc.constant('delete' as const), i: fc.nat(token.length - 1), ch: fc.constant('') }),
     );
+    fc.assert(
+      fc.property(edit, ({ kind, i, ch }) => {
+        const mutated =
+          kind === 'replace'
+            ? token.slice(0, i) + ch + token.slice(i + 1)
+            : kind === 'insert'
+              ? token.slice(0, i) + ch + token.slice(i)
+              : token.slice(0, i) + token.slice(i + 1);
+        fc.pre(mutated !== token);
+        expect(reason(() => verifyDecisionToken(secret, mutated, { now: 1000 }))).toMatch(/signature|malformed/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts only the canonical base64url signature: no invalid characters, padding or changed unused bits', () => {
+    const token = createDecisionToken(secret, { ...base, expiresAt: 2000 });
+    const [body, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = sig.at(-1) as string;
+    // 43 chars carry 258 bits for a 256-bit HMAC: the last char has 2 unused bits, so 3 other
+    // characters decode to the very same bytes. All of these used to verify.
+    const sameBytes = [...alphabet].filter(
+      (c) => c !== last && alphabet.indexOf(c) >> 2 === alphabet.indexOf(last) >> 2,
+    );
+    expect(sameBytes).toHaveLength(3);
+    const variants = [
+      `${sig.slice(0, 10)}!!${sig.slice(10)}`,
+      `${sig}=`,
+      `${sig}==`,
+      ` ${sig}`,
+      `${sig.slice(0, 20)}\n${sig.slice(20)}`,
+      sig.replace(/-/g, '+').replace(/_/g, '/'),
+      ...sameBytes.map((c) => sig.slice(0, -1) + c),
+    ].filter((v) => v !== sig);
+    for (const v of variants) {
+      expect(Buffer.from(v, 'base64url')).toEqual(Buffer.from(sig, 'base64url')); // same bytes…
+      expect(reason(() => verifyDecisionToken(secret, `${body}.${v}`, { now: 1000 }))).toBe('signature'); // …refused
+    }
+    expect(verifyDecisionToken(secret, token, { now: 1000 }).a).toBe('apr_1');
   });
 
   it('refuses a short secret', () => {

@@ -1,7 +1,8 @@
 /**
  * Signed decision links: `<payload>.<signature>`, both base64url. The payload binds the approval
  * id, the actor, the decision and an expiry, plus a random nonce; the signature is HMAC-SHA256 over
- * the payload with the service's secret, compared in constant time. Single use is enforced by the
+ * the payload with the service's secret, compared in constant time on its canonical (unpadded)
+ * base64url text, so there is exactly one accepted spelling of each token. Single use is enforced by the
  * service, which records the nonce in a table with a primary key before applying the decision.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -68,8 +69,11 @@ export function verifyDecisionToken(
   if (parts.length !== 2 || !parts[0] || !parts[1])
     throw new ApprovalTokenError('malformed', 'expected "<payload>.<signature>"');
   const [body, sig] = parts as [string, string];
-  const expected = sign(secret, body);
-  const given = Buffer.from(sig, 'base64url');
+  // Compare the canonical text, not decoded bytes: Node's base64url decoder skips invalid
+  // characters, '=' padding and the unused low bits of the last character, so decoding would accept
+  // many spellings of one signature (and defeat exact-token blocklists). Constant time either way.
+  const expected = Buffer.from(sign(secret, body).toString('base64url'), 'ascii');
+  const given = Buffer.from(sig, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ApprovalTokenError(
       'signature',
