@@ -5,34 +5,15 @@
  * what fetch refuses to.
  */
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type ApprovalActor, createApprovalHandler, toNodeHandler } from '@weft/approval';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readOnly, simple } from './fixtures/workflows.js';
+import { rawRequest } from './raw-http.js';
 import { approvalOf, type DbTarget, dbTarget, type Opened, open, startSuspended } from './helpers.js';
 
 const USERS: Record<string, ApprovalActor> = { alice: { id: 'alice', name: 'Alice' } };
 const LIMIT = 64 * 1024;
-
-/** Sends raw bytes, returns the status code of the first response (or the socket's error). */
-export function rawRequest(port: number, raw: string | Buffer, opts: { abortAfterMs?: number } = {}) {
-  return new Promise<{ status?: number; text: string; error?: string }>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    const done = (error?: string) => {
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
-      resolve({ ...(status ? { status: Number(status) } : {}), text, ...(error ? { error } : {}) });
-      socket.destroy();
-    };
-    socket.on('data', (d) => {
-      text += d.toString('latin1');
-    });
-    socket.on('end', () => done());
-    socket.on('error', (e) => done(e.message));
-    socket.write(raw);
-    if (opts.abortAfterMs !== undefined) setTimeout(() => done('aborted by the test'), opts.abortAfterMs);
-  });
-}
 
 describe('HTTP hardening (node:http on 127.0.0.1, libsql)', () => {
   let target: DbTarget;
