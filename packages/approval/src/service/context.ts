@@ -145,7 +145,7 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
         await options.engine.resume(row.runId, {
           step: row.path,
           data: {
-            decision: approved ? 'approved' : 'rejected',
+            decision: approved ? 'approve' : 'reject',
             ...(approved ? { payload: row.payload } : {}),
             actors: deciders.length ? deciders.map((v) => v.actor.id) : [SYSTEM.id],
             ...(comment ? { comment } : {}),

@@ -24,8 +24,8 @@ export interface ApprovalStoreLike {
 
 /** What the service sends to the engine to resume a run at a gate. */
 export interface ApprovalResumeData {
-  /** The outcome. */
-  decision: 'approved' | 'rejected';
+  /** The decision, as the verb every interface uses (`decide()`, HTTP, CLI): `approve` or `reject`. */
+  decision: 'approve' | 'reject';
   /** The payload as approved (edited or not); absent on rejection. */
   payload?: unknown;
   /** Ids of the actors whose votes decided (or `system` for a timeout). */

@@ -32,9 +32,18 @@ export interface ApprovalOptions<Prev = unknown, T = Prev, S = Record<string, un
   [policy: string]: unknown;
 }
 
-/** Resume data of an approval gate. */
+/**
+ * Resume data of an approval gate (`engine.resume(runId, { step, data })`).
+ *
+ * `decision` takes the same verbs as `@weft/approval`'s `decide()`, its HTTP API and the CLI:
+ * `'approve'` or `'reject'`. The outcome spellings `'approved'` / `'rejected'` are accepted as
+ * well (Weft 0.1 documented them). What the run records and emits (the gate's `step:success` /
+ * `step:failed` event, an approval request's `status`) is always the outcome: `'approved'` or
+ * `'rejected'`.
+ */
 export interface ApprovalDecision<T = unknown> {
-  decision: 'approved' | 'rejected';
+  /** `'approve'` or `'reject'` (`'approved'` / `'rejected'` accepted for compatibility). */
+  decision: 'approve' | 'reject' | 'approved' | 'rejected';
   /** An edited payload (validated by the gate's schema). */
   payload?: T;
   actors?: string[];

@@ -38,7 +38,7 @@ const consoleLogger: Logger = {
  * ```ts
  * const engine = createEngine({ store: createStore({ url: 'file:weft.db' }), workflows: [triage] });
  * const result = await engine.run(triage).start({ input: { repo: 'acme/api' } });
- * if (result.status === 'suspended') await engine.resume(result.runId, { step: 'ship-it', data: { decision: 'approved' } });
+ * if (result.status === 'suspended') await engine.resume(result.runId, { step: 'ship-it', data: { decision: 'approve' } });
  * ```
  */
 export function createEngine(options: EngineOptions = {}): Engine {

@@ -5,8 +5,12 @@ import type { Workflow } from '../definition/workflow.js';
 import type { SuspensionRecord } from '../store/store.js';
 import { toIssues } from './run-state.js';
 
+// Input takes the verbs of decide()/HTTP/CLI ('approve' | 'reject') and, for Weft 0.1 callers,
+// the outcome spellings; what is stored and emitted is always the outcome ('approved' | 'rejected').
 const decisionSchema = z.object({
-  decision: z.enum(['approved', 'rejected']),
+  decision: z
+    .enum(['approve', 'reject', 'approved', 'rejected'])
+    .transform((d) => (d === 'approve' || d === 'approved' ? 'approved' : 'rejected')),
   payload: z.unknown().optional(),
   actors: z.array(z.string()).optional(),
   comment: z.string().optional(),

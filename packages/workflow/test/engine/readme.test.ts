@@ -62,7 +62,7 @@ async function main() {
   const result = await run.start({ input: { repo: 'acme/api' } });
   if (result.status === 'suspended') {
     // Later — or from another process sharing the store: engine.resume(runId, { step, data }).
-    const done = await run.resume({ step: 'ship-it', data: { decision: 'approved', actors: ['ann'] } });
+    const done = await run.resume({ step: 'ship-it', data: { decision: 'approve', actors: ['ann'] } });
     if (done.status === 'success') console.log(done.output.paged); // typed: boolean
   }
 }

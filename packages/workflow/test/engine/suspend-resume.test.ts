@@ -277,4 +277,30 @@ describe('awaitApproval', () => {
     }
     expect((await engine.getRun(r2.runId))?.error?.code).toBe('WEFT_APPROVAL_REJECTED');
   });
+
+  it("takes the verbs of decide()/HTTP/CLI ('approve' | 'reject') as well as 0.1's 'approved' | 'rejected'; records the outcome", async () => {
+    const store = createMemoryStore();
+    const engine = createEngine({ store, workflows: [wf] });
+    const r1 = await engine.run(wf).start({ input: { files: ['a.ts'] } });
+    expect(await engine.resume(r1.runId, { step: 'ship-it', data: { decision: 'approve', actors: ['lead'] } })).toMatchObject({
+      status: 'success',
+      output: 'deployed a.ts',
+    });
+    const ev1 = (await store.readEvents(r1.runId, 0)).find((e) => e.type === 'step:success' && e.path === 'ship-it');
+    expect(ev1?.data).toMatchObject({ decision: 'approved' });
+    const r2 = await engine.run(wf).start({ input: { files: ['a.ts'] } });
+    const rej = await engine.resume(r2.runId, { step: 'ship-it', data: { decision: 'reject', actors: ['lead'] } });
+    expect(rej.status).toBe('failed');
+    if (rej.status === 'failed') expect(rej.error).toBeInstanceOf(ApprovalRejectedError);
+    const ev2 = (await store.readEvents(r2.runId, 0)).find((e) => e.type === 'step:failed' && e.path === 'ship-it');
+    expect(ev2?.data).toMatchObject({ decision: { decision: 'rejected' } });
+    const r3 = await engine.run(wf).start({ input: { files: ['a.ts'] } });
+    for (const decision of ['approves', 'APPROVE', 'request_changes', '']) {
+      const bad = await engine
+        .resume(r3.runId, { step: 'ship-it', data: { decision: decision as 'approve' } })
+        .catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(ResumeValidationError);
+    }
+    expect((await engine.getRun(r3.runId))?.status).toBe('suspended');
+  });
 });
