@@ -49,7 +49,7 @@ describe('approve / approved naming', () => {
       const gate = (await store.readEvents(run.runId, 0)).find(
         (e) => e.path === 'review' && (e.type === 'step:success' || e.type === 'step:failed'),
       );
-      const recorded = (gate?.data as { decision: unknown }).decision;
+      const recorded = (gate?.data as { decision?: unknown } | undefined)?.decision;
       outcomes.push(typeof recorded === 'string' ? recorded : (recorded as { decision: string }).decision);
       expect((await service.audit(id)).at(-1)?.action).toBe(decision);
     }

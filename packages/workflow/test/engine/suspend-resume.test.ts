@@ -282,7 +282,9 @@ describe('awaitApproval', () => {
     const store = createMemoryStore();
     const engine = createEngine({ store, workflows: [wf] });
     const r1 = await engine.run(wf).start({ input: { files: ['a.ts'] } });
-    expect(await engine.resume(r1.runId, { step: 'ship-it', data: { decision: 'approve', actors: ['lead'] } })).toMatchObject({
+    expect(
+      await engine.resume(r1.runId, { step: 'ship-it', data: { decision: 'approve', actors: ['lead'] } }),
+    ).toMatchObject({
       status: 'success',
       output: 'deployed a.ts',
     });
