@@ -91,6 +91,7 @@ const modelLabel = baseURL
 const pauseAtGate = process.env.WEFT_DEMO_PAUSE_AT_GATE === '1';
 const child = process.env.WEFT_DEMO_CHILD === '1';
 const orchestrate = !values.resume && !values['no-kill'] && !pauseAtGate;
+const autoDecide = values.yes === true || !process.stdin.isTTY;
 
 const store = createStore({ url: dbUrl });
 await store.init();
@@ -180,11 +181,11 @@ if (run?.status === 'suspended') {
     engine,
     runId,
     workflowId: plan.id,
-    auto: values.yes === true || !process.stdin.isTTY,
+    auto: autoDecide,
     pause: pauseAtGate,
     why: values.yes ? '--yes' : 'no TTY',
-    // The killed child already showed the plan at the gate.
-    brief: orchestrate,
+    // Shown once: by the killed child when this process decides by itself, else by the prompt here.
+    brief: orchestrate || process.env.WEFT_DEMO_GATE_SHOWN_LATER === '1',
   });
   if (outcome === 'pending' || outcome === 'missing') {
     // Skipped at the prompt (the run waits, durably), or nothing to decide.
@@ -223,7 +224,13 @@ function printHeader() {
 function runChildToGate(): Promise<{ runId: string; pid: number }> {
   const args = [...process.execArgv, process.argv[1] as string, ...process.argv.slice(2), '--no-kill'];
   const worker = spawn(process.execPath, args, {
-    env: { ...process.env, WEFT_DEMO_PAUSE_AT_GATE: '1', WEFT_DEMO_CHILD: '1', WEFT_DB_URL: dbUrl },
+    env: {
+      ...process.env,
+      WEFT_DEMO_PAUSE_AT_GATE: '1',
+      WEFT_DEMO_CHILD: '1',
+      WEFT_DB_URL: dbUrl,
+      WEFT_DEMO_GATE_SHOWN_LATER: autoDecide ? '' : '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   console.log(`worker process ${worker.pid} runs the workflow:`);

@@ -419,7 +419,8 @@ describe('the demo (npm run demo)', () => {
       expect(code, out).toBe(0);
       expect(out).toMatch(/\[a\]pprove \(edited\)/);
       // The plan is shown once, compactly (no JSON dump of the payload).
-      expect(out.match(/── approval gate "review"/g)).toHaveLength(1);
+      expect(out.match(/── approval gate "review"/g)).toHaveLength(2); // the plan, then the edited plan
+      expect(out).toMatch(/Edited:\s+── approval gate "review"[^]*EDITED /);
       expect(out).not.toMatch(/"proposal":/);
       const runId = summaryRunId(out);
       expect(runId, out).toBeDefined();

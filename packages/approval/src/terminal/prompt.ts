@@ -28,8 +28,9 @@ export interface PromptApprovalOptions {
   /** Editor command (`code --wait`, `vim`); default $VISUAL, $EDITOR, then `vi`. */
   editor?: string;
   /**
-   * Renders a request before its question; default: title, summary, ids and the payload as
-   * indented JSON. Pass a compact view for large payloads (the editor still gets the whole JSON).
+   * Renders a request before its question, and again with the edited payload after an edit;
+   * default: title, summary, ids and the payload as indented JSON. Pass a compact view for large
+   * payloads (the editor still gets the whole JSON).
    */
   format?: (request: ApprovalRequest) => string;
 }
@@ -112,7 +113,11 @@ export async function promptApproval(options: PromptApprovalOptions): Promise<De
             continue;
           }
           edited = parsed;
-          out.write(`Edited payload:\n${JSON.stringify(edited, null, 2)}\n`);
+          out.write(
+            options.format
+              ? `Edited:${options.format({ ...request, payload: edited })}`
+              : `Edited payload:\n${JSON.stringify(edited, null, 2)}\n`,
+          );
           continue;
         }
         const decision: ApprovalDecision | undefined =
