@@ -6,6 +6,7 @@ import { RestoredError, serializeError } from '../errors/serialize.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { EventRecord, RunRecord, StepRecord, Store, SuspensionRecord } from '../store/store.js';
 import { execSequence } from './exec-node.js';
+import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
 import { type EngineCore, type ResumeRequest, RunExec, SuspendSignal } from './run-state.js';
 import type { RunResult } from './types.js';
 
@@ -129,13 +130,21 @@ export async function drive(
       error = writeError instanceof Error ? writeError : new Error(String(writeError));
       serialized = serializeError(error);
       const events = [...unwritten, { type: 'run:failed', data: { error: serialized }, at }];
-      ok = await store.updateRun(
-        runId,
-        { status: 'failed', error: serialized, updatedAt: at },
-        ['running'],
-        events,
-        owner,
-      );
+      try {
+        ok = await store.updateRun(
+          runId,
+          { status: 'failed', error: serialized, updatedAt: at },
+          ['running'],
+          events,
+          owner,
+        );
+      } catch (storeError) {
+        // The store takes no write at all (full, read-only, unreachable): report it as the result;
+        // the run keeps its committed steps and is continued once the store works again.
+        const cause = isStoreUnavailable(error) ? error : storeError;
+        if (!isStoreUnavailable(cause)) throw storeError;
+        return storeFailedResult(runId, cause, x.core.logger, 'committed steps', x.state, x.steps);
+      }
     }
     if (!ok) return lost(x);
     x.live('run:failed', undefined, error, at);

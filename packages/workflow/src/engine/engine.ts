@@ -19,6 +19,7 @@ import type { RunRecord, TimerRecord } from '../store/store.js';
 import { drive, loadHistory, resultFromRecord } from './drive.js';
 import { validateResume } from './resume.js';
 import type { EngineCore, RunExec } from './run-state.js';
+import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
 import { streamRun } from './stream.js';
 import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
 import type { StartOptions } from '../flow-control/types.js';
@@ -140,7 +141,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (viaFlow) return viaFlow;
     }
     const now = Date.now();
-    await store.createRun({
+    try {
+      await createRunRecord(wf, runId, input, now);
+    } catch (e) {
+      // Full, read-only, locked, unreachable: a failed result, and no run was stored.
+      if (isStoreUnavailable(e)) return storeFailedResult(runId, e, core.logger, 'nothing');
+      throw e;
+    }
+    ensureRenewal();
+    return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]));
+  };
+  const createRunRecord = (wf: Workflow, runId: string, input: unknown, now: number) =>
+    store.createRun({
       id: runId,
       workflowId: wf.id,
       definitionHash: wf.hash,
@@ -151,9 +163,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
       createdAt: now,
       updatedAt: now,
     });
-    ensureRenewal();
-    return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]));
-  };
 
   /**
    * A stored row of the run cannot be decoded (CorruptRowError from the store): replaying it is

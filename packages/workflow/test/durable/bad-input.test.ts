@@ -124,6 +124,10 @@ describe.each([
     expect(error).toBeInstanceOf(CorruptRowError);
     expect((error as CorruptRowError).code).toBe('WEFT_STORE_CORRUPT_ROW');
     expect((error as CorruptRowError).toJSON()).toMatchObject({ table: 'weft_steps', column: 'output' });
+    // Typed fields, as docs/durability.md lists them.
+    expect((error as CorruptRowError).table).toBe('weft_steps');
+    expect((error as CorruptRowError).column).toBe('output');
+    expect((error as CorruptRowError).key).toContain(runId);
     // Every row, the run's included, is exactly as before: it is still suspended.
     expect(await snapshot(store, runId)).toEqual(before);
     await expect(store.listSteps(runId)).rejects.toBeInstanceOf(CorruptRowError);

@@ -11,7 +11,17 @@ import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
 import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
 import { LocalSqlite } from './local-sqlite.js';
 import { pgBackend } from './pg-backend.js';
+import {
+  backoffMs,
+  classifyPgError,
+  connectionLost,
+  DEFAULT_PG_RETRY_MS,
+  describePg,
+  guardPool,
+  sleep,
+} from './pg-resilience.js';
 import { kyselyBackend, localBackend } from './sql-exec.js';
+import { sqliteUnavailable, withSqliteErrors } from './sqlite-errors.js';
 
 /** The default database: a libsql file under the working directory, created on first use. */
 export const DEFAULT_STORE_URL = 'file:.weft/weft.db';
@@ -23,6 +33,12 @@ interface CommonStoreOptions {
   maxValueBytes?: number;
   /** How long a timer taken by `takeDueTimers` stays hidden before it can be taken again. Default 30 s. */
   timerLeaseMs?: number;
+  /**
+   * Postgres: how long (ms) one store call is retried, with backoff, across a dropped connection,
+   * a server restart or a serialization failure before it fails with a `StoreConnectionError`
+   * (default 20,000; 0 = no retries). Only what is safe is retried: see docs/scaling.md.
+   */
+  retryMs?: number;
 }
 
 /** Options of {@link createStore} for a URL: libsql file, `:memory:`, remote libsql, or Postgres. */
@@ -38,8 +54,15 @@ export interface UrlStoreOptions extends CommonStoreOptions {
   busyTimeoutMs?: number;
   /** libsql files: `NORMAL` (default; a process crash loses nothing, a power loss may lose the last commits) or `FULL`. */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
-  /** libsql files: page size of a new file in bytes (default 1024: fewer WAL bytes per small commit). */
+  /**
+   * libsql files: page size of a new file in bytes (default 4096). Applies only when the file is
+   * created (an existing file keeps its page size until `VACUUM`); see docs/scaling.md.
+   */
   pageSize?: number;
+  /** libsql files: page cache per connection in KiB (default 65536 = 64 MiB; SQLite's own default is 2 MiB). */
+  cacheSizeKiB?: number;
+  /** libsql files: bytes of the file read through mmap (default 268435456 = 256 MiB; 0 turns mmap off). */
+  mmapSizeBytes?: number;
   /** Postgres: schema for the tables (created if missing; set as the connections' search_path). */
   schema?: string;
   /**
@@ -117,21 +140,36 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
       );
     }
     const given = options.pool;
-    const pool = once(async () => (typeof given === 'function' ? given() : given));
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    return new KyselyStoreImpl({ ...common, db, backend: pgBackend(pool) });
+    const pool = once(async () => {
+      const p = typeof given === 'function' ? await given() : given;
+      guardPool(p);
+      return p;
+    });
+    return pgStore(pool, undefined, common, options.retryMs);
   }
   const url = options.url ?? DEFAULT_STORE_URL;
   if (/^postgres(ql)?:\/\//i.test(url)) return postgresStore(url, options, common);
   const path = localPath(url);
   if (path !== undefined) {
-    const sqlite = new LocalSqlite(path, {
-      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
-      ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
-      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    });
+    let sqlite: LocalSqlite;
+    try {
+      sqlite = new LocalSqlite(path, {
+        ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+        ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+        ...(options.cacheSizeKiB === undefined ? {} : { cacheSizeKiB: options.cacheSizeKiB }),
+        ...(options.mmapSizeBytes === undefined ? {} : { mmapSizeBytes: options.mmapSizeBytes }),
+      });
+    } catch (error) {
+      throw sqliteUnavailable(error, path) ?? error;
+    }
     const db = new Kysely({ dialect: new LocalLibsqlDialect(sqlite, true) });
-    return new KyselyStoreImpl({ ...common, db, backend: localBackend(sqlite) });
+    return new KyselyStoreImpl({
+      ...common,
+      db,
+      backend: withSqliteErrors(localBackend(sqlite), path),
+      translate: (e) => sqliteUnavailable(e, path),
+    });
   }
   if (/^(libsql|https?|wss?):\/\//i.test(url)) {
     const require = createRequire(import.meta.url);
@@ -156,7 +194,13 @@ function clientStore(
   const prepare = async () => {
     await client.execute({ sql: 'PRAGMA foreign_keys = ON', args: [] });
   };
-  return new KyselyStoreImpl({ ...common, db, backend: kyselyBackend(db, 'sqlite'), prepare });
+  return new KyselyStoreImpl({
+    ...common,
+    db,
+    backend: withSqliteErrors(kyselyBackend(db, 'sqlite'), undefined),
+    prepare,
+    translate: (e) => sqliteUnavailable(e, undefined),
+  });
 }
 
 /** Memoizes an async factory: every caller gets the same instance. */
@@ -206,16 +250,16 @@ function postgresStore(
   const settings: string[] = [];
   if (schema) settings.push(`-c search_path=${schema}`);
   if (options.synchronousCommit) settings.push(`-c synchronous_commit=${options.synchronousCommit}`);
-  // One pool, shared by the kysely instance (store.db) and the store's prepared statements.
   const pool = once(async (): Promise<PostgresPool> => {
     const pg = loadPg();
-    return new pg.Pool({
+    const created = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     }) as unknown as PostgresPool;
+    guardPool(created);
+    return created;
   });
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const prepare = schema
     ? async () => {
         const pg = loadPg();
@@ -231,10 +275,67 @@ function postgresStore(
         }
       }
     : undefined;
+  return pgStore(pool, url, common, options.retryMs, prepare);
+}
+
+/**
+ * The Postgres store over one pool, shared by the kysely instance (store.db) and the store's own
+ * prepared statements. The store ends the pool itself on close() — once, and awaited — so kysely
+ * gets a view of it whose `end()` does nothing.
+ */
+function pgStore(
+  pool: () => Promise<PostgresPool>,
+  url: string | undefined,
+  common: { migrate: boolean; maxValueBytes: number; timerLeaseMs: number },
+  retryMs: number | undefined,
+  prepare?: () => Promise<void>,
+): KyselyStore {
+  if (retryMs !== undefined && !(retryMs >= 0)) {
+    throw new StoreConfigError(`Expected retryMs >= 0 (milliseconds), got ${retryMs}.`, { retryMs });
+  }
+  const where = describePg(url);
+  let created: PostgresPool | undefined;
+  const shared = async (): Promise<PostgresPool> => {
+    created = await pool();
+    return created;
+  };
+  const view = async (): Promise<PostgresPool> => {
+    const p = await shared();
+    return {
+      connect: () => p.connect(),
+      end: async () => {},
+      options: p.options,
+      ...(p.Client ? { Client: p.Client } : {}),
+    };
+  };
+  const db = new Kysely({ dialect: new PostgresDialect({ pool: view }) });
+  const budget = retryMs ?? DEFAULT_PG_RETRY_MS;
+  const backend = pgBackend(shared, { retryMs: budget, where });
+  // init(): the schema and the migrations are retried across a blip too (both are idempotent).
+  const retried = async (fn: () => Promise<void>) => {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause ?? error;
+        const failure = classifyPgError(cause, true) ?? classifyPgError(error, true);
+        if (failure === undefined) throw error;
+        if (Date.now() - started >= budget) throw connectionLost(cause, 'not-applied', Date.now() - started, where);
+        await sleep(backoffMs(attempt));
+      }
+    }
+  };
   return new KyselyStoreImpl({
     ...common,
     db,
-    backend: pgBackend(pool),
-    ...(prepare ? { prepare } : {}),
+    backend,
+    prepare: () => retried(async () => prepare?.()),
+    migrateWith: (run) => retried(run),
+    onClose: async () => {
+      const p = created;
+      created = undefined;
+      if (p) await p.end();
+    },
   });
 }

@@ -94,10 +94,23 @@ export function runInTransaction(sqlite: LocalSqlite, statements: readonly Group
     for (const s of statements) changes.push(runGuarded(sqlite, s));
     sqlite.run('COMMIT', []);
   } catch (error) {
-    sqlite.db.exec('ROLLBACK');
+    rollbackQuietly(sqlite);
     throw error;
   }
   return changes;
+}
+
+/**
+ * Rolls the open transaction back. SQLite has already rolled it back itself after some errors
+ * (SQLITE_FULL, SQLITE_BUSY, an I/O error): then ROLLBACK fails with "no transaction is active",
+ * which must not replace the error that caused it.
+ */
+export function rollbackQuietly(sqlite: LocalSqlite): void {
+  try {
+    sqlite.db.exec('ROLLBACK');
+  } catch {
+    // No transaction left to roll back.
+  }
 }
 
 function commitMany(sqlite: LocalSqlite, group: Pending[]): void {
@@ -117,18 +130,19 @@ function commitMany(sqlite: LocalSqlite, group: Pending[]): void {
         sqlite.run('RELEASE weft_group', []);
         outcomes.push({ ok: true, changes });
       } catch (error) {
-        sqlite.run('ROLLBACK TO weft_group', []);
-        sqlite.run('RELEASE weft_group', []);
+        try {
+          sqlite.run('ROLLBACK TO weft_group', []);
+          sqlite.run('RELEASE weft_group', []);
+        } catch {
+          // SQLite rolled the whole transaction back (disk full, busy): every batch of the group fails with this error.
+          throw error;
+        }
         outcomes.push({ ok: false, error });
       }
     }
     sqlite.run('COMMIT', []);
   } catch (error) {
-    try {
-      sqlite.db.exec('ROLLBACK');
-    } catch {
-      // Already rolled back by SQLite.
-    }
+    rollbackQuietly(sqlite);
     for (const p of group) p.reject(error);
     return;
   }

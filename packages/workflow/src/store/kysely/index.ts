@@ -6,4 +6,16 @@ export type { KyselyStore } from './kysely-store.js';
 export { migrate } from './migrate.js';
 export type { MigrateOptions } from './migrate.js';
 export { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
-export { CorruptRowError, MigrationError, StoreConfigError, StoreError, StoreValueError } from './errors.js';
+export {
+  CorruptRowError,
+  MigrationError,
+  StoreBusyError,
+  StoreConfigError,
+  StoreConnectionError,
+  StoreError,
+  StoreFullError,
+  StoreReadOnlyError,
+  StoreUnavailableError,
+  StoreValueError,
+} from './errors.js';
+export type { StoreFailureSource } from './errors.js';

@@ -23,6 +23,8 @@ import type {
 import { LeaseLostError } from '../../errors/errors.js';
 import { StoreError } from './errors.js';
 import { migrate } from './migrate.js';
+import { eventsAppended, runCreated, runPatched, stepCommitted } from './pg-outcome.js';
+import { settle } from './pg-resilience.js';
 import {
   EVENT_COLUMNS,
   type EventRow,
@@ -88,6 +90,12 @@ export interface KyselyStoreSettings {
   timerLeaseMs: number;
   /** Runs before migrations (e.g. CREATE SCHEMA). */
   prepare?: () => Promise<void>;
+  /** The typed error for a driver failure of `init()` (disk full, read-only, connection lost), if it is one. */
+  translate?: (error: unknown) => unknown;
+  /** Runs the migrations (default: once); Postgres retries them across a dropped connection. */
+  migrateWith?: (run: () => Promise<void>) => Promise<void>;
+  /** Runs after the kysely instance is destroyed (Postgres: ends the pool, awaited). */
+  onClose?: () => Promise<void>;
 }
 
 /** The kysely store. Create it with `createStore()`. */
@@ -110,9 +118,17 @@ export class KyselyStoreImpl implements KyselyStore {
 
   init(): Promise<void> {
     this.#ready ??= (async () => {
-      await this.#settings.prepare?.();
-      if (this.#settings.migrate)
-        await migrate(this.db, { table: WORKFLOW_MIGRATION_TABLE, migrations: workflowMigrations });
+      try {
+        await this.#settings.prepare?.();
+        if (this.#settings.migrate) {
+          const run = async () => {
+            await migrate(this.db, { table: WORKFLOW_MIGRATION_TABLE, migrations: workflowMigrations });
+          };
+          await (this.#settings.migrateWith ? this.#settings.migrateWith(run) : run());
+        }
+      } catch (error) {
+        throw this.#settings.translate?.(error) ?? error;
+      }
       this.#initialized = true;
     })();
     this.#ready.catch(() => {
@@ -140,7 +156,11 @@ export class KyselyStoreImpl implements KyselyStore {
     // Let calls already made reach the database, then wait for every statement in flight.
     await new Promise((resolve) => setImmediate(resolve));
     await this.#inflight.idle();
-    await this.db.destroy();
+    try {
+      await this.db.destroy();
+    } finally {
+      await this.#settings.onClose?.();
+    }
   }
 
   #enc(value: unknown, where: Record<string, unknown>): string | null {
@@ -167,7 +187,11 @@ export class KyselyStoreImpl implements KyselyStore {
       run.updatedAt,
     ];
     try {
-      await sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(12)})`, params);
+      // Postgres: a dropped connection mid-INSERT is settled by looking for this very row.
+      await settle(
+        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(12)})`, params),
+        () => runCreated(sql, run),
+      );
     } catch (cause) {
       if ((await this.getRun(run.id)) !== undefined) {
         throw new StoreError(
@@ -227,7 +251,9 @@ export class KyselyStoreImpl implements KyselyStore {
       text += ' AND lease_owner = ?';
       params.push(leaseOwner);
     }
-    if (!events || events.length === 0) return (await sql.run(text, params)) > 0;
+    // Postgres: a compare-and-set whose connection dropped is settled by reading the run back.
+    const patched = () => runPatched(sql, runId, patch);
+    if (!events || events.length === 0) return settle(async () => (await sql.run(text, params)) > 0, patched);
     if (sql.local) {
       // One synchronous batch: the INSERT only happens when the UPDATE changed the row.
       const insert = eventsInsert(runId, events, data ?? [], true);
@@ -239,11 +265,13 @@ export class KyselyStoreImpl implements KyselyStore {
     }
     if (sql.dialect === 'postgres') {
       const insert = eventsInsert(runId, events, data ?? []);
-      const rows = await sql.all<{ n: number | string }>(
-        `WITH r AS (${text} RETURNING id), e AS (${insert.sql} WHERE EXISTS (SELECT 1 FROM r) RETURNING 1) SELECT COUNT(*) AS n FROM r`,
-        [...params, ...insert.params],
-      );
-      return Number(rows[0]?.n ?? 0) > 0;
+      return settle(async () => {
+        const rows = await sql.all<{ n: number | string }>(
+          `WITH r AS (${text} RETURNING id), e AS (${insert.sql} WHERE EXISTS (SELECT 1 FROM r) RETURNING 1) SELECT COUNT(*) AS n FROM r`,
+          [...params, ...insert.params],
+        );
+        return Number(rows[0]?.n ?? 0) > 0;
+      }, patched);
     }
     return sql.transaction(async (tx) => {
       if ((await tx.run(text, params)) === 0) return false;
@@ -329,36 +357,24 @@ export class KyselyStoreImpl implements KyselyStore {
     }
     if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
     if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
-    await this.#batch(sql, step.runId, statements, pg ? owner : undefined);
+    await this.#batch(sql, step.runId, statements, pg ? owner : undefined, () => stepCommitted(sql, step));
   }
 
   /**
    * One transaction. A foreign-key violation means the run does not exist; on Postgres two
    * concurrent appends to one run can race for the same event seq: the loser retries.
    */
-  async #batch(sql: SqlBackend, runId: string, statements: SqlStatement[], pgFence?: string): Promise<void> {
+  async #batch(
+    sql: SqlBackend,
+    runId: string,
+    statements: SqlStatement[],
+    pgFence: string | undefined,
+    applied: () => Promise<{ value: undefined } | undefined>,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (sql.dialect === 'postgres') {
-          // One round trip, no BEGIN/COMMIT: a single statement is atomic, and data-modifying
-          // CTEs all run to completion on the same snapshot.
-          if (pgFence !== undefined) {
-            const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
-            await sql.all(`WITH ${PG_FENCE}, ${parts.join(', ')} ${PG_FENCE_CHECK}`, [
-              runId,
-              pgFence,
-              ...statements.flatMap((st) => st.params),
-            ]);
-          } else if (statements.length === 1) {
-            const only = statements[0] as SqlStatement;
-            await sql.run(only.sql, only.params);
-          } else {
-            const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
-            await sql.all(
-              `WITH ${parts.join(', ')} SELECT 1`,
-              statements.flatMap((st) => st.params),
-            );
-          }
+          await settle(() => this.#pgStatement(sql, runId, statements, pgFence), applied);
         } else {
           await sql.batch(statements);
         }
@@ -371,6 +387,34 @@ export class KyselyStoreImpl implements KyselyStore {
           continue;
         throw error;
       }
+    }
+  }
+
+  /** A Postgres commit as one statement. */
+  async #pgStatement(
+    sql: SqlBackend,
+    runId: string,
+    statements: SqlStatement[],
+    pgFence: string | undefined,
+  ): Promise<void> {
+    // One round trip, no BEGIN/COMMIT: a single statement is atomic, and data-modifying
+    // CTEs all run to completion on the same snapshot.
+    if (pgFence !== undefined) {
+      const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
+      await sql.all(`WITH ${PG_FENCE}, ${parts.join(', ')} ${PG_FENCE_CHECK}`, [
+        runId,
+        pgFence,
+        ...statements.flatMap((st) => st.params),
+      ]);
+    } else if (statements.length === 1) {
+      const only = statements[0] as SqlStatement;
+      await sql.run(only.sql, only.params);
+    } else {
+      const parts = statements.map((st, i) => `w${i} AS (${st.sql} RETURNING 1)`);
+      await sql.all(
+        `WITH ${parts.join(', ')} SELECT 1`,
+        statements.flatMap((st) => st.params),
+      );
     }
   }
 
@@ -428,7 +472,10 @@ export class KyselyStoreImpl implements KyselyStore {
     if (events.length === 0) return;
     const sql = await this.#exec();
     const data = events.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
-    await this.#batch(sql, runId, [eventsInsert(runId, events, data)]);
+    const last = events[events.length - 1] as Omit<EventRecord, 'seq' | 'runId'>;
+    await this.#batch(sql, runId, [eventsInsert(runId, events, data)], undefined, () =>
+      eventsAppended(sql, runId, last),
+    );
   }
 
   async readEvents(runId: string, afterSeq = 0, types?: string[]): Promise<EventRecord[]> {

@@ -5,6 +5,8 @@
  */
 import type { ClaimOptions, RunRecord } from '../store.js';
 import { CorruptRowError } from './errors.js';
+import { runsClaimed } from './pg-outcome.js';
+import { settle } from './pg-resilience.js';
 import { type RunRow, toRun } from './rows.js';
 import type { SqlBackend } from './sql-exec.js';
 import { claimStatement, placeholders } from './statements.js';
@@ -35,9 +37,10 @@ export async function claimRuns(sql: SqlBackend, options: ClaimOptions): Promise
   if (options.workflowIds) params.push(...options.workflowIds);
   params.push(...exclude);
   params.push(Math.floor(options.limit));
-  const rows = await sql.all<RunRow>(
-    claimStatement(sql.dialect, options.workflowIds?.length ?? 0, exclude.length),
-    params,
+  // Postgres: a claim whose connection dropped is settled by finding the rows it leased.
+  const rows = await settle(
+    () => sql.all<RunRow>(claimStatement(sql.dialect, options.workflowIds?.length ?? 0, exclude.length), params),
+    () => runsClaimed(sql, options.owner, now + options.leaseMs, now),
   );
   return rows.map(claimed).sort(byAge);
 }

@@ -20,6 +20,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { rollbackQuietly } from './group-commit.js';
 import { cleanRow, type LocalSqlite } from './local-sqlite.js';
 
 /**
@@ -98,8 +99,9 @@ class LocalLibsqlDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('COMMIT'));
   }
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  async rollbackTransaction(): Promise<void> {
+    // SQLite may have rolled back already (disk full, busy): that must not hide the first error.
+    rollbackQuietly(this.#sqlite);
   }
   async releaseConnection(): Promise<void> {
     this.#sqlite.lock.release();

@@ -5,7 +5,7 @@
  * driver, so pooling and transactions are kysely's.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter, rollbackQuietly } from './group-commit.js';
 import type { LocalSqlite } from './local-sqlite.js';
 
 /** Runs statements; `all` for statements that return rows (incl. RETURNING), `run` for the rest. */
@@ -94,7 +94,7 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
           sqlite.run('COMMIT', []);
           return result;
         } catch (error) {
-          sqlite.db.exec('ROLLBACK');
+          rollbackQuietly(sqlite);
           throw error;
         }
       } finally {
