@@ -1,13 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   CorruptRowError,
-  StoreBusyError,
-  StoreConnectionError,
-  StoreError,
-  StoreFullError,
-  StoreReadOnlyError,
-  StoreUnavailableError,
-  WeftError,
+  type StoreBusyError,
+  type StoreConnectionError,
+  type StoreError,
+  type StoreFullError,
+  type StoreReadOnlyError,
+  type StoreUnavailableError,
+  type WeftError,
 } from '../../src/index.js';
 
 describe('store error types', () => {
