@@ -18,6 +18,8 @@ stage build pnpm -r --filter './packages/*' run build
 stage typecheck pnpm -r --filter './packages/*' --filter ./examples --filter ./bench run typecheck
 stage lint pnpm exec biome check .
 stage packaging node scripts/pack-test.mjs
+# What a release would do (changeset version + pnpm publish -r), on a copy: nothing is published.
+stage release-dry-run node scripts/release-dry-run.mjs
 # Docs: relative links resolve and ```ts blocks compile; the API reference has TSDoc on every export
 # and the committed docs/api/ is what it generates;
 # docs/benchmarks.md is what the committed bench results generate.
