@@ -1,7 +1,14 @@
-// `pnpm bench`: runs every suite in bench/suites, prints one table and writes bench/results/latest.json.
+// `pnpm bench`: runs every suite in bench/suites, prints one table per suite and writes
+// bench/results/latest.json.
 // Usage: pnpm bench [--quick] [suite-name …]
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, platform, arch } from 'node:os';
+//
+// Every cell runs in a fresh Node process (with --expose-gc): a suite that exports `cells` (the
+// implementations it compares, e.g. ['weft', 'mastra']) is run once per cell with `{ cell }`, so no
+// implementation inherits another's JIT state, heap or handles; any other suite runs in a process
+// of its own. Naming some suites re-runs those and keeps the other suites' rows of the last run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -14,10 +21,27 @@ export interface BenchRow {
   note?: string;
 }
 
+/** What a suite module exports. */
+interface SuiteModule {
+  default(ctx: { quick: boolean; cell?: string }): Promise<BenchRow[]>;
+  /** The cells to run in separate processes; without it, the suite runs in one process. */
+  cells?: readonly string[];
+}
+
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.filter((a) => !a.startsWith('--'));
 const dir = join(import.meta.dirname, 'suites');
+
+// A child: run one cell of one suite, write its rows to the given file.
+if (args[0] === '--child') {
+  const [, suite, cell, out] = args;
+  const mod = (await import(pathToFileURL(join(dir, `${suite}.ts`)).href)) as SuiteModule;
+  const rows = await mod.default({ quick, ...(cell && cell !== '-' ? { cell } : {}) });
+  writeFileSync(out as string, JSON.stringify(rows));
+  process.exit(0);
+}
+
+const only = args.filter((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.ts'))
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.ts$/, '')))
@@ -35,27 +59,72 @@ console.log(
   `machine: ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGiB} GiB · ${machine.platform} · node ${machine.node}`,
 );
 
+const tmp = mkdtempSync(join(tmpdir(), 'weft-bench-run-'));
 const rows: BenchRow[] = [];
 const errors: { suite: string; error: string }[] = [];
 for (const file of files) {
   const suite = file.replace(/\.ts$/, '');
   process.stdout.write(`\n▶ ${suite}\n`);
+  let cells: readonly string[] = ['-'];
   try {
-    const mod = await import(pathToFileURL(join(dir, file)).href);
-    const out: BenchRow[] = await mod.default({ quick });
-    rows.push(...out);
-    printTable(out);
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as SuiteModule;
+    if (mod.cells?.length) cells = mod.cells;
   } catch (err) {
-    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    errors.push({ suite, error: message });
-    console.error(`  suite ${suite} failed: ${message}`);
+    errors.push({ suite, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    continue;
   }
+  const out: BenchRow[] = [];
+  for (const cell of cells) {
+    if (cell !== '-') process.stdout.write(`  · ${cell} (fresh process)\n`);
+    const result = join(tmp, `${suite}-${cell.replace(/\W/g, '_')}.json`);
+    const childArgs = [
+      '--expose-gc',
+      ...process.execArgv.filter((a) => a !== '--expose-gc'),
+      import.meta.filename,
+      '--child',
+      suite,
+      cell,
+      result,
+      ...(quick ? ['--quick'] : []),
+    ];
+    const spawnCell = () =>
+      spawnSync(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    // One retry: a cell that fails for a reason outside it (the shared Postgres restarting) gets a
+    // second fresh process; a cell that fails twice is reported as failed.
+    let r = spawnCell();
+    if (r.status !== 0 || !existsSync(result)) {
+      process.stdout.write(`  · ${cell} failed (${r.status ?? r.signal}); retrying once in a fresh process\n`);
+      r = spawnCell();
+    }
+    if (r.status !== 0 || !existsSync(result)) {
+      errors.push({ suite, error: `${cell === '-' ? 'the suite' : `cell ${cell}`} exited ${r.status ?? r.signal}` });
+      continue;
+    }
+    out.push(...(JSON.parse(readFileSync(result, 'utf8')) as BenchRow[]));
+  }
+  rows.push(...out);
+  printTable(out);
 }
+rmSync(tmp, { recursive: true, force: true });
 
+// Keep the other suites' rows of the last run when only some suites were named.
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const outFile = join(import.meta.dirname, 'results', quick ? 'latest-quick.json' : 'latest.json');
-writeFileSync(outFile, `${JSON.stringify({ machine, quick, rows, errors }, null, 2)}\n`);
+const ran = new Set(files.map((f) => f.replace(/\.ts$/, '')));
+let kept: { rows: BenchRow[]; errors: { suite: string; error: string }[] } = { rows: [], errors: [] };
+if (only.length > 0 && existsSync(outFile)) {
+  const previous = JSON.parse(readFileSync(outFile, 'utf8')) as typeof kept;
+  kept = {
+    rows: previous.rows.filter((r) => !ran.has(r.suite)),
+    errors: (previous.errors ?? []).filter((e) => !ran.has(e.suite)),
+  };
+}
+writeFileSync(
+  outFile,
+  `${JSON.stringify({ machine, quick, rows: [...kept.rows, ...rows], errors: [...kept.errors, ...errors] }, null, 2)}\n`,
+);
 console.log(`\nwrote ${outFile} (${rows.length} rows${errors.length ? `, ${errors.length} failed suites` : ''})`);
+for (const e of errors) console.error(`  suite ${e.suite} failed: ${e.error}`);
 process.exit(errors.length ? 1 : 0);
 
 function printTable(out: BenchRow[]) {

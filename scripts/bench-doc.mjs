@@ -52,13 +52,13 @@ function render(results, source) {
   );
   md.push('');
   md.push(
-    'Every number on this page comes from one run of `pnpm bench` on the machine below, written to `bench/results/latest.json` and turned into this page by `scripts/bench-doc.mjs`. Peers (`@mastra/core`, `@langchain/langgraph`) run in the same process, in the same run, on the same data, so the comparisons are like for like.',
+    'Every number on this page comes from one run of `pnpm bench` on the machine below, written to `bench/results/latest.json` and turned into this page by `scripts/bench-doc.mjs`. Peers (`@mastra/core`, `@langchain/langgraph`) run in the same run, on the same data, by the same method, so the comparisons are like for like.',
   );
   md.push('');
   md.push('## Method');
   md.push('');
   md.push(
-    '`pnpm bench` builds the packages, then `bench/run.ts` imports each suite in `bench/suites/` and runs it in one Node process (with `--expose-gc`); each suite warms up before it measures and reports one row per case and implementation. What each suite measures, in its own words:',
+    "`pnpm bench` builds the packages, then `bench/run.ts` runs each suite in `bench/suites/`, **one fresh Node process per cell** (suite × implementation, with `--expose-gc`), so no implementation inherits another's JIT state, heap or handles. The comparisons use one shared method (`bench/lib/measure.ts`): every implementation gets the **same warm-up time and the same measured time**, split into the same number of repetitions, with an event-loop turn between operations (as in an app); the value is the **median of the repetitions**, and the note gives their **min–max**. Databases are not reset between repetitions: each cell works on one database that grows through its warm-up and repetitions, as a user's would. What each suite measures, in its own words:",
   );
   md.push('');
   for (const s of suites) {

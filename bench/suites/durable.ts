@@ -1,16 +1,20 @@
 // Durable runs on a real database file: Weft (libsql file, and Postgres beside it) vs
 // @mastra/core + @mastra/libsql (LibSQLStore on a file) vs @langchain/langgraph + SqliteSaver.
 // Every implementation runs its file in WAL + synchronous=NORMAL (Mastra's LibSQLStore sets that
-// itself; LangGraph's saver sets WAL, we add NORMAL; Weft's default).
+// itself; LangGraph's saver sets WAL, we add NORMAL; Weft's default). Each implementation runs in a
+// fresh process, on one database that grows through warm-up and every repetition as a user's would,
+// by the shared method (bench/lib/measure.ts: equal warm-up and measured time, an event-loop turn
+// between runs, median of the repetitions with min–max).
 // Cases: a persisted 10-step chain (runs/s; every step is committed before the next starts), a
-// suspend + resume round trip (ms), and 100 runs started at once (ms until all are done).
+// suspend + resume round trip of a 3-step workflow whose middle step waits (ms: start → suspended,
+// resume → done), and 100 runs started at once (ms until all are done).
 // Substitution: better-sqlite3 cannot be compiled here, so LangGraph's SqliteSaver gets a
 // better-sqlite3-compatible shim over node:sqlite (bench/shims/better-sqlite3.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Engine } from '@weft/workflow';
+import { describe, METHOD, type Method, perBatch, perOp, range, type Stats } from '../lib/measure.ts';
 import { ShimDatabase } from '../shims/better-sqlite3.ts';
 
 interface BenchRow {
@@ -22,17 +26,13 @@ interface BenchRow {
   note?: string;
 }
 
-interface Plan {
-  chainRuns: number;
-  roundTrips: number;
-  concurrentRounds: number;
-  rounds: number;
-}
-
 interface Result {
-  chainRunsPerSec: number;
-  roundTripMs: number;
-  concurrent100Ms: number;
+  /** ms per run. */
+  chain: Stats;
+  /** ms per suspend + resume round trip. */
+  roundTrip: Stats;
+  /** ms until 100 concurrent runs are done. */
+  concurrent100: Stats;
   writesPerRun?: number;
 }
 
@@ -40,33 +40,11 @@ const S = z.object({ n: z.number() });
 type N = z.infer<typeof S>;
 const PG_URL = process.env.WEFT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Best (highest-throughput) of `rounds`, each with fresh state from `setup`. */
-async function bestOf<T>(rounds: number, run: () => Promise<T>, better: (a: T, b: T) => boolean): Promise<T> {
-  let best: T | undefined;
-  for (let r = 0; r < rounds; r++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const v = await run();
-    if (best === undefined || better(v, best)) best = v;
-  }
-  return best as T;
-}
-
-async function timeSeq(n: number, fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(50, n); i++) await fn();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await fn();
-  return (performance.now() - t0) / n;
-}
-
-async function timeConcurrent(fn: () => Promise<unknown>): Promise<number> {
-  await Promise.all(Array.from({ length: 10 }, fn));
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: 100 }, fn));
-  return performance.now() - t0;
-}
+/** 100 runs at once (one batch). */
+const hundred = (fn: () => Promise<unknown>) => () => Promise.all(Array.from({ length: 100 }, fn));
 
 async function weft(
-  plan: Plan,
+  plan: Method,
   dialect: 'libsql' | 'postgres',
   synchronousCommit: 'on' | 'off' = 'on',
 ): Promise<Result> {
@@ -77,15 +55,20 @@ async function weft(
   let b: any = workflow({ id: 'chain', input: S });
   for (const s of steps) b = b.step(s);
   const chain = b.commit();
+  const plus = (id: string) =>
+    step({ id, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + 1 }) });
   const gate = workflow({ id: 'gate', input: S })
-    .step(
+    .step(plus('prep'))
+    .then(
       step({
         id: 'ask',
         input: S,
+        output: S,
         resumeSchema: z.object({ ok: z.boolean() }),
         run: async ({ input, suspend, resumeData }: any) => (resumeData ? { n: input.n + 1 } : suspend({ n: input.n })),
       }),
     )
+    .then(plus('finish'))
     .commit();
 
   const fresh = async () => {
@@ -135,35 +118,28 @@ async function weft(
     await cleanup();
   }
 
-  // Each round gets a fresh database and engine; the fastest round counts.
-  const fastestOn = (rounds: number, measure: (engine: Engine) => Promise<number>) =>
-    bestOf(
-      rounds,
-      async () => {
-        const { store, cleanup } = await fresh();
-        const ms = await measure(createEngine({ store }));
-        await cleanup();
-        return ms;
-      },
-      (a, b) => a < b,
-    );
-  const chainMs = await fastestOn(plan.rounds, (engine) =>
-    timeSeq(plan.chainRuns, () => engine.run(chain).start({ input: { n: 0 } })),
-  );
-  const roundTripMs = await fastestOn(plan.rounds, (engine) =>
-    timeSeq(plan.roundTrips, async () => {
+  // One database and engine for the whole cell: it grows through warm-up and every repetition.
+  const { store, cleanup } = await fresh();
+  const engine = createEngine({ store });
+  try {
+    const chainStats = await perOp(() => engine.run(chain).start({ input: { n: 0 } }), plan);
+    const roundTrip = await perOp(async () => {
       const r = await engine.run(gate).start({ input: { n: 1 } });
+      if (r.status !== 'suspended') throw new Error(`weft gate: ${r.status}`);
       const done = await engine.resume(r.runId, { step: 'ask', data: { ok: true } });
       if (done.status !== 'success') throw new Error(`weft round trip: ${done.status}`);
-    }),
-  );
-  const concurrent100Ms = await fastestOn(plan.concurrentRounds, (engine) =>
-    timeConcurrent(() => engine.run(chain).start({ input: { n: 0 } })),
-  );
-  return { chainRunsPerSec: 1000 / chainMs, roundTripMs, concurrent100Ms, writesPerRun };
+    }, plan);
+    const concurrent100 = await perBatch(
+      hundred(() => engine.run(chain).start({ input: { n: 0 } })),
+      plan,
+    );
+    return { chain: chainStats, roundTrip, concurrent100, writesPerRun };
+  } finally {
+    await cleanup();
+  }
 }
 
-async function mastra(plan: Plan): Promise<Result> {
+async function mastra(plan: Method): Promise<Result> {
   const { createWorkflow, createStep } = await import('@mastra/core/workflows');
   const { Mastra } = await import('@mastra/core/mastra');
   const { LibSQLStore } = await import('@mastra/libsql');
@@ -186,7 +162,11 @@ async function mastra(plan: Plan): Promise<Result> {
     execute: async ({ inputData, resumeData, suspend }: any) =>
       resumeData ? { n: inputData.n + 1 } : suspend({ n: inputData.n }),
   });
-  const gate = createWorkflow({ id: 'gate', inputSchema: S, outputSchema: S }).then(ask).commit();
+  const gate = createWorkflow({ id: 'gate', inputSchema: S, outputSchema: S })
+    .then(mk('prep'))
+    .then(ask)
+    .then(mk('finish'))
+    .commit();
 
   const fresh = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mastra-bench-'));
@@ -224,46 +204,27 @@ async function mastra(plan: Plan): Promise<Result> {
     await cleanup();
   }
 
-  const chainMs = await bestOf(
-    plan.rounds,
-    async () => {
-      const { m, cleanup } = await fresh();
-      const ms = await timeSeq(Math.max(20, Math.floor(plan.chainRuns / 10)), () => startChain(m));
-      await cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  const roundTripMs = await bestOf(
-    plan.rounds,
-    async () => {
-      const { m, cleanup } = await fresh();
-      const ms = await timeSeq(Math.max(20, Math.floor(plan.roundTrips / 10)), async () => {
-        const run = await m.getWorkflow('gate').createRun();
-        const r = await run.start({ inputData: { n: 1 } });
-        if (r.status !== 'suspended') throw new Error(`mastra gate: ${r.status}`);
-        const done = await run.resume({ step: 'ask', resumeData: { ok: true } });
-        if (done.status !== 'success') throw new Error(`mastra resume: ${done.status}`);
-      });
-      await cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  const concurrent100Ms = await bestOf(
-    plan.concurrentRounds,
-    async () => {
-      const { m, cleanup } = await fresh();
-      const ms = await timeConcurrent(() => startChain(m));
-      await cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  return { chainRunsPerSec: 1000 / chainMs, roundTripMs, concurrent100Ms, ...(writesPerRun ? { writesPerRun } : {}) };
+  const { m, cleanup } = await fresh();
+  try {
+    const chainStats = await perOp(() => startChain(m), plan);
+    const roundTrip = await perOp(async () => {
+      const run = await m.getWorkflow('gate').createRun();
+      const r = await run.start({ inputData: { n: 1 } });
+      if (r.status !== 'suspended') throw new Error(`mastra gate: ${r.status}`);
+      const done = await run.resume({ step: 'ask', resumeData: { ok: true } });
+      if (done.status !== 'success') throw new Error(`mastra resume: ${done.status}`);
+    }, plan);
+    const concurrent100 = await perBatch(
+      hundred(() => startChain(m)),
+      plan,
+    );
+    return { chain: chainStats, roundTrip, concurrent100, ...(writesPerRun ? { writesPerRun } : {}) };
+  } finally {
+    await cleanup();
+  }
 }
 
-async function langgraph(plan: Plan): Promise<Result> {
+async function langgraph(plan: Method): Promise<Result> {
   const { StateGraph, Annotation, START, END, interrupt, Command } = await import('@langchain/langgraph');
   const { SqliteSaver } = await import('@langchain/langgraph-checkpoint-sqlite');
   const State = Annotation.Root({ n: Annotation<number>() });
@@ -273,12 +234,16 @@ async function langgraph(plan: Plan): Promise<Result> {
   for (let i = 0; i < 9; i++) g.addEdge(`s${i}`, `s${i + 1}`);
   g.addEdge('s9', END);
   const q: any = new StateGraph(State);
+  q.addNode('prep', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
   q.addNode('ask', async (s: { n: number }) => {
     const answer = interrupt({ n: s.n }) as { ok: boolean };
     return { n: answer.ok ? s.n + 1 : s.n };
   });
-  q.addEdge(START, 'ask');
-  q.addEdge('ask', END);
+  q.addNode('finish', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
+  q.addEdge(START, 'prep');
+  q.addEdge('prep', 'ask');
+  q.addEdge('ask', 'finish');
+  q.addEdge('finish', END);
 
   let writes = 0;
   const fresh = () => {
@@ -318,96 +283,68 @@ async function langgraph(plan: Plan): Promise<Result> {
     writesPerRun = writes;
     cleanup();
   }
-  const chainMs = await bestOf(
-    plan.rounds,
-    async () => {
-      const { chain, cleanup } = fresh();
-      const ms = await timeSeq(Math.max(20, Math.floor(plan.chainRuns / 10)), () => chain.invoke({ n: 0 }, cfg()));
-      cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  const roundTripMs = await bestOf(
-    plan.rounds,
-    async () => {
-      const { gate, cleanup } = fresh();
-      const ms = await timeSeq(Math.max(20, Math.floor(plan.roundTrips / 10)), async () => {
-        const config = cfg();
-        await gate.invoke({ n: 1 }, config);
-        const done = await gate.invoke(new Command({ resume: { ok: true } }), config);
-        if (done.n !== 2) throw new Error('langgraph resume produced a wrong result');
-      });
-      cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  const concurrent100Ms = await bestOf(
-    plan.concurrentRounds,
-    async () => {
-      const { chain, cleanup } = fresh();
-      const ms = await timeConcurrent(() => chain.invoke({ n: 0 }, cfg()));
-      cleanup();
-      return ms;
-    },
-    (a, b) => a < b,
-  );
-  return { chainRunsPerSec: 1000 / chainMs, roundTripMs, concurrent100Ms, writesPerRun };
+  const { chain, gate, cleanup } = fresh();
+  try {
+    const chainStats = await perOp(() => chain.invoke({ n: 0 }, cfg()), plan);
+    const roundTrip = await perOp(async () => {
+      const config = cfg();
+      await gate.invoke({ n: 1 }, config);
+      const done = await gate.invoke(new Command({ resume: { ok: true } }), config);
+      if (done.n !== 4) throw new Error(`langgraph resume produced a wrong result: ${done.n}`);
+    }, plan);
+    const concurrent100 = await perBatch(
+      hundred(() => chain.invoke({ n: 0 }, cfg())),
+      plan,
+    );
+    return { chain: chainStats, roundTrip, concurrent100, writesPerRun };
+  } finally {
+    cleanup();
+  }
 }
 
-export default async function durableSuite(ctx: { quick: boolean }): Promise<BenchRow[]> {
-  const plan: Plan = ctx.quick
-    ? { chainRuns: 300, roundTrips: 300, concurrentRounds: 2, rounds: 2 }
-    : { chainRuns: 3000, roundTrips: 3000, concurrentRounds: 5, rounds: 3 };
-  const rows: BenchRow[] = [];
-  const add = (impl: string, r: Result, note = '') => {
-    const w = r.writesPerRun === undefined ? '' : `${r.writesPerRun} writes/run`;
-    const n = [w, note].filter(Boolean).join('; ');
-    rows.push({
-      suite: 'durable',
-      case: 'persisted 10-step chain',
-      impl,
-      value: r.chainRunsPerSec,
-      unit: 'runs/s',
-      ...(n ? { note: n } : {}),
-    });
-    rows.push({
-      suite: 'durable',
-      case: 'suspend + resume round trip',
-      impl,
-      value: r.roundTripMs,
-      unit: 'ms',
-      ...(note ? { note } : {}),
-    });
-    rows.push({
-      suite: 'durable',
-      case: '100 runs started at once',
-      impl,
-      value: r.concurrent100Ms,
-      unit: 'ms',
-      ...(note ? { note } : {}),
-    });
-  };
-  add(
+/** The implementations compared; each runs in a fresh process (bench/run.ts). */
+export const cells = ['weft-libsql', 'weft-pg-off', 'weft-pg-on', 'mastra', 'langgraph'] as const;
+type Cell = (typeof cells)[number];
+
+const impls: Record<Cell, [string, (m: Method) => Promise<Result>, string]> = {
+  'weft-libsql': [
     'weft (libsql file)',
-    await weft(plan, 'libsql'),
-    'WAL + synchronous=NORMAL; goal ≥ 2,850 runs/s, ≤ 0.155 ms, ≤ 52 ms',
-  );
+    (m) => weft(m, 'libsql'),
+    'WAL + synchronous=NORMAL; goal ≥ 5,000 runs/s, ≤ 0.2 ms',
+  ],
   // Postgres at the same durability class as WAL + NORMAL (synchronous_commit=off), and at the
-  // server default (every commit waits for a WAL fsync, ~2 ms on this disk: far fewer runs).
-  for (const sync of ['off', 'on'] as const) {
-    const impl = `weft (postgres, synchronous_commit=${sync})`;
-    const pgPlan =
-      sync === 'off'
-        ? { ...plan, chainRuns: Math.min(plan.chainRuns, 1000), roundTrips: Math.min(plan.roundTrips, 1000) }
-        : { ...plan, chainRuns: 100, roundTrips: 100, rounds: 1, concurrentRounds: 1 };
-    const note =
-      sync === 'off'
-        ? 'local Postgres over TCP; synchronous_commit=off is the WAL + NORMAL trade-off'
-        : 'local Postgres over TCP; server default: an fsync per commit';
+  // server default (every commit waits for a WAL fsync: far fewer runs).
+  'weft-pg-off': [
+    'weft (postgres, synchronous_commit=off)',
+    (m) => weft(m, 'postgres', 'off'),
+    'local Postgres over TCP; synchronous_commit=off is the WAL + NORMAL trade-off',
+  ],
+  'weft-pg-on': [
+    'weft (postgres, synchronous_commit=on)',
+    (m) => weft(m, 'postgres', 'on'),
+    'local Postgres over TCP; server default: an fsync per commit',
+  ],
+  mastra: [
+    '@mastra/core + @mastra/libsql',
+    mastra,
+    'LibSQLStore file, WAL + NORMAL; writes = whole-run snapshot rewrites',
+  ],
+  langgraph: [
+    '@langchain/langgraph + SqliteSaver',
+    langgraph,
+    'WAL + NORMAL; better-sqlite3 replaced by a node:sqlite shim; writes = put + putWrites',
+  ],
+};
+
+export default async function durableSuite(ctx: { quick: boolean; cell?: string }): Promise<BenchRow[]> {
+  const method = ctx.quick ? METHOD.quick : METHOD.full;
+  const rows: BenchRow[] = [];
+  for (const cell of ctx.cell ? [ctx.cell as Cell] : cells) {
+    const [impl, fn, note] = impls[cell];
+    const how = `median; ${describe(method)}`;
+    let r: Result;
     try {
-      add(impl, await weft(pgPlan, 'postgres', sync), note);
+      r = await fn(method);
     } catch (error) {
       rows.push({
         suite: 'durable',
@@ -415,19 +352,35 @@ export default async function durableSuite(ctx: { quick: boolean }): Promise<Ben
         impl,
         value: Number.NaN,
         unit: 'runs/s',
-        note: `skipped: ${(error as Error).message}`,
+        note: `skipped: ${(error as Error).message}`.slice(0, 200),
       });
+      continue;
     }
+    const w = r.writesPerRun === undefined ? '' : `${r.writesPerRun} writes/run`;
+    rows.push({
+      suite: 'durable',
+      case: 'persisted 10-step chain',
+      impl,
+      value: 1000 / r.chain.median,
+      unit: 'runs/s',
+      note: [how, range(r.chain, (ms) => 1000 / ms), w, note].filter(Boolean).join('; '),
+    });
+    rows.push({
+      suite: 'durable',
+      case: 'suspend + resume round trip',
+      impl,
+      value: r.roundTrip.median,
+      unit: 'ms',
+      note: [how, range(r.roundTrip), note].join('; '),
+    });
+    rows.push({
+      suite: 'durable',
+      case: '100 runs started at once',
+      impl,
+      value: r.concurrent100.median,
+      unit: 'ms',
+      note: [how, range(r.concurrent100), note].join('; '),
+    });
   }
-  add(
-    '@mastra/core + @mastra/libsql',
-    await mastra(plan),
-    'LibSQLStore file, WAL + NORMAL; writes = whole-run snapshot rewrites',
-  );
-  add(
-    '@langchain/langgraph + SqliteSaver',
-    await langgraph(plan),
-    'WAL + NORMAL; better-sqlite3 replaced by a node:sqlite shim; writes = put + putWrites',
-  );
   return rows;
 }

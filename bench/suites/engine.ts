@@ -1,7 +1,11 @@
-// Engine overhead per step, in memory: Weft vs @mastra/core vs @langchain/langgraph, same process.
-// Cases: a 10-step chain of trivial zod-typed steps (µs per step) and a fan-out of 8 parallel
-// branches (runs per second). Every implementation validates with zod where it supports it.
+// Engine overhead per step, in memory: Weft vs @mastra/core vs @langchain/langgraph, each in a fresh
+// process, by the shared method (bench/lib/measure.ts: equal warm-up and measured time, an event-loop
+// turn between runs, median of the repetitions with min–max). Cases: a 10-step chain of trivial
+// zod-typed steps (µs per step) and a fan-out of 8 parallel branches (runs per second). Every
+// implementation validates with zod where it supports it; one engine per cell keeps its in-memory
+// state across repetitions, as an app's would.
 import { z } from 'zod';
+import { describe, METHOD, type Method, perOp, range, type Stats } from '../lib/measure.ts';
 
 interface BenchRow {
   suite: string;
@@ -15,44 +19,10 @@ interface BenchRow {
 const S = z.object({ n: z.number() });
 type N = z.infer<typeof S>;
 
-interface Plan {
-  /** Calls per round. */
-  iters: number;
-  rounds: number;
-}
+/** ms per operation: median and range over the repetitions of the shared method. */
+type Timing = Stats;
 
-/**
- * Mean µs per call of the best of several rounds. Each round gets fresh state from `setup` (so an
- * in-memory store does not grow across rounds) and runs `iters` calls after a short warm-up; the
- * best round is reported because the machine is shared (the minimum is the least disturbed).
- */
-async function measure(
-  setup: () => Promise<() => Promise<unknown>> | (() => Promise<unknown>),
-  plan: Plan,
-): Promise<Timing> {
-  let wall = Number.POSITIVE_INFINITY;
-  let cpu = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < plan.rounds; r++) {
-    const fn = await setup();
-    for (let i = 0; i < Math.min(200, plan.iters); i++) await fn();
-    (globalThis as { gc?: () => void }).gc?.();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < plan.iters; i++) await fn();
-    wall = Math.min(wall, ((performance.now() - t0) * 1000) / plan.iters);
-    const c = process.cpuUsage(c0);
-    cpu = Math.min(cpu, (c.user + c.system) / plan.iters);
-  }
-  return { wall, cpu };
-}
-
-/** µs per call: wall clock, and CPU time of this process (less sensitive to a busy machine). */
-interface Timing {
-  wall: number;
-  cpu: number;
-}
-
-async function weft(plan: Plan) {
+async function weft(plan: Method) {
   const { createEngine, step, workflow } = await import('@weft/workflow');
   const steps = Array.from({ length: 10 }, (_, i) =>
     step({ id: `s${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + 1 }) }),
@@ -64,14 +34,9 @@ async function weft(plan: Plan) {
     step({ id: `p${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + i }) }),
   );
   const fan = workflow({ id: 'fan', input: S }).parallel(branches).commit();
-  const chainUs = await measure(() => {
-    const engine = createEngine();
-    return () => engine.run(chain).start({ input: { n: 0 } });
-  }, plan);
-  const fanUs = await measure(() => {
-    const engine = createEngine();
-    return () => engine.run(fan).start({ input: { n: 0 } });
-  }, plan);
+  const engine = createEngine();
+  const chainUs = await perOp(() => engine.run(chain).start({ input: { n: 0 } }), plan);
+  const fanUs = await perOp(() => engine.run(fan).start({ input: { n: 0 } }), plan);
   const check = await createEngine()
     .run(chain)
     .start({ input: { n: 0 } });
@@ -79,7 +44,7 @@ async function weft(plan: Plan) {
   return { chainUs, fanUs };
 }
 
-async function mastra(plan: Plan, withStore: boolean) {
+async function mastra(plan: Method, withStore: boolean) {
   const { createWorkflow, createStep } = await import('@mastra/core/workflows');
   const { Mastra } = await import('@mastra/core/mastra');
   const { InMemoryStore } = await import('@mastra/core/storage');
@@ -96,19 +61,19 @@ async function mastra(plan: Plan, withStore: boolean) {
   const fan = createWorkflow({ id: 'fan', inputSchema: S, outputSchema: z.any() })
     .parallel(Array.from({ length: 8 }, (_, i) => mk(`p${i}`, i)))
     .commit();
-  const setup = (id: string) => () => {
-    const storage = withStore ? new InMemoryStore() : undefined;
-    const m: any = new Mastra({ workflows: { chain, fan }, logger: false, ...(storage ? { storage } : {}) } as any);
+  const storage = withStore ? new InMemoryStore() : undefined;
+  const m: any = new Mastra({ workflows: { chain, fan }, logger: false, ...(storage ? { storage } : {}) } as any);
+  const op = (id: string) => {
     const wf = m.getWorkflow(id);
     return async () => {
       const r = await (await wf.createRun()).start({ inputData: { n: 0 } });
       if (r.status !== 'success') throw new Error(`mastra ${id}: ${r.status}`);
     };
   };
-  return { chainUs: await measure(setup('chain'), plan), fanUs: await measure(setup('fan'), plan) };
+  return { chainUs: await perOp(op('chain'), plan), fanUs: await perOp(op('fan'), plan) };
 }
 
-async function langgraph(plan: Plan) {
+async function langgraph(plan: Method) {
   const { StateGraph, Annotation, START, END } = await import('@langchain/langgraph');
   const State = Annotation.Root({
     n: Annotation<number>(),
@@ -128,31 +93,48 @@ async function langgraph(plan: Plan) {
   }
   const fan = f.compile();
   return {
-    chainUs: await measure(() => () => chain.invoke({ n: 0 }), plan),
-    fanUs: await measure(() => () => fan.invoke({ n: 0 }), plan),
+    chainUs: await perOp(() => chain.invoke({ n: 0 }), plan),
+    fanUs: await perOp(() => fan.invoke({ n: 0 }), plan),
   };
 }
 
-export default async function engineSuite(ctx: { quick: boolean }): Promise<BenchRow[]> {
-  const plan: Plan = ctx.quick ? { iters: 2000, rounds: 3 } : { iters: 10_000, rounds: 7 };
-  const peerPlan: Plan = ctx.quick ? { iters: 100, rounds: 2 } : { iters: 400, rounds: 3 };
+/** The implementations compared; each runs in a fresh process (bench/run.ts). */
+export const cells = ['weft', 'mastra', 'mastra-store', 'langgraph'] as const;
+
+const impls: Record<
+  (typeof cells)[number],
+  [string, (m: Method) => Promise<{ chainUs: Timing; fanUs: Timing }>, string?]
+> = {
+  weft: ['weft', weft, 'goal ≤ 1 µs/step'],
+  mastra: ['@mastra/core (no storage)', (m) => mastra(m, false)],
+  'mastra-store': ['@mastra/core (InMemoryStore)', (m) => mastra(m, true)],
+  langgraph: ['@langchain/langgraph', langgraph],
+};
+
+export default async function engineSuite(ctx: { quick: boolean; cell?: string }): Promise<BenchRow[]> {
+  const method = ctx.quick ? METHOD.quick : METHOD.full;
   const rows: BenchRow[] = [];
-  const add = (impl: string, r: { chainUs: Timing; fanUs: Timing }, note?: string) => {
-    const row = (c: string, value: number, unit: string, n?: string) =>
-      rows.push({ suite: 'engine', case: c, impl, value, unit, ...(n ? { note: n } : {}) });
-    row('10-step chain, in memory', r.chainUs.wall / 10, 'µs/step', note);
-    row('10-step chain, in memory (process CPU, all threads)', r.chainUs.cpu / 10, 'µs/step');
-    row('fan-out of 8 parallel branches', 1e6 / r.fanUs.wall, 'runs/s', note);
-    row('fan-out of 8 parallel branches (process CPU, all threads)', 1e6 / r.fanUs.cpu, 'runs/s');
-  };
-  add('weft', await weft(plan), 'best of rounds; goal ≤ 2 µs/step, ≥ 25,000 runs/s');
-  for (const [impl, fn] of [
-    ['@mastra/core (no storage)', () => mastra(peerPlan, false)],
-    ['@mastra/core (InMemoryStore)', () => mastra(peerPlan, true)],
-    ['@langchain/langgraph', () => langgraph(peerPlan)],
-  ] as const) {
+  for (const cell of ctx.cell ? [ctx.cell as (typeof cells)[number]] : cells) {
+    const [impl, fn, goal] = impls[cell];
     try {
-      add(impl, await fn());
+      const r = await fn(method);
+      const how = `median; ${describe(method)}`;
+      rows.push({
+        suite: 'engine',
+        case: '10-step chain, in memory',
+        impl,
+        value: (r.chainUs.median * 1000) / 10,
+        unit: 'µs/step',
+        note: [how, range(r.chainUs, (ms) => (ms * 1000) / 10), goal].filter(Boolean).join('; '),
+      });
+      rows.push({
+        suite: 'engine',
+        case: 'fan-out of 8 parallel branches',
+        impl,
+        value: 1000 / r.fanUs.median,
+        unit: 'runs/s',
+        note: [how, range(r.fanUs, (ms) => 1000 / ms)].join('; '),
+      });
     } catch (e) {
       rows.push({
         suite: 'engine',
