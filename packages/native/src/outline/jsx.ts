@@ -55,6 +55,16 @@ export function scanJsx(src: string, i: number, newline: (at: number) => void): 
         i++;
         stack.push(1);
         prev = 123;
+      } else if (c === 47 && i + 1 < len && src.charCodeAt(i + 1) === 47) {
+        // a comment between attributes: its quotes are not strings
+        while (i < len && src.charCodeAt(i) !== 10) i++;
+      } else if (c === 47 && i + 1 < len && src.charCodeAt(i + 1) === 42) {
+        i += 2;
+        while (i < len && !(src.charCodeAt(i) === 42 && i + 1 < len && src.charCodeAt(i + 1) === 47)) {
+          if (src.charCodeAt(i) === 10) newline(i);
+          i++;
+        }
+        i += 2;
       } else i++;
       continue;
     }

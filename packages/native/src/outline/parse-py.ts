@@ -100,6 +100,60 @@ function isConstName(name: string): boolean {
 export function parsePython(ctx: Ctx): void {
   const st = statements(ctx);
   parseBlock(ctx, st, 0, st.first.length, undefined, 0);
+  collectImports(ctx, st);
+}
+
+/** Statements that end their header with a `:` (simple statements may follow it on the same line). */
+const COMPOUND = new Set([
+  'if',
+  'elif',
+  'else',
+  'try',
+  'except',
+  'finally',
+  'while',
+  'for',
+  'with',
+  'def',
+  'class',
+  'async',
+]);
+
+/**
+ * Every import statement at any depth — in functions, `try:` / `except` blocks, `if` branches, class
+ * bodies — including simple statements after a header colon (`try: import x`) and after `;`.
+ */
+function collectImports(ctx: Ctx, st: Stmts): void {
+  const t = ctx.t;
+  for (let j = 0; j < st.first.length; j++) {
+    let a = st.first[j]!;
+    const l = st.last[j]!;
+    if (t.kind[a] === T_IDENT && COMPOUND.has(text(ctx, a))) {
+      // the header colon: first `:` at bracket depth 0 that is not a walrus `:=`
+      let c = a + 1;
+      while (c <= l) {
+        const p = punct(ctx, c);
+        if (p === 58 && !(punct(ctx, c + 1) === 61 && t.end[c] === t.start[c + 1])) break;
+        if ((p === 40 || p === 91 || p === 123) && ctx.match[c]! >= 0) c = ctx.match[c]!;
+        c++;
+      }
+      a = c + 1;
+    }
+    // simple statements separated by `;`
+    while (a <= l) {
+      let b = a;
+      while (b <= l && punct(ctx, b) !== 59) {
+        const p = punct(ctx, b);
+        if ((p === 40 || p === 91 || p === 123) && ctx.match[b]! >= 0) b = Math.min(ctx.match[b]!, l);
+        b++;
+      }
+      if (t.kind[a] === T_IDENT) {
+        const kw = text(ctx, a);
+        if (kw === 'import' || kw === 'from') parseImport(ctx, a, b - 1, kw === 'from');
+      }
+      a = b + 1;
+    }
+  }
 }
 
 function parseBlock(ctx: Ctx, st: Stmts, j: number, end: number, parent: string | undefined, nest: number): void {
@@ -193,8 +247,6 @@ function parseBlock(ctx: Ctx, st: Stmts, j: number, end: number, parent: string 
           q += 2;
         }
       }
-    } else if (kw === 'import' || kw === 'from') {
-      parseImport(ctx, f, l, kw === 'from');
     }
     j++;
   }

@@ -95,6 +95,46 @@ function implName(ctx: Ctx, i: number, body: number): string {
 
 export function parseRust(ctx: Ctx): void {
   parseItems(ctx, 0, ctx.t.n, undefined, 'mod', false, 0);
+  collectUses(ctx);
+}
+
+/**
+ * Every `use` and `extern crate` item at any depth — modules, function bodies, blocks — in token
+ * order; macro invocations and `macro_rules!` bodies are skipped (they are not parsed as items).
+ */
+function collectUses(ctx: Ctx): void {
+  const t = ctx.t;
+  let i = 0;
+  while (i < t.n) {
+    if (t.kind[i] === T_IDENT && punct(ctx, i + 1) === 33) {
+      let k = i + 2;
+      if (t.kind[k] === T_IDENT && isWord(ctx, i, 'macro_rules')) k++;
+      const p = punct(ctx, k);
+      if ((p === 40 || p === 91 || p === 123) && ctx.match[k]! >= 0) {
+        i = ctx.match[k]! + 1;
+        continue;
+      }
+    }
+    const use = isWord(ctx, i, 'use') && punct(ctx, i - 1) !== 43; // not `impl Trait + use<'a>`
+    const crate = isWord(ctx, i, 'extern') && isWord(ctx, i + 1, 'crate');
+    if (use || crate) {
+      // the item starts at its visibility: `pub use`, `pub(crate) use`
+      let s = i;
+      if (punct(ctx, i - 1) === 41 && ctx.match[i - 1]! >= 0 && isWord(ctx, ctx.match[i - 1]! - 1, 'pub'))
+        s = ctx.match[i - 1]! - 1;
+      else if (isWord(ctx, i - 1, 'pub')) s = i - 1;
+      const e = semiEnd(ctx, crate ? i + 2 : i + 1, t.n);
+      if (crate) ctx.imports.push({ source: text(ctx, i + 2), line: t.line[s]! });
+      else {
+        const last = punct(ctx, e) === 59 ? e - 1 : e;
+        if (last >= i + 1)
+          ctx.imports.push({ source: collapse(ctx.src, t.start[i + 1]!, t.end[last]!), line: t.line[s]! });
+      }
+      i = e + 1;
+      continue;
+    }
+    i++;
+  }
 }
 
 function parseItems(
@@ -218,17 +258,12 @@ function parseItems(
       continue;
     }
     if (kw === 'use') {
-      const e = semiEnd(ctx, i + 1, end);
-      const last = punct(ctx, e) === 59 ? e - 1 : e;
-      if (last >= i + 1)
-        ctx.imports.push({ source: collapse(ctx.src, t.start[i + 1]!, t.end[last]!), line: t.line[s]! });
-      i = e + 1;
+      // recorded by collectUses (imports at any depth)
+      i = semiEnd(ctx, i + 1, end) + 1;
       continue;
     }
     if (kw === 'extern' && isWord(ctx, i + 1, 'crate')) {
-      const e = semiEnd(ctx, i + 2, end);
-      ctx.imports.push({ source: text(ctx, i + 2), line: t.line[s]! });
-      i = e + 1;
+      i = semiEnd(ctx, i + 2, end) + 1;
       continue;
     }
     // anything else (macros, extern blocks, stray tokens): skip a group or a token

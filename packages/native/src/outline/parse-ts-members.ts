@@ -89,7 +89,7 @@ export function parseMembers(
       i = memberEnd(ctx, i, end) + 1;
       continue;
     }
-    if (iface && isWord(ctx, nameTok, 'new') && punct(ctx, k) === 40) {
+    if (iface && isWord(ctx, nameTok, 'new') && (punct(ctx, k) === 40 || punct(ctx, k) === 60)) {
       i = memberEnd(ctx, i, end) + 1;
       continue;
     }
@@ -148,7 +148,7 @@ export function parseMembers(
       continue;
     }
     // property
-    const e = memberEnd(ctx, k, end);
+    const e = memberEnd(ctx, k, end, iface);
     const last = memberLast(ctx, e);
     let eq = -1;
     for (let j = k; j <= last; j++) {
@@ -176,7 +176,7 @@ function memberLast(ctx: Ctx, e: number): number {
 }
 
 /** End token of a class/interface member starting at i: its `;`/`,`, or the last token before a break. */
-function memberEnd(ctx: Ctx, i: number, end: number): number {
+function memberEnd(ctx: Ctx, i: number, end: number, iface = true): number {
   let k = i;
   let last = i;
   let angle = 0;
@@ -184,11 +184,11 @@ function memberEnd(ctx: Ctx, i: number, end: number): number {
   while (k < end) {
     if (k > i && memberBreak(ctx, k)) return last;
     const p = punct(ctx, k);
-    if (p === 59 || (p === 44 && (angle <= 0 || seenEq))) return k;
+    if (p === 59 || (p === 44 && (seenEq ? iface : angle <= 0))) return k;
     if (!seenEq) {
       if (p === 60) angle++;
       else if (p === 62 && !adjacent(ctx, k - 1, 61, 62)) angle--;
-      else if (p === 61 && !adjacent(ctx, k, 61, 62)) seenEq = true;
+      else if (p === 61 && angle <= 0 && !adjacent(ctx, k, 61, 62)) seenEq = true;
     }
     if (p === 125 || p === 41 || p === 93) return last;
     last = k;

@@ -47,7 +47,9 @@ function parseStatement(ctx: Ctx, i: number, end: number, parent: string | undef
   if (i >= end) return end;
   const kw = t.kind[i] === T_IDENT ? text(ctx, i) : '';
   if (kw === 'import' && punct(ctx, i + 1) !== 40 && punct(ctx, i + 1) !== 46) return parseImport(ctx, s, i, end);
-  if (exported && (punct(ctx, i) === 123 || punct(ctx, i) === 42)) {
+  const reexport = punct(ctx, i) === 123 || punct(ctx, i) === 42;
+  const typeReexport = kw === 'type' && (punct(ctx, i + 1) === 123 || punct(ctx, i + 1) === 42);
+  if (exported && (reexport || typeReexport)) {
     const e = stmtEnd(ctx, i, end);
     for (let k = i; k <= e; k++) {
       if (isWord(ctx, k, 'from') && t.kind[k + 1] === T_STR) {
@@ -177,6 +179,13 @@ function parseStatement(ctx: Ctx, i: number, end: number, parent: string | undef
   return stmtEnd(ctx, s, end) + 1;
 }
 
+/** Whether the function whose body closes at `close` is called or accessed (`}()`, `}.call`) before `last`. */
+function calledAfter(ctx: Ctx, close: number, last: number): boolean {
+  if (close < 0 || close >= last) return false;
+  const p = punct(ctx, close + 1);
+  return p === 40 || p === 46 || p === 91;
+}
+
 /** The last token of a statement ending at e, excluding a trailing `;`. */
 function stmtLast(ctx: Ctx, e: number): number {
   return punct(ctx, e) === 59 && e > 0 ? e - 1 : e;
@@ -223,12 +232,12 @@ function parseVariables(
       if (seenEq < 0) {
         if (p === 60) angle++;
         else if (p === 62 && !adjacent(ctx, k - 1, 61, 62)) angle--;
-        else if (p === 61 && !adjacent(ctx, k, 61, 62) && punct(ctx, k + 1) !== 61) {
+        else if (p === 61 && angle <= 0 && !adjacent(ctx, k, 61, 62) && punct(ctx, k + 1) !== 61) {
           seenEq = k;
           angle = 0;
         }
-      } else if (p === 60 && t.kind[k - 1] === T_IDENT && t.end[k - 1] === t.start[k]) {
-        angle++; // call type arguments: f<A, B>(…)
+      } else if (p === 60 && ((t.kind[k - 1] === T_IDENT && t.end[k - 1] === t.start[k]) || k === seenEq + 1)) {
+        angle++; // call type arguments `f<A, B>(…)`, or a generic arrow's `= <A, B>(…) =>`
       } else if (p === 62 && angle > 0 && !adjacent(ctx, k - 1, 61, 62)) {
         angle--;
       }
@@ -242,7 +251,7 @@ function parseVariables(
     if (simple) {
       const from = first ? s : nameTok;
       const fb = seenEq >= 0 ? functionInit(ctx, seenEq + 1, end) : -1;
-      if (fb >= 0 && fb <= last) {
+      if (fb >= 0 && fb <= last && !calledAfter(ctx, ctx.match[fb]!, last)) {
         addSym(
           ctx,
           text(ctx, nameTok),

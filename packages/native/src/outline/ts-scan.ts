@@ -5,12 +5,18 @@ import { T_IDENT, T_NUM, T_PUNCT, T_STR } from './lexer.js';
 /** Words that continue an expression or type across a newline. */
 const CONTINUE = new Set(['extends', 'instanceof', 'in', 'as', 'satisfies', 'of', 'is', 'implements']);
 
+/** Words that cannot end a statement or member: a newline after them continues it. */
+const NO_END = new Set(['extends', 'implements', 'instanceof', 'satisfies', 'keyof', 'typeof']);
+
 /** Whether token i-1 can end a statement: an identifier, literal or closer (not `=>`). */
 export function endsItem(ctx: Ctx, i: number): boolean {
   const t = ctx.t;
+  if (t.kind[i] === T_IDENT) return !NO_END.has(text(ctx, i));
   if (t.kind[i] !== T_PUNCT) return true;
   const p = punct(ctx, i);
   if (p === 62) return !adjacent(ctx, i - 1, 61, 62);
+  // postfix non-null assertion `undefined!`
+  if (p === 33) return i > 0 && t.end[i - 1] === t.start[i] && t.kind[i - 1] !== T_PUNCT;
   return p === 41 || p === 93 || p === 125 || p === 59;
 }
 
@@ -18,7 +24,12 @@ export function endsItem(ctx: Ctx, i: number): boolean {
 export function startsItem(ctx: Ctx, i: number): boolean {
   const t = ctx.t;
   const k = t.kind[i];
-  if (k === T_IDENT) return !CONTINUE.has(text(ctx, i));
+  if (k === T_IDENT) {
+    if (!CONTINUE.has(text(ctx, i))) return true;
+    // a member named like a keyword: `extends: …`, `in?: …`
+    const n = punct(ctx, i + 1);
+    return n === 58 || n === 63;
+  }
   if (k === T_NUM) return true;
   if (k === T_STR) return ctx.src.charCodeAt(t.start[i]!) !== 96;
   const p = punct(ctx, i);
@@ -128,19 +139,35 @@ export function functionInit(ctx: Ctx, i: number, end: number): number {
     }
     i = k + 1;
   }
+  if (punct(ctx, i) === 40 && ctx.match[i]! > i && ctx.match[i]! < end && !adjacent(ctx, ctx.match[i]! + 1, 61, 62)) {
+    // `((x) => {…})`, `(function () {…})`: a parenthesized function is a function
+    const close = ctx.match[i]!;
+    const after = punct(ctx, close + 1);
+    // `(() => {…})()` / `(function () {…}).call(…)`: called, so not a function
+    if (after === 40 || after === 46 || after === 91) return -1;
+    if (after !== 58) {
+      const inner = functionInit(ctx, i + 1, close);
+      if (inner >= 0 && ctx.match[inner] === close - 1) return inner;
+      if (inner === -2) return -2;
+      return -1;
+    }
+  }
   let k: number;
   if (punct(ctx, i) === 40 && ctx.match[i]! >= 0 && ctx.match[i]! < end) k = ctx.match[i]! + 1;
   else if (t.kind[i] === T_IDENT && i < end) k = i + 1;
   else return -1;
   if (punct(ctx, k) === 58) {
-    // return type annotation up to =>
+    // return type annotation up to => (commas inside its type arguments do not end it)
+    let angle = 0;
     for (let j = k + 1; j < end; j++) {
       if (adjacent(ctx, j, 61, 62)) {
         k = j;
         break;
       }
       const p = punct(ctx, j);
-      if (p === 59 || p === 44 || p === 125 || p === 41) return -1;
+      if (p === 60) angle++;
+      else if (p === 62) angle--;
+      if (p === 59 || (p === 44 && angle <= 0) || p === 125 || p === 41) return -1;
       if ((p === 40 || p === 91 || p === 123) && ctx.match[j]! >= 0) j = ctx.match[j]!;
     }
   }

@@ -773,6 +773,20 @@ fn scan_jsx(lx: &mut Lx, ip: &mut usize) {
                 i += 1;
                 stack.push(1);
                 prev = b'{';
+            } else if c == b'/' && i + 1 < len && src[i + 1] == b'/' {
+                // a comment between attributes: its quotes are not strings
+                while i < len && src[i] != b'\n' {
+                    i += 1;
+                }
+            } else if c == b'/' && i + 1 < len && src[i + 1] == b'*' {
+                i += 2;
+                while i < len && !(src[i] == b'*' && i + 1 < len && src[i + 1] == b'/') {
+                    if src[i] == b'\n' {
+                        lx.newline(i);
+                    }
+                    i += 1;
+                }
+                i += 2;
             } else {
                 i += 1;
             }

@@ -83,6 +83,49 @@ pub fn parse_python(ctx: &mut Ctx) {
     let st = statements(ctx);
     let n = st.first.len();
     parse_block(ctx, &st, 0, n, None, 0);
+    collect_imports(ctx, &st);
+}
+
+/// Statements that end their header with a `:` (simple statements may follow it on the same line).
+const COMPOUND: [&str; 12] = ["if", "elif", "else", "try", "except", "finally", "while", "for", "with", "def", "class", "async"];
+
+/// Every import statement at any depth (mirror of collectImports in parse-py.ts).
+fn collect_imports(ctx: &mut Ctx, st: &Stmts) {
+    for j in 0..st.first.len() {
+        let mut a = st.first[j];
+        let l = st.last[j];
+        if ctx.kind(a) == T_IDENT && COMPOUND.contains(&ctx.text(a)) {
+            let mut c = a + 1;
+            while c <= l {
+                let p = ctx.punct(c);
+                if p == b':' && !(ctx.punct(c + 1) == b'=' && ctx.end(c) == ctx.start(c + 1)) {
+                    break;
+                }
+                if (p == b'(' || p == b'[' || p == b'{') && ctx.m(c) >= 0 {
+                    c = ctx.m(c);
+                }
+                c += 1;
+            }
+            a = c + 1;
+        }
+        while a <= l {
+            let mut b = a;
+            while b <= l && ctx.punct(b) != b';' {
+                let p = ctx.punct(b);
+                if (p == b'(' || p == b'[' || p == b'{') && ctx.m(b) >= 0 {
+                    b = ctx.m(b).min(l);
+                }
+                b += 1;
+            }
+            if ctx.kind(a) == T_IDENT {
+                let kw = ctx.text(a);
+                if kw == "import" || kw == "from" {
+                    parse_import(ctx, a, b - 1, kw == "from");
+                }
+            }
+            a = b + 1;
+        }
+    }
 }
 
 fn parse_block<'a>(ctx: &mut Ctx<'a>, st: &Stmts, mut j: usize, end: usize, parent: Option<&'a str>, nest: i32) {
@@ -175,8 +218,6 @@ fn parse_block<'a>(ctx: &mut Ctx<'a>, st: &Stmts, mut j: usize, end: usize, pare
                     q += 2;
                 }
             }
-        } else if kw == "import" || kw == "from" {
-            parse_import(ctx, f, l, kw == "from");
         }
         j += 1;
     }

@@ -137,6 +137,51 @@ fn impl_name<'a>(ctx: &Ctx<'a>, i: i64, body: i64) -> &'a str {
 pub fn parse_rust(ctx: &mut Ctx) {
     let n = ctx.n();
     parse_items(ctx, 0, n, None, Scope::Mod, false, 0);
+    collect_uses(ctx);
+}
+
+/// Every `use` and `extern crate` item at any depth (mirror of collectUses in parse-rust.ts).
+fn collect_uses(ctx: &mut Ctx) {
+    let n = ctx.n();
+    let mut i = 0i64;
+    while i < n {
+        if ctx.kind(i) == T_IDENT && ctx.punct(i + 1) == b'!' {
+            let mut k = i + 2;
+            if ctx.kind(k) == T_IDENT && ctx.is_word(i, "macro_rules") {
+                k += 1;
+            }
+            let p = ctx.punct(k);
+            if (p == b'(' || p == b'[' || p == b'{') && ctx.m(k) >= 0 {
+                i = ctx.m(k) + 1;
+                continue;
+            }
+        }
+        let is_use = ctx.is_word(i, "use") && ctx.punct(i - 1) != b'+';
+        let is_crate = ctx.is_word(i, "extern") && ctx.is_word(i + 1, "crate");
+        if is_use || is_crate {
+            let mut s = i;
+            if ctx.punct(i - 1) == b')' && ctx.m(i - 1) >= 0 && ctx.is_word(ctx.m(i - 1) - 1, "pub") {
+                s = ctx.m(i - 1) - 1;
+            } else if ctx.is_word(i - 1, "pub") {
+                s = i - 1;
+            }
+            let e = semi_end(ctx, if is_crate { i + 2 } else { i + 1 }, n);
+            let line = ctx.line(s);
+            if is_crate {
+                let source = ctx.text(i + 2).to_string();
+                ctx.imports.push(Import { source, line });
+            } else {
+                let last = if ctx.punct(e) == b';' { e - 1 } else { e };
+                if last > i {
+                    let source = collapse(ctx.src, ctx.start(i + 1), ctx.end(last));
+                    ctx.imports.push(Import { source: source.into_owned(), line });
+                }
+            }
+            i = e + 1;
+            continue;
+        }
+        i += 1;
+    }
 }
 
 fn parse_items<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: Option<&'a str>, scope: Scope, parent_pub: bool, nest: i32) {
@@ -286,22 +331,12 @@ fn parse_items<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: Option<&'a s
             continue;
         }
         if kw == "use" {
-            let e = semi_end(ctx, i + 1, end);
-            let last = if ctx.punct(e) == b';' { e - 1 } else { e };
-            if last > i {
-                let source = collapse(ctx.src, ctx.start(i + 1), ctx.end(last));
-                let line = ctx.line(s);
-                ctx.imports.push(Import { source: source.into_owned(), line });
-            }
-            i = e + 1;
+            // recorded by collect_uses (imports at any depth)
+            i = semi_end(ctx, i + 1, end) + 1;
             continue;
         }
         if kw == "extern" && ctx.is_word(i + 1, "crate") {
-            let e = semi_end(ctx, i + 2, end);
-            let source = ctx.text(i + 2).to_string();
-            let line = ctx.line(s);
-            ctx.imports.push(Import { source, line });
-            i = e + 1;
+            i = semi_end(ctx, i + 2, end) + 1;
             continue;
         }
         let p = ctx.punct(i);

@@ -7,7 +7,13 @@ const MEMBER_MODS: [&str; 12] =
     ["static", "public", "private", "protected", "readonly", "abstract", "override", "declare", "async", "accessor", "get", "set"];
 const CONTINUE: [&str; 8] = ["extends", "instanceof", "in", "as", "satisfies", "of", "is", "implements"];
 
+/// Words that cannot end a statement or member: a newline after them continues it.
+const NO_END: [&str; 6] = ["extends", "implements", "instanceof", "satisfies", "keyof", "typeof"];
+
 fn ends_item(ctx: &Ctx, i: i64) -> bool {
+    if ctx.kind(i) == T_IDENT {
+        return !NO_END.contains(&ctx.text(i));
+    }
     if ctx.kind(i) != T_PUNCT {
         return true;
     }
@@ -15,13 +21,22 @@ fn ends_item(ctx: &Ctx, i: i64) -> bool {
     if p == b'>' {
         return !ctx.adjacent(i - 1, b'=', b'>');
     }
+    // postfix non-null assertion `undefined!`
+    if p == b'!' {
+        return i > 0 && ctx.end(i - 1) == ctx.start(i) && ctx.kind(i - 1) != T_PUNCT;
+    }
     p == b')' || p == b']' || p == b'}' || p == b';'
 }
 
 fn starts_item(ctx: &Ctx, i: i64) -> bool {
     let k = ctx.kind(i);
     if k == T_IDENT {
-        return !CONTINUE.contains(&ctx.text(i));
+        if !CONTINUE.contains(&ctx.text(i)) {
+            return true;
+        }
+        // a member named like a keyword: `extends: …`, `in?: …`
+        let n = ctx.punct(i + 1);
+        return n == b':' || n == b'?';
     }
     if k == T_NUM {
         return true;
@@ -166,6 +181,25 @@ fn function_init(ctx: &Ctx, mut i: i64, end: i64) -> i64 {
         }
         i = k + 1;
     }
+    if ctx.punct(i) == b'(' && ctx.m(i) > i && ctx.m(i) < end && !ctx.adjacent(ctx.m(i) + 1, b'=', b'>') {
+        // `((x) => {…})`, `(function () {…})`: a parenthesized function is a function
+        let close = ctx.m(i);
+        let after = ctx.punct(close + 1);
+        // `(() => {…})()` / `(function () {…}).call(…)`: called, so not a function
+        if after == b'(' || after == b'.' || after == b'[' {
+            return -1;
+        }
+        if after != b':' {
+            let inner = function_init(ctx, i + 1, close);
+            if inner >= 0 && ctx.m(inner) == close - 1 {
+                return inner;
+            }
+            if inner == -2 {
+                return -2;
+            }
+            return -1;
+        }
+    }
     let mut k;
     if ctx.punct(i) == b'(' && ctx.m(i) >= 0 && ctx.m(i) < end {
         k = ctx.m(i) + 1;
@@ -175,14 +209,21 @@ fn function_init(ctx: &Ctx, mut i: i64, end: i64) -> i64 {
         return -1;
     }
     if ctx.punct(k) == b':' {
+        // return type annotation up to => (commas inside its type arguments do not end it)
         let mut j = k + 1;
+        let mut angle = 0;
         while j < end {
             if ctx.adjacent(j, b'=', b'>') {
                 k = j;
                 break;
             }
             let p = ctx.punct(j);
-            if p == b';' || p == b',' || p == b'}' || p == b')' {
+            if p == b'<' {
+                angle += 1;
+            } else if p == b'>' {
+                angle -= 1;
+            }
+            if p == b';' || (p == b',' && angle <= 0) || p == b'}' || p == b')' {
                 return -1;
             }
             if is_open(p) && ctx.m(j) >= 0 {
@@ -277,7 +318,9 @@ fn parse_statement<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: &Option<
     if kw == "import" && ctx.punct(i + 1) != b'(' && ctx.punct(i + 1) != b'.' {
         return parse_import(ctx, s, i, end);
     }
-    if exported && (ctx.punct(i) == b'{' || ctx.punct(i) == b'*') {
+    let reexport = ctx.punct(i) == b'{' || ctx.punct(i) == b'*';
+    let type_reexport = kw == "type" && (ctx.punct(i + 1) == b'{' || ctx.punct(i + 1) == b'*');
+    if exported && (reexport || type_reexport) {
         let e = stmt_end(ctx, i, end);
         let mut k = i;
         while k <= e {
@@ -403,6 +446,15 @@ fn parse_statement<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: &Option<
     stmt_end(ctx, s, end) + 1
 }
 
+/// Whether the function whose body closes at `close` is called or accessed (`}()`, `}.call`) before `last`.
+fn called_after(ctx: &Ctx, close: i64, last: i64) -> bool {
+    if close < 0 || close >= last {
+        return false;
+    }
+    let p = ctx.punct(close + 1);
+    p == b'(' || p == b'.' || p == b'['
+}
+
 #[allow(clippy::too_many_arguments)]
 fn parse_variables<'a>(
     ctx: &mut Ctx<'a>,
@@ -444,11 +496,11 @@ fn parse_variables<'a>(
                     angle += 1;
                 } else if p == b'>' && !ctx.adjacent(k - 1, b'=', b'>') {
                     angle -= 1;
-                } else if p == b'=' && !ctx.adjacent(k, b'=', b'>') && ctx.punct(k + 1) != b'=' {
+                } else if p == b'=' && angle <= 0 && !ctx.adjacent(k, b'=', b'>') && ctx.punct(k + 1) != b'=' {
                     seen_eq = k;
                     angle = 0;
                 }
-            } else if p == b'<' && ctx.kind(k - 1) == T_IDENT && ctx.end(k - 1) == ctx.start(k) {
+            } else if p == b'<' && ((ctx.kind(k - 1) == T_IDENT && ctx.end(k - 1) == ctx.start(k)) || k == seen_eq + 1) {
                 angle += 1;
             } else if p == b'>' && angle > 0 && !ctx.adjacent(k - 1, b'=', b'>') {
                 angle -= 1;
@@ -465,7 +517,7 @@ fn parse_variables<'a>(
             let fb = if seen_eq >= 0 { function_init(ctx, seen_eq + 1, end) } else { -1 };
             let name = ctx.text(name_tok);
             let dd = if first { d0 } else { name_tok };
-            if fb >= 0 && fb <= last {
+            if fb >= 0 && fb <= last && !called_after(ctx, ctx.m(fb), last) {
                 let sig = collapse(ctx.src, ctx.start(from), ctx.start(fb));
                 add_sym(ctx, name, "function", from, last, sig, own(parent), exported, fb, dd);
             } else {
@@ -532,17 +584,17 @@ fn parse_members<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: S<'a>, ifa
             k = i + 1;
         } else if ctx.punct(i) == b'[' && ctx.m(i) < end {
             if ctx.kind(i + 1) == T_IDENT && ctx.punct(i + 2) == b':' {
-                i = member_end(ctx, i, end) + 1;
+                i = member_end(ctx, i, end, true) + 1;
                 continue;
             }
             name = S::Borrowed(ctx.slice(ctx.start(i), ctx.end(ctx.m(i))));
             k = ctx.m(i) + 1;
         } else {
-            i = member_end(ctx, i, end) + 1;
+            i = member_end(ctx, i, end, true) + 1;
             continue;
         }
-        if iface && ctx.is_word(name_tok, "new") && ctx.punct(k) == b'(' {
-            i = member_end(ctx, i, end) + 1;
+        if iface && ctx.is_word(name_tok, "new") && (ctx.punct(k) == b'(' || ctx.punct(k) == b'<') {
+            i = member_end(ctx, i, end, true) + 1;
             continue;
         }
         if ctx.punct(k) == b'?' || ctx.punct(k) == b'!' {
@@ -553,7 +605,7 @@ fn parse_members<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: S<'a>, ifa
         let par = Some(parent.clone());
         if pk == b'(' || pk == b'<' {
             if iface {
-                let e = member_end(ctx, k, end);
+                let e = member_end(ctx, k, end, true);
                 let ml = member_last(ctx, e);
                 let sig = line_sig(ctx, s, ml);
                 add_sym(ctx, name, "method", s, ml, sig, par, exported, -1, d0);
@@ -574,7 +626,7 @@ fn parse_members<'a>(ctx: &mut Ctx<'a>, mut i: i64, end: i64, parent: S<'a>, ifa
             }
             continue;
         }
-        let e = member_end(ctx, k, end);
+        let e = member_end(ctx, k, end, iface);
         let last = member_last(ctx, e);
         let mut eq = -1;
         let mut j = k;
@@ -611,7 +663,7 @@ fn member_last(ctx: &Ctx, e: i64) -> i64 {
     }
 }
 
-fn member_end(ctx: &Ctx, i: i64, end: i64) -> i64 {
+fn member_end(ctx: &Ctx, i: i64, end: i64, iface: bool) -> i64 {
     let mut k = i;
     let mut last = i;
     let mut angle = 0i64;
@@ -621,7 +673,7 @@ fn member_end(ctx: &Ctx, i: i64, end: i64) -> i64 {
             return last;
         }
         let p = ctx.punct(k);
-        if p == b';' || (p == b',' && (angle <= 0 || seen_eq)) {
+        if p == b';' || (p == b',' && (if seen_eq { iface } else { angle <= 0 })) {
             return k;
         }
         if !seen_eq {
@@ -629,7 +681,7 @@ fn member_end(ctx: &Ctx, i: i64, end: i64) -> i64 {
                 angle += 1;
             } else if p == b'>' && !ctx.adjacent(k - 1, b'=', b'>') {
                 angle -= 1;
-            } else if p == b'=' && !ctx.adjacent(k, b'=', b'>') {
+            } else if p == b'=' && angle <= 0 && !ctx.adjacent(k, b'=', b'>') {
                 seen_eq = true;
             }
         }

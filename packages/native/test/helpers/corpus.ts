@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface CorpusFile {
-  language: 'typescript' | 'javascript' | 'python' | 'rust' | 'go';
+  language: 'typescript' | 'tsx' | 'javascript' | 'python' | 'rust' | 'go';
   path: string;
 }
 
@@ -83,7 +83,15 @@ export function corpus(opts: { perLanguage: number; maxBytes: number }): CorpusF
     walk(pnpm, /\.m?js$/, l, opts.maxBytes, /node_modules\/\.pnpm\/[^/]+\/node_modules\/[^/]+\/node_modules/);
     return l;
   });
+  // .tsx sources shipped by React packages (devDependencies of @weft/native: @radix-ui/themes,
+  // @tanstack/react-query, @tanstack/react-router — real components no one here wrote).
+  const tsx = files(`tsx${opts.maxBytes}`, () => {
+    const l: string[] = [];
+    walk(pnpm, /\.tsx$/, l, opts.maxBytes, /node_modules\/\.pnpm\/[^/]+\/node_modules\/[^/]+\/node_modules/);
+    return l;
+  });
   for (const p of sample(ts, opts.perLanguage)) out.push({ language: 'typescript', path: p });
+  for (const p of sample(tsx, opts.perLanguage)) out.push({ language: 'tsx', path: p });
   for (const p of sample(js, opts.perLanguage)) out.push({ language: 'javascript', path: p });
   const py = pythonStdlib();
   if (py) {

@@ -9,13 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../src/backend/types.js';
-import { addScore, emptyScore, type Score } from './score.js';
-import { type RefSymbol, tsOracle } from './ts-oracle.js';
+import { addImportScore, addScore, emptyImportScore, emptyScore, type ImportScore, type Score } from './score.js';
+import { type RefImport, type RefSymbol, tsImportOracle, tsOracle } from './ts-oracle.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pkg = join(here, '../..');
 
-export type OracleLanguage = 'typescript' | 'javascript' | 'python' | 'go' | 'rust';
+export type OracleLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'rust';
+
+/** What a language's own parser says a file holds. */
+export interface Reference {
+  symbols: RefSymbol[];
+  imports: RefImport[];
+}
 
 function run(cmd: string, args: string[], input: string, cwd?: string, env?: NodeJS.ProcessEnv): string {
   return execFileSync(cmd, args, { input, cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
@@ -50,11 +56,14 @@ function buildRustOracle(): string {
   return rustOracle;
 }
 
-/** Reference symbols per file (null when the oracle could not parse the file). */
-export function oracle(lang: OracleLanguage, files: string[]): Record<string, RefSymbol[] | null> {
-  if (lang === 'typescript' || lang === 'javascript') {
-    const out: Record<string, RefSymbol[] | null> = {};
-    for (const f of files) out[f] = tsOracle(readFileSync(f, 'utf8'), lang);
+/** Reference symbols and imports per file (null when the oracle could not parse the file). */
+export function oracle(lang: OracleLanguage, files: string[]): Record<string, Reference | null> {
+  if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
+    const out: Record<string, Reference | null> = {};
+    for (const f of files) {
+      const src = readFileSync(f, 'utf8');
+      out[f] = { symbols: tsOracle(src, lang), imports: tsImportOracle(src, lang) };
+    }
     return out;
   }
   if (lang === 'python') return JSON.parse(run('python3', [join(here, 'py_oracle.py')], JSON.stringify(files)));
@@ -73,17 +82,29 @@ export function oracle(lang: OracleLanguage, files: string[]): Record<string, Re
 export interface Accuracy extends Score {
   language: OracleLanguage;
   files: number;
+  /** Precision / recall of (source, line) of imports. */
+  imports: ImportScore;
 }
 
 export function accuracy(b: Backend, lang: OracleLanguage, files: string[]): Accuracy {
   const ref = oracle(lang, files);
   const sc = emptyScore();
+  const im = emptyImportScore();
   let n = 0;
+  // Rust use-trees are compared without whitespace (syn prints `a :: b`, the outline `a::b`).
+  const norm = lang === 'rust' ? (s: string) => s.replace(/\s+/g, '') : (s: string) => s;
   for (const f of files) {
     const want = ref[f];
     if (!want) continue; // the language's own parser rejects it (newer syntax than it knows)
     n++;
-    addScore(sc, b.outline(readFileSync(f, 'utf8'), lang).symbols, want, f);
+    const got = b.outline(readFileSync(f, 'utf8'), lang);
+    addScore(sc, got.symbols, want.symbols, f);
+    addImportScore(
+      im,
+      got.imports.map((x) => ({ source: norm(x.source), line: x.line })),
+      want.imports.map((x) => ({ source: norm(x.source), line: x.line })),
+      f,
+    );
   }
-  return { ...sc, language: lang, files: n };
+  return { ...sc, language: lang, files: n, imports: im };
 }

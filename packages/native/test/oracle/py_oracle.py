@@ -1,6 +1,6 @@
 """Reference outline from python3's own `ast`, mapped to @weft/native's symbol rules.
 
-Reads a JSON list of file paths on stdin; prints a JSON object path -> symbols (or null when the file
+Reads a JSON list of file paths on stdin; prints a JSON object path -> { symbols, imports } (or null when the file
 does not parse with this python)."""
 import ast
 import json
@@ -48,7 +48,16 @@ def main():
             continue
         out = []
         block(tree.body, None, out)
-        res[p] = out
+        imports = []
+        # Every import statement, at any depth (functions, try/except, if, class bodies).
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    imports.append({"source": a.name, "line": node.lineno})
+            elif isinstance(node, ast.ImportFrom):
+                imports.append({"source": "." * (node.level or 0) + (node.module or ""), "line": node.lineno})
+        imports.sort(key=lambda x: (x["line"], x["source"]))
+        res[p] = {"symbols": out, "imports": imports}
     json.dump(res, sys.stdout)
 
 

@@ -101,3 +101,47 @@ export function tsOracle(source: string, language: 'typescript' | 'tsx' | 'javas
   statements(sf.statements, undefined);
   return out;
 }
+
+export interface RefImport {
+  source: string;
+  line: number;
+}
+
+/**
+ * Reference imports from the TypeScript compiler API: static `import … from 'x'` / `import 'x'`,
+ * `export … from 'x'` and `import x = require('x')`, at top level and inside `declare module` /
+ * namespace blocks (dynamic `import()` and `require()` calls are expressions, not imports).
+ */
+export function tsImportOracle(source: string, language: 'typescript' | 'tsx' | 'javascript'): RefImport[] {
+  const kind = language === 'tsx' ? ts.ScriptKind.TSX : language === 'javascript' ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const sf = ts.createSourceFile(
+    'x.' + (language === 'tsx' ? 'tsx' : 'ts'),
+    source,
+    ts.ScriptTarget.Latest,
+    true,
+    kind,
+  );
+  const out: RefImport[] = [];
+  const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const visit = (list: readonly ts.Statement[]) => {
+    for (const st of list) {
+      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier))
+        out.push({ source: st.moduleSpecifier.text, line: line(st) });
+      else if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier))
+        out.push({ source: st.moduleSpecifier.text, line: line(st) });
+      else if (
+        ts.isImportEqualsDeclaration(st) &&
+        ts.isExternalModuleReference(st.moduleReference) &&
+        ts.isStringLiteral(st.moduleReference.expression)
+      )
+        out.push({ source: st.moduleReference.expression.text, line: line(st) });
+      else if (ts.isModuleDeclaration(st)) {
+        let body = st.body;
+        while (body && ts.isModuleDeclaration(body)) body = body.body;
+        if (body && ts.isModuleBlock(body)) visit(body.statements);
+      }
+    }
+  };
+  visit(sf.statements);
+  return out;
+}

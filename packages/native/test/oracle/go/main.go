@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"strconv"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -37,12 +38,22 @@ func recvName(e ast.Expr) string {
 	}
 }
 
+type imp struct {
+	Source string `json:"source"`
+	Line   int    `json:"line"`
+}
+
+type result struct {
+	Symbols []sym `json:"symbols"`
+	Imports []imp `json:"imports"`
+}
+
 func main() {
 	var paths []string
 	if err := json.NewDecoder(os.Stdin).Decode(&paths); err != nil {
 		panic(err)
 	}
-	res := map[string]*[]sym{}
+	res := map[string]*result{}
 	for _, p := range paths {
 		fset := token.NewFileSet()
 		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
@@ -105,7 +116,15 @@ func main() {
 				}
 			}
 		}
-		res[p] = &out
+		imps := []imp{}
+		for _, is := range f.Imports {
+			v, err := strconv.Unquote(is.Path.Value)
+			if err != nil {
+				v = is.Path.Value
+			}
+			imps = append(imps, imp{Source: v, Line: line(is.Path.Pos())})
+		}
+		res[p] = &result{Symbols: out, Imports: imps}
 	}
 	json.NewEncoder(os.Stdout).Encode(res)
 }

@@ -136,6 +136,31 @@ fn items(list: &[syn::Item], parent: Option<&str>, out: &mut Vec<Sym>) {
     }
 }
 
+/// Every `use` and `extern crate` item, at any depth (modules, function bodies); macro bodies are
+/// token streams to syn, so they are not entered.
+struct Imports {
+    out: Vec<(String, usize)>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Imports {
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        use quote::ToTokens;
+        let (s, _) = lines(u, |x| x.attrs.clear());
+        let mut t = String::new();
+        if u.leading_colon.is_some() {
+            t.push_str("::");
+        }
+        t.push_str(&u.tree.to_token_stream().to_string());
+        self.out.push((t.chars().filter(|c| !c.is_whitespace()).collect(), s));
+        syn::visit::visit_item_use(self, u);
+    }
+    fn visit_item_extern_crate(&mut self, c: &'ast syn::ItemExternCrate) {
+        let (s, _) = lines(c, |x| x.attrs.clear());
+        self.out.push((c.ident.to_string(), s));
+        syn::visit::visit_item_extern_crate(self, c);
+    }
+}
+
 fn main() {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).unwrap();
@@ -154,7 +179,16 @@ fn main() {
             Some(f) => {
                 let mut out = Vec::new();
                 items(&f.items, None, &mut out);
-                o.push('[');
+                let mut imports = Imports { out: Vec::new() };
+                syn::visit::Visit::visit_file(&mut imports, &f);
+                o.push_str("{\"imports\":[");
+                for (i, (src, line)) in imports.out.iter().enumerate() {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    o.push_str(&format!("{{\"source\":{},\"line\":{}}}", esc(src), line));
+                }
+                o.push_str("],\"symbols\":[");
                 for (i, s) in out.iter().enumerate() {
                     if i > 0 {
                         o.push(',');
@@ -171,7 +205,7 @@ fn main() {
                     }
                     o.push('}');
                 }
-                o.push(']');
+                o.push_str("]}");
             }
         }
     }
