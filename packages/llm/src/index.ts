@@ -14,7 +14,7 @@ export type {
   RouterOptions,
   WeftCallOptions,
 } from './router/options.js';
-export type { BudgetOptions } from './router/budget.js';
+export type { BudgetOptions, TokenLimits } from './router/budget.js';
 export type { CacheOptions } from './router/cache.js';
 export type { CircuitState, CooldownOptions, ProviderHealth } from './router/circuit-breaker.js';
 export type { ProviderLimits } from './router/limiter.js';
@@ -22,6 +22,7 @@ export type { LearnedRoutingOptions } from './router/learned.js';
 
 export {
   BudgetExceededError,
+  BudgetUnpricedModelError,
   InvalidLlmConfigError,
   NoProviderAvailableError,
   ProviderError,
@@ -29,7 +30,7 @@ export {
   UnknownRouteError,
   WeftLlmError,
 } from './errors/errors.js';
-export type { AttemptInfo, BudgetScope, LlmErrorCode } from './errors/errors.js';
+export type { AttemptInfo, BudgetScope, BudgetUnit, LlmErrorCode } from './errors/errors.js';
 
 export { costOf, DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, lookupPrice, tokenCounts } from './pricing/price-table.js';
 export type { ModelPrice, PriceTable, TokenCounts } from './pricing/price-table.js';

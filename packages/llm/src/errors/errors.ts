@@ -9,6 +9,7 @@ const brand = Symbol.for('weft.llm.error');
 /** Stable machine-readable codes of every @weft/llm error. */
 export type LlmErrorCode =
   | 'LLM_BUDGET_EXCEEDED'
+  | 'LLM_BUDGET_UNPRICED_MODEL'
   | 'LLM_NO_PROVIDER_AVAILABLE'
   | 'LLM_PROVIDER_ERROR'
   | 'LLM_UNKNOWN_ROUTE'
@@ -86,26 +87,80 @@ function serializeCause(cause: unknown): unknown {
 export type BudgetScope = 'run' | 'workflow' | 'day';
 
 /**
- * The call was refused *before* it was made: its cost estimate exceeds what is left of a budget.
- * Nothing was sent to any provider and nothing was spent.
+ * What a budget counts: US dollars, or tokens (input, output, or both together). See
+ * `BudgetOptions`.
+ */
+export type BudgetUnit = 'usd' | 'input-tokens' | 'output-tokens' | 'total-tokens';
+
+const unitLabel: Record<BudgetUnit, string> = {
+  usd: 'USD',
+  'input-tokens': 'input tokens',
+  'output-tokens': 'output tokens',
+  'total-tokens': 'tokens (input + output)',
+};
+const unitOption: Record<BudgetUnit, string> = {
+  usd: 'Usd',
+  'input-tokens': 'Tokens.input',
+  'output-tokens': 'Tokens.output',
+  'total-tokens': 'Tokens.total',
+};
+
+/**
+ * The call was refused *before* it was made: its estimate (cost, or tokens: the prompt's estimated
+ * input tokens and its `maxOutputTokens`) exceeds what is left of a budget. Nothing was sent to any
+ * provider and nothing was spent.
+ *
+ * `unit`, `limit`, `committed` and `estimate` describe the budget that refused, in its unit. The
+ * `…Usd` fields are the dollar view of the same scope: for a token budget `limitUsd` is the scope's
+ * dollar limit, or `Infinity` when it has none.
  */
 export class BudgetExceededError extends WeftLlmError {
   readonly scope: BudgetScope;
   /** Identifier of the budget (run id, workflow id, or the UTC day `YYYY-MM-DD`). */
   readonly key: string;
+  /** What the refusing budget counts. */
+  readonly unit: BudgetUnit;
+  /** The refusing budget's limit, in `unit`. */
+  readonly limit: number;
+  /** Spent plus reserved by calls in flight, in `unit`, at the time of refusal. */
+  readonly committed: number;
+  /** This call's estimate, in `unit`. */
+  readonly estimate: number;
   readonly limitUsd: number;
   /** Spent plus reserved by calls in flight, in USD, at the time of refusal. */
   readonly committedUsd: number;
   readonly estimateUsd: number;
 
-  constructor(info: { scope: BudgetScope; key: string; limitUsd: number; committedUsd: number; estimateUsd: number }) {
+  constructor(info: {
+    scope: BudgetScope;
+    key: string;
+    limitUsd: number;
+    committedUsd: number;
+    estimateUsd: number;
+    unit?: BudgetUnit;
+    limit?: number;
+    committed?: number;
+    estimate?: number;
+  }) {
+    const unit = info.unit ?? 'usd';
+    const limit = info.limit ?? info.limitUsd;
+    const committed = info.committed ?? info.committedUsd;
+    const estimate = info.estimate ?? info.estimateUsd;
+    const show = (n: number) => (unit === 'usd' ? `$${fmt(n)}` : `${Math.round(n)}`);
     super(
       'LLM_BUDGET_EXCEEDED',
-      `Budget for ${info.scope} "${info.key}" would be exceeded: limit $${fmt(info.limitUsd)}, already committed $${fmt(info.committedUsd)}, this call is estimated at $${fmt(info.estimateUsd)}. ` +
-        'The call was not made. Raise the budget, lower maxOutputTokens, or route to a cheaper tier.',
+      unit === 'usd'
+        ? `Budget for ${info.scope} "${info.key}" would be exceeded: limit $${fmt(limit)}, already committed $${fmt(committed)}, this call is estimated at $${fmt(estimate)}. ` +
+            'The call was not made. Raise the budget, lower maxOutputTokens, or route to a cheaper tier.'
+        : `Token budget for ${info.scope} "${info.key}" would be exceeded: limit ${show(limit)} ${unitLabel[unit]}, already committed ${show(committed)}, this call may use up to ${show(estimate)}. ` +
+            `The call was not made. Raise budgets.per${info.scope === 'day' ? 'Day' : info.scope === 'run' ? 'Run' : 'Workflow'}${unitOption[unit]}, lower maxOutputTokens, or shorten the prompt.`,
     );
     this.scope = info.scope;
     this.key = info.key;
+    this.unit = unit;
+    this.limit = limit;
+    this.committed = committed;
+    this.estimate = estimate;
     this.limitUsd = info.limitUsd;
     this.committedUsd = info.committedUsd;
     this.estimateUsd = info.estimateUsd;
@@ -115,10 +170,41 @@ export class BudgetExceededError extends WeftLlmError {
     return {
       scope: this.scope,
       key: this.key,
+      unit: this.unit,
+      limit: this.limit,
+      committed: this.committed,
+      estimate: this.estimate,
       limitUsd: this.limitUsd,
       committedUsd: this.committedUsd,
       estimateUsd: this.estimateUsd,
     };
+  }
+}
+
+/**
+ * A dollar budget applies to the call, but a model the call could be routed to has no price: its
+ * cost would count as $0, so the budget would refuse nothing. Refused before anything was sent.
+ * Add the model to `createRouter({ prices })`, limit it with a token budget instead, or set
+ * `budgets.unpricedModels: 'count-as-zero'` to accept that it is not counted.
+ */
+export class BudgetUnpricedModelError extends WeftLlmError {
+  /** The candidate models without a price (`provider/model`). */
+  readonly models: string[];
+  /** The dollar budgets that apply to the call. */
+  readonly scopes: BudgetScope[];
+
+  constructor(models: string[], scopes: BudgetScope[]) {
+    super(
+      'LLM_BUDGET_UNPRICED_MODEL',
+      `A dollar budget (${scopes.map((s) => `per ${s}`).join(', ')}) applies to this call, but ${models.map((m) => `"${m}"`).join(', ')} ${models.length === 1 ? 'has' : 'have'} no price, so ${models.length === 1 ? 'its' : 'their'} cost would count as $0 and the budget could not stop spending. ` +
+        `The call was not made. Add ${models.length === 1 ? 'it' : 'them'} to createRouter({ prices: { '${models[0]}': { input, output } } }) (USD per million tokens), use a token budget (budgets.perRunTokens, …), or set budgets.unpricedModels: 'count-as-zero'.`,
+    );
+    this.models = models;
+    this.scopes = scopes;
+  }
+
+  protected override details() {
+    return { models: this.models, scopes: this.scopes };
   }
 }
 

@@ -81,7 +81,11 @@ export interface RouterOptions {
   prices?: PriceTable;
   /** Where calls are recorded (default: in memory). */
   store?: UsageStore;
-  /** Spending limits; calls whose estimate does not fit are refused with `BudgetExceededError`. */
+  /**
+   * Spending limits in USD and in tokens; calls whose estimate does not fit are refused with
+   * `BudgetExceededError`, and calls under a dollar budget that could reach an unpriced model with
+   * `BudgetUnpricedModelError` (see {@link BudgetOptions.unpricedModels}).
+   */
   budgets?: BudgetOptions;
   /** Opt-in response cache (kept in `store`). */
   cache?: CacheOptions | false;

@@ -11,7 +11,7 @@ import type {
   LanguageModelV4Usage,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
-import { BudgetExceededError } from '../errors/errors.js';
+import { BudgetExceededError, BudgetUnpricedModelError } from '../errors/errors.js';
 import { tokenCounts } from '../pricing/price-table.js';
 import type { CallRecord } from '../store/usage-store.js';
 import { cacheKey, deserializeResult, serializeResult } from './cache.js';
@@ -46,6 +46,8 @@ function metadata(base: SharedV4ProviderMetadata | undefined, m: WeftCallMetadat
   return { ...(base ?? {}), weft: { ...m } };
 }
 
+const NOTHING = { usd: 0, inputTokens: 0, outputTokens: 0 };
+
 export function routedModel(
   core: RouterCore,
   spec: string | undefined,
@@ -57,9 +59,19 @@ export function routedModel(
 
   const reserve = async (prepared: PreparedCall) => {
     try {
-      return await core.ledger.reserve(prepared.context, prepared.estimate.usd);
+      // A dollar budget cannot see a model without a price: refuse instead of counting it as $0.
+      if (core.ledger.refuseUnpriced) {
+        const scopes = core.ledger.usdScopes(prepared.context);
+        const unpriced = scopes.length ? prepared.candidates.filter((m) => !core.priceOf(m)) : [];
+        if (unpriced.length) throw new BudgetUnpricedModelError(unpriced, scopes);
+      }
+      return await core.ledger.reserve(prepared.context, {
+        usd: prepared.estimate.usd,
+        inputTokens: prepared.estimate.inputTokens,
+        outputTokens: prepared.estimate.outputTokens,
+      });
     } catch (error) {
-      if (error instanceof BudgetExceededError) {
+      if (error instanceof BudgetExceededError || error instanceof BudgetUnpricedModelError) {
         await core.record(prepared, {
           outcome: 'refused',
           streamed: false,
@@ -111,7 +123,7 @@ export function routedModel(
       try {
         chain = await core.runChain(prepared, (model, inner) => Promise.resolve(model.doGenerate(inner)));
       } catch (error) {
-        reservation.settle(0);
+        reservation.settle(NOTHING);
         await recordFailure(core, prepared, error, false);
         throw error;
       }
@@ -119,7 +131,7 @@ export function routedModel(
       const result = chain.value;
       const { tokens, usd, unpriced } = settleCost(chain.model, result.usage);
       chain.release(tokens.inputTokens + tokens.outputTokens);
-      reservation.settle(usd);
+      reservation.settle({ usd, inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens });
       await core.record(prepared, {
         outcome: 'ok',
         streamed: false,
@@ -175,7 +187,7 @@ export function routedModel(
       try {
         chain = await core.runChain(prepared, async (model, inner) => openUntilFirstToken(await model.doStream(inner)));
       } catch (error) {
-        reservation.settle(0);
+        reservation.settle(NOTHING);
         await recordFailure(core, prepared, error, true);
         throw error;
       }
@@ -203,7 +215,17 @@ export function routedModel(
           chain.dispose();
           const { tokens, usd, unpriced } = settleCost(chain.model, usage);
           chain.release(tokens.inputTokens + tokens.outputTokens);
-          reservation.settle(usd);
+          // A stream that ended without a usage report (dropped after its first token) may still
+          // have been billed: keep the reserved estimate rather than count it as nothing.
+          reservation.settle(
+            usage
+              ? { usd, inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens }
+              : {
+                  usd: prepared.estimate.usd,
+                  inputTokens: prepared.estimate.inputTokens,
+                  outputTokens: prepared.estimate.outputTokens,
+                },
+          );
           const outcome = error !== undefined || (canceled && !usage) ? 'error' : 'ok';
           const completed = outcome === 'ok' ? collector?.result() : undefined;
           const json = completed && serializeResult(completed);

@@ -190,6 +190,24 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
       ).executeTakeFirst();
       return Number(row?.total ?? 0);
     },
+    async sumUsage(q) {
+      await ready();
+      const row = await where(
+        db
+          .selectFrom('weft_llm_calls')
+          .select([
+            sql<number>`coalesce(sum(cost_usd), 0)`.as('cost'),
+            sql<number>`coalesce(sum(input_tokens), 0)`.as('input'),
+            sql<number>`coalesce(sum(output_tokens), 0)`.as('output'),
+          ]),
+        q,
+      ).executeTakeFirst();
+      return {
+        costUsd: Number(row?.cost ?? 0),
+        inputTokens: Number(row?.input ?? 0),
+        outputTokens: Number(row?.output ?? 0),
+      };
+    },
     async getCached(key, now) {
       await ready();
       const row = await db

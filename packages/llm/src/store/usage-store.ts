@@ -55,6 +55,11 @@ export interface UsageStore {
   listCalls(query?: UsageQuery): Promise<CallRecord[]>;
   /** Sum of `costUsd` of the matching calls. */
   sumCost(query: UsageQuery): Promise<number>;
+  /**
+   * Sums of `costUsd`, `inputTokens` and `outputTokens` of the matching calls, for token budgets.
+   * Optional: without it the router adds up {@link UsageStore.listCalls}.
+   */
+  sumUsage?(query: UsageQuery): Promise<{ costUsd: number; inputTokens: number; outputTokens: number }>;
   /** The cached value under `key` if it has not expired at `now` (epoch ms). */
   getCached(key: string, now: number): Promise<string | undefined>;
   /** Stores a cached response `value` under `key`, replacing any previous one, valid until `expiresAt` (epoch ms). */
@@ -139,6 +144,16 @@ export function createMemoryUsageStore(): UsageStore {
     async sumCost(query) {
       let sum = 0;
       for (const c of calls) if (matchesQuery(c, query)) sum += c.costUsd;
+      return sum;
+    },
+    async sumUsage(query) {
+      const sum = { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+      for (const c of calls) {
+        if (!matchesQuery(c, query)) continue;
+        sum.costUsd += c.costUsd;
+        sum.inputTokens += c.inputTokens;
+        sum.outputTokens += c.outputTokens;
+      }
       return sum;
     },
     async getCached(key, now) {

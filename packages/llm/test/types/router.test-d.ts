@@ -29,6 +29,14 @@ describe('router types', () => {
     createRouter({ routes: { default: ['offline/a'] } });
     // @ts-expect-error budgets are numbers of USD
     createRouter({ providers: {}, budgets: { perRunUsd: '1' } });
+    createRouter({
+      providers: {},
+      budgets: { perRunTokens: { input: 1, output: 2, total: 3 }, unpricedModels: 'error' },
+    });
+    // @ts-expect-error token limits are input / output / total
+    createRouter({ providers: {}, budgets: { perDayTokens: { prompt: 1 } } });
+    // @ts-expect-error unpricedModels is 'error' or 'count-as-zero'
+    createRouter({ providers: {}, budgets: { perRunUsd: 1, unpricedModels: 'warn' } });
     // @ts-expect-error a cache needs a TTL
     createRouter({ providers: {}, cache: {} });
   });
