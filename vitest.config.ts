@@ -12,6 +12,7 @@ const alias = {
   '@weft/approval': src('approval'),
   '@weft/eval': src('eval'),
   '@weft/cli': src('cli'),
+  '@weft/studio': src('studio'),
 };
 
 const project = (name: string, dir: string, extra: Record<string, unknown> = {}) => ({
@@ -36,6 +37,7 @@ export default defineConfig({
       project('approval', './packages/approval'),
       project('eval', './packages/eval'),
       project('cli', './packages/cli'),
+      project('studio', './packages/studio'),
       project('examples', './examples', { include: ['test/**/*.test.ts'] }),
       project('repo', './scripts', { include: ['test/**/*.test.ts'] }),
     ],

@@ -1,0 +1,196 @@
+/**
+ * Workflows and helpers shared by Studio's tests: a release pipeline with parallel checks, a
+ * foreach, an approval gate and a dag, whose steps record LLM calls the way @weft/llm's router
+ * does (one `weft_llm_calls` row per call, tied to the run and step).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { approvalPolicy, createApprovalService } from '@weft/approval';
+import { createKyselyUsageStore } from '@weft/llm';
+import { createEngine, createStore, type KyselyStore, step, workflow } from '@weft/workflow';
+import { z } from 'zod';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Fixture {
+  dir: string;
+  url: string;
+  store: KyselyStore;
+  engine: ReturnType<typeof createEngine>;
+  approvals: ReturnType<typeof createApprovalService>;
+  close(): Promise<void>;
+}
+
+let usage: ReturnType<typeof createKyselyUsageStore> | undefined;
+let seq = 0;
+
+async function llmCall(
+  runId: string,
+  stepId: string,
+  model: string,
+  tokensIn: number,
+  tokensOut: number,
+  costUsd: number,
+) {
+  await usage?.recordCall({
+    id: `call-${Date.now()}-${seq++}`,
+    startedAt: Date.now(),
+    runId,
+    stepId,
+    workflowId: 'release',
+    task: stepId,
+    route: 'default',
+    model,
+    inputTokens: tokensIn,
+    outputTokens: tokensOut,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd,
+    unpriced: false,
+    latencyMs: 120 + (seq % 7) * 40,
+    outcome: 'ok',
+    streamed: false,
+    fallbackChain: [{ model, outcome: 'ok', latencyMs: 120 }],
+  });
+}
+
+const any = z.any();
+const check = (id: string, ms: number) =>
+  step({
+    id,
+    input: any,
+    output: any,
+    run: async ({ input, ctx }) => {
+      ctx.logger.info(`running ${id}`, { ms });
+      await sleep(ms);
+      await llmCall(
+        ctx.runId,
+        ctx.path,
+        id === 'review-code' ? 'openai/gpt-5-mini' : 'anthropic/claude-haiku-4-5',
+        1800,
+        420,
+        id === 'review-code' ? 0.0123 : 0.0041,
+      );
+      return { ok: true, check: id, input: typeof input };
+    },
+  });
+
+const summarize = step({
+  id: 'summarize',
+  input: z.string(),
+  output: z.object({ file: z.string(), summary: z.string() }),
+  run: async ({ input }) => {
+    await sleep(60);
+    return { file: input, summary: `changes in ${input}` };
+  },
+});
+
+/** The release pipeline: plan → parallel checks → foreach summaries → approval → dag → publish. */
+export const release = workflow({ id: 'release', input: z.object({ version: z.string(), files: z.array(z.string()) }) })
+  .step('plan', async ({ input }) => {
+    await sleep(40);
+    return input.files;
+  })
+  .parallel([check('lint', 260), check('unit-tests', 420), check('review-code', 340)], { id: 'checks' })
+  .map(({ steps }) => (steps as { plan: string[] }).plan)
+  .foreach(summarize, { id: 'files', concurrency: 2 })
+  .awaitApproval('ship-it', {
+    title: 'Ship this release?',
+    summary: 'All checks passed. Approve to build and publish.',
+    ...approvalPolicy({ approvers: ['alice'] }),
+  })
+  .step('tasks', async () => ({
+    tasks: [
+      { id: 'build', dependsOn: [] },
+      { id: 'docs', dependsOn: [] },
+      { id: 'publish', dependsOn: ['build', 'docs'] },
+    ],
+  }))
+  .dag('deploy', {
+    run: async ({ task }) => {
+      await sleep(task.id === 'publish' ? 500 : 600);
+      return { done: task.id };
+    },
+  })
+  .commit();
+
+/** A workflow that fails with a cause chain. */
+export const flaky = workflow({ id: 'import-orders', input: z.object({ batch: z.number() }) })
+  .step(
+    step({
+      id: 'fetch',
+      input: z.object({ batch: z.number() }),
+      output: z.object({ rows: z.number() }),
+      retry: { attempts: 2, backoff: 'fixed', delay: 10 },
+      run: async ({ input }) => {
+        if (input.batch % 3 === 0)
+          throw new Error(`upstream returned 503 for batch ${input.batch}`, { cause: new Error('ECONNRESET') });
+        return { rows: input.batch * 10 };
+      },
+    }),
+  )
+  .commit();
+
+/** Opens a fresh libsql file store with an engine and an approval service. */
+export async function openFixture(name: string): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), `weft-studio-${name}-`));
+  const url = `file:${join(dir, 'weft.db')}`;
+  const store = createStore({ url });
+  await store.init();
+  usage = createKyselyUsageStore({ db: store.db, dialect: store.dialect });
+  const engine = createEngine({ store, workflows: [release, flaky] });
+  const approvals = createApprovalService({ store, engine, workflows: [release], onError: () => undefined });
+  await approvals.init();
+  return {
+    dir,
+    url,
+    store,
+    engine,
+    approvals,
+    async close() {
+      await approvals.stop().catch(() => undefined);
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** LLM calls of the past two weeks (another workflow's, outside these runs), so the cost page has history. */
+export async function seedLlmHistory(days = 14): Promise<void> {
+  const models = ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'];
+  const now = Date.now();
+  for (let d = days; d >= 1; d--) {
+    const calls = 3 + ((d * 7) % 6);
+    for (let i = 0; i < calls; i++) {
+      const model = models[(d + i) % models.length] as string;
+      const inTok = 900 + ((d * 131 + i * 57) % 2400);
+      const outTok = 150 + ((d * 17 + i * 29) % 600);
+      await usage?.recordCall({
+        id: `hist-${d}-${i}`,
+        startedAt: now - d * 86_400_000 + i * 60_000,
+        workflowId: i % 3 === 0 ? 'support-triage' : 'release',
+        stepId: i % 3 === 0 ? 'classify' : 'checks/review-code',
+        task: 'history',
+        route: 'default',
+        model,
+        inputTokens: inTok,
+        outputTokens: outTok,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: ((inTok * 0.25 + outTok * 2) / 1_000_000) * (model.startsWith('openai') ? 4 : 1.5),
+        unpriced: false,
+        latencyMs: 300 + ((d * 37 + i * 11) % 900),
+        outcome: (d + i) % 17 === 0 ? 'error' : 'ok',
+        streamed: false,
+        fallbackChain:
+          (d + i) % 9 === 0
+            ? [
+                { model: 'openai/gpt-5', outcome: 'timeout', latencyMs: 5000 },
+                { model, outcome: 'ok', latencyMs: 400 },
+              ]
+            : [{ model, outcome: 'ok', latencyMs: 400 }],
+      });
+    }
+  }
+}
