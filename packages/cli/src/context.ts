@@ -22,6 +22,8 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
   /** Working directory that relative store paths resolve against (default `process.cwd()`). */
   cwd?: string;
+  /** Stops long-running commands (`weft studio`) like SIGINT does. */
+  signal?: AbortSignal;
 }
 
 /** Resolved I/O plus the store URL, shared by the commands. */

@@ -15,6 +15,7 @@ Commands:
   approvals approve <id> [--actor name] [--comment text]   approve a gate
   approvals reject <id> [--actor name] [--comment text]    reject a gate
   eval <files…> | eval compare <a> <b> [options]           run evals / compare runs (weft eval --help)
+  studio [--port 4400] [--host 127.0.0.1]                  Weft Studio: runs, timelines, approvals, LLM cost in a browser
 
 Options:
   --db <url>   the Weft store: file:path.db (libsql) or postgres://…[?schema=name]
@@ -35,6 +36,8 @@ const OPTIONS = {
   all: { type: 'boolean' },
   actor: { type: 'string' },
   comment: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
 } as const;
 
 /** The CLI's version (kept in step with package.json by the release). */
@@ -106,6 +109,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     if (group === 'approvals' && (action === 'approve' || action === 'reject')) {
       const { approvalsDecide } = await import('./commands/approvals.js');
       return await approvalsDecide(ctx, action, id, { ...values, json });
+    }
+    if (group === 'studio' && action === undefined) {
+      const { studioCommand } = await import('./commands/studio.js');
+      return await studioCommand(ctx, { ...values, json, ...(io.signal ? { signal: io.signal } : {}) });
     }
     throw new CliUsageError(`Unknown command "${positionals.join(' ')}".`);
   } catch (err) {
