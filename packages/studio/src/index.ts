@@ -11,7 +11,15 @@ export { toNodeListener } from './http/node.js';
 export { startStudio } from './server/start-studio.js';
 export type { RunningStudio, StartStudioOptions } from './server/start-studio.js';
 export type { StudioStore } from './data/source.js';
-export { listRunsPage, parseRunFilter, RUN_STATUSES, runFacets } from './data/runs-query.js';
+export {
+  COUNT_CAP,
+  listRunsPage,
+  matchVersions,
+  parseRunFilter,
+  RUN_STATUSES,
+  runFacets,
+  SEARCH_WINDOW,
+} from './data/runs-query.js';
 export type { RunFacets, RunFilter, RunListItem, RunListPage } from './data/runs-query.js';
 export { computeTimeline } from './views/timeline.js';
 export type { Timeline, TimelineBar, TimelineRow } from './views/timeline.js';

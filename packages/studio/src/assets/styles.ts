@@ -35,7 +35,7 @@ h4{font-size:12px;margin:6px 0;color:var(--muted)}
 .crumbs{font-size:12.5px;color:var(--muted);margin-bottom:6px}.crumbs a{color:var(--muted)}
 .meta{display:flex;flex-wrap:wrap;gap:6px 18px;margin-top:6px;font-size:13px}
 .card{background:var(--panel);border:1px solid var(--border);border-radius:var(--r);padding:14px 16px;margin:0 0 14px;scroll-margin-top:100px}
-.two{display:grid;grid-template-columns:1fr 1fr;gap:14px}.two>.card{margin:0 0 14px}
+.two{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:14px}.card{overflow-x:auto}.two>.card{margin:0 0 14px}
 @media (max-width:900px){.two{grid-template-columns:1fr}}
 .badge{display:inline-flex;align-items:center;gap:6px;font-size:12px;font-weight:560;padding:1px 8px 1px 7px;border-radius:99px;background:var(--idle-bg);color:var(--idle);white-space:nowrap;line-height:18px}
 .dot{width:7px;height:7px;border-radius:50%;background:currentColor;flex:none}
@@ -133,7 +133,7 @@ label.block{display:flex;flex-direction:column;gap:4px;font-size:12px;color:var(
 .lvl-info{background:var(--run-bg);color:var(--run)}
 .stats{display:flex;gap:10px;flex-wrap:wrap;margin:0 0 12px}
 .stat{background:var(--panel2);border-radius:var(--r);padding:8px 14px;min-width:110px;display:flex;flex-direction:column}
-.stats.big .stat{background:var(--panel);border:1px solid var(--border);padding:12px 16px;min-width:150px}
+.stats.big .stat{background:var(--panel);border:1px solid var(--border);padding:12px 16px;min-width:150px;flex:1}
 .stat-v{font-size:18px;font-weight:650;font-variant-numeric:tabular-nums;letter-spacing:-.01em}
 .stats.big .stat-v{font-size:22px}
 .stat-l{font-size:11.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;font-weight:600}

@@ -20,7 +20,8 @@ const migrations: Record<string, Migration> = {
         .on('weft_runs')
         .columns(['status', 'created_at', 'id'])
         .execute();
-      // Workflows and versions for the filter bar: an index-only scan instead of a table scan.
+      // The version filter (one workflow's runs of one definition hash, in list order) and the
+      // filter bar's list of versions (found by seeking this index, never by scanning it).
       await db.schema
         .createIndex('weft_studio_runs_version')
         .ifNotExists()

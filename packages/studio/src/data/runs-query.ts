@@ -26,6 +26,11 @@ export interface RunFilter {
   to?: number;
   /** Text searched in the run id, workflow id, input and error (case-insensitive substring). */
   q?: string;
+  /**
+   * Search every run instead of the newest {@link SEARCH_WINDOW} that match the other filters
+   * (text search reads each row, so by default it is bounded; `deep=1` in the query string).
+   */
+  deep?: boolean;
   /** Page size (1–200, default 50). */
   limit?: number;
   /** Cursor of the next (older) page. */
@@ -47,9 +52,17 @@ export interface RunListItem {
   error?: Pick<SerializedError, 'name' | 'message' | 'code'>;
 }
 
+/** A text search reads at most this many of the newest matching runs unless `deep` is set. */
+export const SEARCH_WINDOW = 20_000;
+
 /** A page of the runs list. */
 export interface RunListPage {
   runs: RunListItem[];
+  /**
+   * Set when a text search was bounded to the newest {@link SEARCH_WINDOW} runs: the creation
+   * time of the oldest run searched. Older runs were not searched (ask again with `deep`).
+   */
+  searchedSince?: number;
   /** Cursor for older runs, when there are more. */
   next?: string;
   /** Cursor for newer runs, when this is not the first page. */
@@ -118,6 +131,7 @@ export function parseRunFilter(params: URLSearchParams, now: number): RunFilter 
       });
     f.limit = n;
   }
+  if (params.get('deep') === '1') f.deep = true;
   const after = text('after');
   if (after) f.after = after;
   const before = text('before');
@@ -154,13 +168,22 @@ function errorSummary(text: unknown): RunListItem['error'] {
 }
 
 /** Conditions of a filter (without paging). */
-function conditions(store: StudioStore, f: RunFilter): RawBuilder<unknown>[] {
+function conditions(store: StudioStore, f: RunFilter, versions?: RunFacets['versions']): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
   if (f.status?.length) where.push(sql`status in (${sql.join(f.status)})`);
   if (f.workflowId) where.push(sql`workflow_id = ${f.workflowId}`);
   if (f.version) {
-    if (f.version.length >= 40) where.push(sql`definition_hash = ${f.version}`);
-    else where.push(sql`definition_hash like ${`${escapeLike(f.version)}%`} escape '\\'`);
+    // Resolved to (workflow, hash) pairs first (see listRunsPage): each pair is one range of the
+    // (workflow_id, definition_hash, created_at) index, already in list order.
+    const pairs = versions ?? [];
+    where.push(
+      pairs.length === 0
+        ? sql`1 = 0`
+        : sql`(${sql.join(
+            pairs.map((v) => sql`(workflow_id = ${v.workflowId} and definition_hash = ${v.hash})`),
+            sql` or `,
+          )})`,
+    );
   }
   if (f.from !== undefined) where.push(sql`created_at >= ${f.from}`);
   if (f.to !== undefined) where.push(sql`created_at < ${f.to}`);
@@ -189,10 +212,34 @@ interface ListRow {
   error: string | null;
 }
 
-/** One page of runs, newest first. */
-export async function listRunsPage(store: StudioStore, f: RunFilter): Promise<RunListPage> {
+/** The versions a `version` filter (a full hash or a prefix) names, from the facets. */
+export function matchVersions(facets: RunFacets, f: RunFilter): RunFacets['versions'] {
+  const v = f.version;
+  if (!v) return [];
+  return facets.versions.filter((x) => x.hash.startsWith(v) && (!f.workflowId || x.workflowId === f.workflowId));
+}
+
+/**
+ * One page of runs, newest first. `facets` (from {@link runFacets}, cached by the handler) resolve
+ * a version prefix; without them they are read here.
+ */
+export async function listRunsPage(store: StudioStore, f: RunFilter, facets?: RunFacets): Promise<RunListPage> {
   const limit = f.limit ?? 50;
-  const where = conditions(store, f);
+  const versions = f.version ? matchVersions(facets ?? (await runFacets(store)), f) : undefined;
+  const where = conditions(store, f, versions);
+  let searchedSince: number | undefined;
+  if (f.q && !f.deep) {
+    // Bound the scan: find where the newest SEARCH_WINDOW runs of the other filters start (an
+    // index walk), and search only those.
+    const rest = conditions(store, { ...f, q: undefined } as RunFilter, versions);
+    const { rows: edge } = await sql<{ c: number | string }>`select created_at as c from weft_runs ${
+      rest.length ? sql`where ${sql.join(rest, sql` and `)}` : sql``
+    } order by created_at desc, id desc limit 1 offset ${SEARCH_WINDOW}`.execute(store.db);
+    if (edge[0]) {
+      searchedSince = num(edge[0].c);
+      where.push(sql`created_at >= ${searchedSince}`);
+    }
+  }
   const backwards = f.before !== undefined;
   if (f.after !== undefined) {
     const c = decodeCursor(f.after);
@@ -227,6 +274,7 @@ export async function listRunsPage(store: StudioStore, f: RunFilter): Promise<Ru
   const first = runs[0];
   const last = runs[runs.length - 1];
   const out: RunListPage = { runs };
+  if (searchedSince !== undefined) out.searchedSince = searchedSince;
   // Going forwards there is a newer page when we came from a cursor; backwards, when more rows matched.
   const hasNewer = backwards ? more : f.after !== undefined;
   const hasOlder = backwards ? true : more;
@@ -235,34 +283,66 @@ export async function listRunsPage(store: StudioStore, f: RunFilter): Promise<Ru
   return out;
 }
 
+/** Status counts stop at this many (an exact count of a big status would walk its whole index). */
+export const COUNT_CAP = 10_000;
+
 /** Workflows and versions seen in the store, and run counts per status (for the filter bar). */
 export interface RunFacets {
   workflows: string[];
-  /** Versions (definition hashes) per workflow, newest first. */
-  versions: { workflowId: string; hash: string; runs: number; lastAt: number }[];
-  /** Runs per status over the whole store. */
+  /** Versions (definition hashes) per workflow, most recently used first (at most 500). */
+  versions: { workflowId: string; hash: string; lastAt: number }[];
+  /** Runs per status, capped at {@link COUNT_CAP} (a count equal to it means "at least"). */
   counts: Partial<Record<RunStatus, number>>;
+  /** All runs in the store (exact). */
+  total: number;
 }
 
-/** Facets of the runs table; index-only scans (a few ms at 100,000 runs), cached by the handler. */
+/**
+ * Facets of the runs table by index seeks only: workflows and their versions with a loose index
+ * scan (one seek per distinct value), status counts bounded by {@link COUNT_CAP}. A few ms at
+ * 100,000 runs, whatever the size; the handler caches them for 10 s.
+ */
 export async function runFacets(store: StudioStore): Promise<RunFacets> {
-  const [counts, versions] = await Promise.all([
-    sql<{ status: string; n: number | string }>`select status, count(*) as n from weft_runs group by status`.execute(
-      store.db,
-    ),
-    sql<{
-      workflow_id: string;
-      definition_hash: string;
-      n: number | string;
-      last_at: number | string;
-    }>`select workflow_id, definition_hash, count(*) as n, max(created_at) as last_at from weft_runs group by workflow_id, definition_hash`.execute(
-      store.db,
-    ),
-  ]);
-  const byStatus: Partial<Record<RunStatus, number>> = {};
-  for (const r of counts.rows) byStatus[r.status as RunStatus] = num(r.n);
-  const vs = versions.rows
-    .map((r) => ({ workflowId: r.workflow_id, hash: r.definition_hash, runs: num(r.n), lastAt: num(r.last_at) }))
-    .sort((a, b) => b.lastAt - a.lastAt);
-  return { workflows: [...new Set(vs.map((v) => v.workflowId))].sort(), versions: vs, counts: byStatus };
+  const db = store.db;
+  const one = async <T>(q: ReturnType<typeof sql<T>>): Promise<T | undefined> => (await q.execute(db)).rows[0];
+  const counts: Partial<Record<RunStatus, number>> = {};
+  for (const s of RUN_STATUSES) {
+    const r = await one(
+      sql<{
+        n: number | string;
+      }>`select count(*) as n from (select 1 from weft_runs where status = ${s} limit ${COUNT_CAP}) t`,
+    );
+    counts[s] = num(r?.n ?? 0);
+  }
+  const total = num((await one(sql<{ n: number | string }>`select count(*) as n from weft_runs`))?.n ?? 0);
+  const workflows: string[] = [];
+  const versions: RunFacets['versions'] = [];
+  let wf = (await one(sql<{ w: string | null }>`select min(workflow_id) as w from weft_runs`))?.w ?? null;
+  while (wf !== null && workflows.length < 200) {
+    workflows.push(wf);
+    let hash =
+      (await one(sql<{ h: string | null }>`select min(definition_hash) as h from weft_runs where workflow_id = ${wf}`))
+        ?.h ?? null;
+    while (hash !== null && versions.length < 500) {
+      const last = await one(
+        sql<{
+          m: number | string | null;
+        }>`select max(created_at) as m from weft_runs where workflow_id = ${wf} and definition_hash = ${hash}`,
+      );
+      versions.push({ workflowId: wf, hash, lastAt: num(last?.m ?? 0) });
+      hash =
+        (
+          await one(
+            sql<{
+              h: string | null;
+            }>`select min(definition_hash) as h from weft_runs where workflow_id = ${wf} and definition_hash > ${hash}`,
+          )
+        )?.h ?? null;
+    }
+    wf =
+      (await one(sql<{ w: string | null }>`select min(workflow_id) as w from weft_runs where workflow_id > ${wf}`))
+        ?.w ?? null;
+  }
+  versions.sort((a, b) => b.lastAt - a.lastAt);
+  return { workflows, versions, counts, total };
 }

@@ -18,7 +18,14 @@ import { STUDIO_JS } from '../assets/client.js';
 import { FAVICON_SVG, STUDIO_CSS } from '../assets/styles.js';
 import { migrateStudio } from '../data/indexes.js';
 import { loadRunDetail } from '../data/run-detail.js';
-import { listRunsPage, parseRunFilter, type RunFacets, runFacets } from '../data/runs-query.js';
+import {
+  listRunsPage,
+  matchVersions,
+  parseRunFilter,
+  type RunFacets,
+  type RunFilter,
+  runFacets,
+} from '../data/runs-query.js';
 import type { StudioStore } from '../data/source.js';
 import { StudioConfigError, StudioError, StudioNotFoundError } from '../errors/errors.js';
 import { escapeHtml, html } from '../views/html.js';
@@ -154,7 +161,9 @@ export function createStudioHandler(options: StudioHandlerOptions): StudioHandle
     return ready;
   };
   let facets: { at: number; value: Promise<RunFacets> } | undefined;
-  const getFacets = () => {
+  const getFacets = async (filter?: RunFilter): Promise<RunFacets> => {
+    // A version filter naming a version the cache has not seen yet (a deploy in the last seconds) reads again.
+    if (filter?.version && facets && matchVersions(await facets.value, filter).length === 0) facets = undefined;
     if (!facets || now() - facets.at > FACETS_TTL_MS) {
       const value = runFacets(store);
       facets = { at: now(), value };
@@ -220,12 +229,13 @@ export function createStudioHandler(options: StudioHandlerOptions): StudioHandle
       return jsonResponse({ error: { code: 'STUDIO_METHOD', message: `Method ${req.method} not allowed.` } }, 405);
     if (a === undefined) {
       const filter = parseRunFilter(url.searchParams, ctx.now);
-      const [page, f] = await Promise.all([listRunsPage(store, filter), getFacets()]);
+      const f = await getFacets(filter);
+      const page = await listRunsPage(store, filter, f);
       return htmlResponse(runsPage(ctx, page, f, filter, url.searchParams));
     }
     if (a === 'api' && b === 'runs' && c === undefined) {
       const filter = parseRunFilter(url.searchParams, ctx.now);
-      return jsonResponse(await listRunsPage(store, filter));
+      return jsonResponse(await listRunsPage(store, filter, filter.version ? await getFacets(filter) : undefined));
     }
     if (a === 'api' && b === 'runs' && c !== undefined && d === undefined)
       return jsonResponse(await loadRunDetail(store, c));

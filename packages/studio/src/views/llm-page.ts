@@ -29,7 +29,7 @@ function groupTable(
           : html`<span class="mono">${g.key}</span>`;
   return html`<section class="card"><h2>${title}</h2><table class="grid"><thead><tr><th scope="col">${kind}</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Tokens in / out</th><th scope="col" class="num">Avg latency</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Cost</th><th scope="col" class="bar-col">Share</th></tr></thead><tbody>${groups.map(
     (g) =>
-      html`<tr><td>${label(g)}</td><td class="num">${formatInt(g.calls)}</td><td class="num">${formatInt(g.inputTokens)} / ${formatInt(g.outputTokens)}</td><td class="num">${formatDuration(g.avgLatencyMs)}</td><td class="num">${g.failed ? html`<span class="bad">${formatInt(g.failed)}</span>` : '0'}</td><td class="num"><strong>${formatUsd(g.costUsd)}</strong></td><td class="bar-col"><span class="hbar" style="width:${((g.costUsd / max) * 100).toFixed(1)}%"></span></td></tr>`,
+      html`<tr><td class="nowrap">${label(g)}</td><td class="num">${formatInt(g.calls)}</td><td class="num nowrap">${formatInt(g.inputTokens)} / ${formatInt(g.outputTokens)}</td><td class="num">${formatDuration(g.avgLatencyMs)}</td><td class="num">${g.failed ? html`<span class="bad">${formatInt(g.failed)}</span>` : '0'}</td><td class="num"><strong>${formatUsd(g.costUsd)}</strong></td><td class="bar-col"><span class="hbar" style="width:${((g.costUsd / max) * 100).toFixed(1)}%"></span></td></tr>`,
   )}</tbody></table></section>`;
 }
 

@@ -1,6 +1,6 @@
 /** The runs list: a filter bar (status chips, workflow, version, range, search) over a dense table. */
 import type { RunFacets, RunFilter, RunListPage } from '../data/runs-query.js';
-import { RUN_STATUSES } from '../data/runs-query.js';
+import { COUNT_CAP, RUN_STATUSES, SEARCH_WINDOW } from '../data/runs-query.js';
 import { formatAgo, formatDuration, formatInt, formatTime, shortHash } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext, statusBadge } from './layout.js';
@@ -34,11 +34,11 @@ export function runsPage(
   params: URLSearchParams,
 ): SafeHtml {
   const selected = new Set(filter.status ?? []);
-  const total = Object.values(facets.counts).reduce((a, b) => a + (b ?? 0), 0);
+  const count = (n: number) => (n >= COUNT_CAP ? `${formatInt(COUNT_CAP)}+` : formatInt(n));
   const chips = RUN_STATUSES.map((s) => {
     const on = selected.has(s);
     const next = on ? [...selected].filter((x) => x !== s) : [...selected, s];
-    return html`<a class="chip s-${s}${on ? ' on' : ''}" href="${ctx.base}/${filterQuery(params, { status: next.join(',') || undefined })}" aria-pressed="${on ? 'true' : 'false'}" data-status-chip="${s}"><span class="dot" aria-hidden="true"></span>${s}<span class="count">${formatInt(facets.counts[s] ?? 0)}</span></a>`;
+    return html`<a class="chip s-${s}${on ? ' on' : ''}" href="${ctx.base}/${filterQuery(params, { status: next.join(',') || undefined })}" aria-pressed="${on ? 'true' : 'false'}" data-status-chip="${s}"><span class="dot" aria-hidden="true"></span>${s}<span class="count">${count(facets.counts[s] ?? 0)}</span></a>`;
   });
   const versions = facets.versions.filter((v) => !filter.workflowId || v.workflowId === filter.workflowId).slice(0, 50);
   const range = params.get('range') ?? 'all';
@@ -62,7 +62,7 @@ export function runsPage(
   });
   const body = html`
 <div class="page-head">
-  <h1>Runs <span class="muted small">${formatInt(total)} in store</span></h1>
+  <h1>Runs <span class="muted small">${formatInt(facets.total)} in store</span></h1>
 </div>
 <form class="filters" method="get" action="${ctx.base}/" role="search" data-autosubmit>
   <div class="chips" role="group" aria-label="Status">${chips}</div>
@@ -72,8 +72,7 @@ export function runsPage(
       (w) => html`<option value="${w}"${w === filter.workflowId ? ' selected' : ''}>${w}</option>`,
     )}</select></label>
     <label><span>Version</span><input name="version" list="versions" value="${filter.version ?? ''}" placeholder="hash prefix" size="10" data-filter="version"><datalist id="versions">${versions.map(
-      (v) =>
-        html`<option value="${shortHash(v.hash)}">${v.workflowId} · ${formatInt(v.runs)} runs · last ${formatTime(v.lastAt)}</option>`,
+      (v) => html`<option value="${shortHash(v.hash)}">${v.workflowId} · last run ${formatTime(v.lastAt)} UTC</option>`,
     )}</datalist></label>
     <label><span>Time</span><select name="range" data-filter="range">${RANGE_OPTIONS.map(
       ([v, l]) => html`<option value="${v}"${v === range ? ' selected' : ''}>${l}</option>`,
@@ -94,6 +93,11 @@ ${
 <thead><tr><th scope="col">Status</th><th scope="col">Run</th><th scope="col">Workflow</th><th scope="col">Version</th><th scope="col">Started</th><th scope="col" class="num">Duration</th><th scope="col">Error</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`
+}
+${
+  page.searchedSince !== undefined
+    ? html`<p class="muted small search-note">Searched the newest ${formatInt(SEARCH_WINDOW)} runs (since ${formatTime(page.searchedSince)} UTC). <a href="${ctx.base}/${filterQuery(params, { deep: '1' })}">Search all runs</a> (slower).</p>`
+    : ''
 }
 <nav class="pager" aria-label="Pages">
   ${page.prev ? html`<a class="btn ghost" rel="prev" href="${ctx.base}/${filterQuery(params, { before: page.prev })}">← Newer</a>` : html`<span class="btn ghost disabled" aria-disabled="true">← Newer</span>`}
