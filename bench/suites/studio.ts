@@ -61,7 +61,7 @@ export default async function studioBench(ctx: { quick: boolean }): Promise<Benc
     const span = 30 * 86_400_000;
     let t = performance.now();
     for (let start = 0; start < total; start += 1000) {
-      const values = [];
+      const values: ReturnType<typeof sql>[] = [];
       for (let i = start; i < Math.min(total, start + 1000); i++) {
         const wf = `workflow-${i % 8}`;
         const status = statusOf(i);

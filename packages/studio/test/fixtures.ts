@@ -13,6 +13,19 @@ import { z } from 'zod';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let publishGate: Promise<void> | undefined;
+/** Holds the dag's `publish` task until the returned function is called (tests that watch a run live). */
+export function holdPublish(): () => void {
+  let release = () => {};
+  publishGate = new Promise<void>((r) => {
+    release = () => {
+      publishGate = undefined;
+      r();
+    };
+  });
+  return release;
+}
+
 export interface Fixture {
   dir: string;
   url: string;
@@ -109,6 +122,7 @@ export const release = workflow({ id: 'release', input: z.object({ version: z.st
   }))
   .dag('deploy', {
     run: async ({ task }) => {
+      if (task.id === 'publish' && publishGate) await publishGate;
       await sleep(task.id === 'publish' ? 500 : 600);
       return { done: task.id };
     },

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudioHandler, type StudioHandler, toNodeListener } from '../src/index.js';
-import { type Fixture, flaky, openFixture, release, seedLlmHistory } from './fixtures.js';
+import { type Fixture, flaky, holdPublish, openFixture, release, seedLlmHistory } from './fixtures.js';
 
 const artifacts = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 const TOKEN = 'e2e-token-0123456789abcdef';
@@ -152,6 +152,8 @@ describe('Weft Studio in headless Chromium', () => {
     const gate = page.locator('.approval[data-approval-status="pending"]');
     await expect.poll(() => gate.count()).toBe(1);
     await gate.locator('input[name=comment]').fill('looks good');
+    // The run's last task waits until the page is loaded and marked, so what follows is live.
+    const releasePublish = holdPublish();
     await gate.locator('button[value=approve]').click();
     await page.waitForURL(/done=approve/);
     await expect.poll(() => page.locator('.notice').textContent()).toContain('Approved');
@@ -159,12 +161,17 @@ describe('Weft Studio in headless Chromium', () => {
       (window as unknown as { __noReload: number }).__noReload = 1;
     });
     const before = await page.locator('#events-body tr').count();
-    // Live: the dag's task events arrive over SSE, then the run's success; the status badge updates.
-    await expect.poll(() => page.locator('#events-body tr.new').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('#run-status .badge').getAttribute('data-status')).toBe('running');
+    releasePublish();
+    // Live: the dag's task events arrive over SSE (rows the script appends, class "new"), then the
+    // run's success; the status badge updates.
+    await expect
+      .poll(() => page.locator('#events-body tr.new', { hasText: 'deploy/publish' }).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await expect
       .poll(() => page.locator('#run-status .badge').getAttribute('data-status'), { timeout: 15_000 })
       .toBe('success');
-    await expect.poll(() => page.locator('#events-body tr', { hasText: 'run:success' }).count()).toBe(1);
+    await expect.poll(() => page.locator('#events-body tr.new', { hasText: 'run:success' }).count()).toBe(1);
     expect(await page.locator('#events-body tr').count()).toBeGreaterThan(before);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
     // The timeline refreshed live too: the dag tasks are on it now.
