@@ -20,21 +20,27 @@ export type {
   InputOf,
   OutputOf,
 } from './step/types.js';
+export { composeInterceptors, defineInterceptor } from './step/interceptors.js';
+export type { InterceptorHooks, StepCall, StepInterceptor, StepNext } from './step/interceptors.js';
 export { workflow } from './builder/workflow.js';
 export type {
   ApprovalDecision,
   ApprovalOptions,
+  BailOutput,
   DagOptions,
   DagResult,
   DagRunArgs,
   DagTask,
   DagTaskStatus,
   ElementOf,
+  InlineStepArgs,
+  LoopConditionArgs,
+  UpstreamAccess,
   WorkflowBuilder,
   WorkflowConfig,
 } from './builder/types.js';
 export type { StepInfo, Workflow } from './definition/workflow.js';
-export type { DataArgs, Node, NodeKind } from './definition/nodes.js';
+export type { DataArgs, Node, NodeKind, StepDefaults } from './definition/nodes.js';
 export type { Duration } from './util/duration.js';
 
 // Engine
@@ -49,6 +55,7 @@ export type {
   RunResult,
   WeftEvent,
 } from './engine/types.js';
+export type { ForkOptions, RestartOptions, RunLineage } from './engine/restart.js';
 
 // Schedules, event triggers, flow control
 export type { FlowKey, FlowOptions, QueueDepth, RunFlowInfo, StartOptions, WaitReason } from './flow-control/types.js';
@@ -84,6 +91,8 @@ export {
 } from './errors/errors.js';
 export type { ValidationIssue, ValidationTarget } from './errors/errors.js';
 export { RestoredError, serializeError } from './errors/serialize.js';
+export { RunNotRestartableError, RunTimeoutError } from './errors/run-errors.js';
+export { findCause } from './errors/find-cause.js';
 
 // Storage
 export { createMemoryStore } from './store/memory-store.js';

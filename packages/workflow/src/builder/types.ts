@@ -5,7 +5,8 @@ import type { Workflow } from '../definition/workflow.js';
 import type { FlowOptions } from '../flow-control/types.js';
 import type { ScheduleOptions } from '../schedule/types.js';
 import type { Trigger } from '../trigger/types.js';
-import type { Resources, Runnable, StepContext, StepOptions, StepRunArgs } from '../step/types.js';
+import type { StepInterceptor } from '../step/interceptors.js';
+import type { Resources, RetryOptions, Runnable, StepContext, StepOptions, StepRunArgs } from '../step/types.js';
 import type { Duration } from '../util/duration.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -99,6 +100,44 @@ export interface DagOptions<Prev, T extends DagTask, O, R> {
   failurePolicy?: 'fail-fast' | 'continue';
 }
 
+/**
+ * Typed reads of the workflow input and of upstream steps' outputs, for inline steps, `map`,
+ * branch predicates, loop conditions and other data functions of a builder. Only steps already
+ * in the chain (`TSteps`) can be read: any other id fails to compile.
+ */
+export interface UpstreamAccess<TInit, TSteps> {
+  /** The workflow's input, parsed by its input schema. */
+  getInitData(): TInit;
+  /** An upstream step's output, by id (or path: `review/lint` inside a parallel or branch). */
+  getStepResult<K extends keyof TSteps & string>(id: K): TSteps[K];
+  /** An upstream step's output, by the step itself. */
+  getStepResult<S extends Runnable<keyof TSteps & string>>(step: S): TSteps[S['id']];
+}
+
+/** What `bail(output)` accepts: the workflow output schema's input type (anything without one). */
+export type BailOutput<TOS> = TOS extends z.ZodType ? z.input<TOS> : unknown;
+
+/** Arguments of an inline `.step(id, fn)`: the step arguments, typed by the workflow so far. */
+export type InlineStepArgs<TPrev, R, TInit, TSteps, TOut> = Omit<
+  StepRunArgs<TPrev, R>,
+  'getInitData' | 'getStepResult' | 'bail'
+> &
+  UpstreamAccess<TInit, TSteps> & {
+    /** Ends the run successfully with `output` (see {@link StepRunArgs.bail}). */
+    bail: (output: TOut) => never;
+  };
+
+/** Arguments of a `dowhile` / `dountil` condition. */
+export interface LoopConditionArgs<O, TSteps, TInit> extends UpstreamAccess<TInit, TSteps> {
+  /** The body's output of this iteration. */
+  output: O;
+  /** 0 for the first iteration. */
+  iteration: number;
+  runId: string;
+  /** Outputs of the steps completed so far, by path. */
+  steps: TSteps;
+}
+
 /** Resolves the workflow output type: the output schema's if any, else the last step's. */
 type FinalOutput<TOS, TPrev> = TOS extends z.ZodType ? z.output<TOS> : TPrev;
 
@@ -114,35 +153,44 @@ type CommitCheck<TOS, TPrev> = TOS extends z.ZodType
  *
  * - `Id`: the workflow id; `TIn`: what `start({ input })` accepts; `TOS`: the output schema type;
  * - `TPrev`: output of the last step so far (the next step's input);
- * - `TSteps`: outputs of completed steps by id; `TRes`: the workflow's resources.
+ * - `TSteps`: outputs of completed steps by id; `TRes`: the workflow's resources;
+ * - `TInit`: the parsed workflow input (`getInitData()`).
  */
-export interface WorkflowBuilder<Id extends string, TIn, TOS, TPrev, TSteps extends Record<string, unknown>, TRes> {
+export interface WorkflowBuilder<
+  Id extends string,
+  TIn,
+  TOS,
+  TPrev,
+  TSteps extends Record<string, unknown>,
+  TRes,
+  TInit = unknown,
+> {
   /** Appends a step (or a committed workflow). Its input must accept the previous output. */
   step<SId extends string, O>(
     step: Runnable<SId, TPrev, O>,
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes, TInit>;
   /** Appends an inline step whose input type is the previous output. */
   step<SId extends string, O>(
     id: SId,
-    run: (args: StepRunArgs<TPrev, Resources & TRes>) => MaybePromise<O>,
+    run: (args: InlineStepArgs<TPrev, Resources & TRes, TInit, TSteps, BailOutput<TOS>>) => MaybePromise<O>,
     options?: StepOptions,
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes, TInit>;
   /** Same as {@link WorkflowBuilder.step}: reads well after the first step. */
   then<SId extends string, O>(
     step: Runnable<SId, TPrev, O>,
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes, TInit>;
   /** Same as {@link WorkflowBuilder.step} with an inline function. */
   then<SId extends string, O>(
     id: SId,
-    run: (args: StepRunArgs<TPrev, Resources & TRes>) => MaybePromise<O>,
+    run: (args: InlineStepArgs<TPrev, Resources & TRes, TInit, TSteps, BailOutput<TOS>>) => MaybePromise<O>,
     options?: StepOptions,
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes, TInit>;
 
   /** Pure data reshaping between steps (not persisted; recomputed on replay). */
   map<O>(
-    fn: (args: DataArgs<TPrev, TSteps>) => O,
+    fn: (args: DataArgs<TPrev, TSteps, TInit>) => O,
     options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps, TRes, TInit>;
 
   /**
    * The first branch whose predicate returns true runs; its output flows on (the output type is
@@ -153,65 +201,65 @@ export interface WorkflowBuilder<Id extends string, TIn, TOS, TPrev, TSteps exte
    */
   branch<
     const B extends readonly (readonly [
-      when: (args: DataArgs<TPrev, TSteps>) => boolean | Promise<boolean>,
+      when: (args: DataArgs<TPrev, TSteps, TInit>) => boolean | Promise<boolean>,
       step: Runnable<string, TPrev, unknown>,
     ])[],
     D = never,
   >(
     branches: B,
     options?: { id?: string; default?: Runnable<string, TPrev, D> },
-  ): WorkflowBuilder<Id, TIn, TOS, OutOf<B[number][1]> | D, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, OutOf<B[number][1]> | D, TSteps, TRes, TInit>;
 
   /** Runs steps concurrently on the same input; the next step receives `{ [stepId]: output }`. */
   parallel<const S extends readonly Runnable<string, TPrev, unknown>[]>(
     steps: S,
     options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, { [K in S[number] as K['id']]: OutOf<K> }, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, { [K in S[number] as K['id']]: OutOf<K> }, TSteps, TRes, TInit>;
 
   /** Runs a step for every item of the previous (array) output; outputs keep the items' order. */
   foreach<SId extends string, O>(
     step: Runnable<SId, ElementOf<TPrev>, O>,
     options?: { id?: string; concurrency?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O[], TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, O[], TSteps, TRes, TInit>;
 
   /** Runs a step, then again on its own output while `condition` holds (at most `maxIterations`, default 100). */
   dowhile<SId extends string, O>(
     step: Runnable<SId, TPrev | NoInfer<O>, O>,
-    condition: (args: { output: O; iteration: number; runId: string }) => boolean | Promise<boolean>,
+    condition: (args: LoopConditionArgs<O, TSteps, TInit>) => boolean | Promise<boolean>,
     options?: { id?: string; maxIterations?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit>;
   /** Runs a step, then again on its own output until `condition` holds (at most `maxIterations`, default 100). */
   dountil<SId extends string, O>(
     step: Runnable<SId, TPrev | NoInfer<O>, O>,
-    condition: (args: { output: O; iteration: number; runId: string }) => boolean | Promise<boolean>,
+    condition: (args: LoopConditionArgs<O, TSteps, TInit>) => boolean | Promise<boolean>,
     options?: { id?: string; maxIterations?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit>;
 
   /** Durable sleep; the previous output passes through. */
-  sleep(duration: Duration, options?: { id?: string }): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes>;
+  sleep(duration: Duration, options?: { id?: string }): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit>;
   /** Durable sleep until a date (or one computed from the input); the previous output passes through. */
   sleepUntil(
-    until: Date | number | ((args: DataArgs<TPrev, TSteps>) => Date | number),
+    until: Date | number | ((args: DataArgs<TPrev, TSteps, TInit>) => Date | number),
     options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit>;
 
   /** Suspends until `engine.sendEvent(event, payload)`; the payload (validated by `schema`) flows on. */
   waitForEvent<SId extends string, ES extends z.ZodType = z.ZodUnknown>(
     id: SId,
     options: { event: string; schema?: ES; timeout?: Duration },
-  ): WorkflowBuilder<Id, TIn, TOS, z.output<ES>, TSteps & { [K in SId]: z.output<ES> }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, z.output<ES>, TSteps & { [K in SId]: z.output<ES> }, TRes, TInit>;
 
   /** Suspends for a human decision. Approved: the (possibly edited) payload flows on. Rejected: the run fails. */
   awaitApproval<SId extends string, T = TPrev>(
     id: SId,
     options?: ApprovalOptions<TPrev, T, TSteps>,
-  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes, TInit>;
 
   /** Executes a task graph produced at run time, in topological batches. */
   dag<SId extends string, T extends DagTask = DagTask, O = unknown>(
     id: SId,
     options: DagOptions<TPrev, T, O, Resources & TRes>,
-  ): WorkflowBuilder<Id, TIn, TOS, DagResult<O, T>, TSteps & { [K in SId]: DagResult<O, T> }, TRes>;
+  ): WorkflowBuilder<Id, TIn, TOS, DagResult<O, T>, TSteps & { [K in SId]: DagResult<O, T> }, TRes, TInit>;
 
   /** Validates the definition, computes its hash and returns the runnable workflow. */
   commit(...check: CommitCheck<TOS, TPrev>): Workflow<Id, TIn, FinalOutput<TOS, TPrev>>;
@@ -234,6 +282,15 @@ export interface WorkflowConfig<Id extends string, IS, OS, R> {
   schedules?: readonly ScheduleOptions<ConfigInput<IS>>[];
   /** Events that start runs of it: `defineTrigger({ event, schema, filter, input })`. */
   triggers?: readonly Trigger<ConfigInput<IS>>[];
+  /** Default retry policy of this workflow's steps that have none of their own. */
+  retry?: RetryOptions;
+  /**
+   * Default deadline of every run (from its start): past it the run fails with a `RunTimeoutError`.
+   * `start({ input, timeout })` overrides it per run.
+   */
+  timeout?: Duration;
+  /** Interceptors around every attempt of this workflow's own steps (inside the engine's). */
+  interceptors?: readonly StepInterceptor<any, any>[];
 }
 
 /** The input type a workflow config's `input` schema accepts. */

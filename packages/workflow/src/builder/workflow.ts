@@ -10,7 +10,7 @@ import type { WorkflowBuilder, WorkflowConfig } from './types.js';
 type In<S> = S extends z.ZodType ? z.input<S> : unknown;
 type Out<S> = S extends z.ZodType ? z.output<S> : unknown;
 type Fn = (...args: any[]) => any;
-type AnyBuilder = WorkflowBuilder<string, any, any, any, any, any>;
+type AnyBuilder = WorkflowBuilder<string, any, any, any, any, any, any>;
 
 /**
  * Starts a workflow definition. Chain steps, then `.commit()`.
@@ -34,7 +34,7 @@ export function workflow<
   IS extends z.ZodType | undefined = undefined,
   OS extends z.ZodType | undefined = undefined,
   R = unknown,
->(config: WorkflowConfig<Id, IS, OS, R>): WorkflowBuilder<Id, In<IS>, OS, Out<IS>, Record<never, never>, R> {
+>(config: WorkflowConfig<Id, IS, OS, R>): WorkflowBuilder<Id, In<IS>, OS, Out<IS>, Record<never, never>, R, Out<IS>> {
   if (typeof config !== 'object' || config === null || typeof config.id !== 'string' || config.id === '') {
     throw new TypeError('Expected workflow({ id, … }) with a non-empty string id');
   }
@@ -42,7 +42,7 @@ export function workflow<
   return createBuilder(
     config as WorkflowConfig<string, z.ZodType | undefined, z.ZodType | undefined, Record<string, unknown>>,
     [],
-  ) as unknown as WorkflowBuilder<Id, In<IS>, OS, Out<IS>, Record<never, never>, R>;
+  ) as unknown as WorkflowBuilder<Id, In<IS>, OS, Out<IS>, Record<never, never>, R, Out<IS>>;
 }
 
 /** Turns a step or committed workflow into a definition node. */
@@ -154,6 +154,11 @@ function createBuilder(
         flow: config.flow,
         schedules: config.schedules,
         triggers: config.triggers,
+        timeoutMs: config.timeout === undefined ? undefined : toMs(config.timeout),
+        defaults:
+          config.retry || config.interceptors?.length
+            ? { retry: config.retry, interceptors: config.interceptors?.length ? config.interceptors : undefined }
+            : undefined,
       }),
   };
   return builder as unknown as AnyBuilder;

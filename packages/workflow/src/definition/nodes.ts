@@ -7,11 +7,15 @@ import type { z } from 'zod';
 import type { Step } from '../step/types.js';
 
 /** Arguments given to `map`, branch predicates, approval payload builders and dag task builders. */
-export interface DataArgs<I = unknown, S = Record<string, unknown>> {
+export interface DataArgs<I = unknown, S = Record<string, unknown>, TInit = unknown> {
   input: I;
   /** Outputs of the steps completed so far, by path. */
   steps: S;
   runId: string;
+  /** The workflow's input, parsed by its input schema. */
+  getInitData(): TInit;
+  /** An upstream step's output by id or path (only upstream ids compile). */
+  getStepResult<K extends keyof S & string>(id: K): S[K];
 }
 
 type Fn = (args: any) => any;
@@ -21,6 +25,14 @@ export interface StepNode {
   kind: 'step';
   id: string;
   step: Step;
+  /** The enclosing workflow's defaults, set by `commit()`: retry policy and interceptors. */
+  defaults?: StepDefaults;
+}
+
+/** Defaults a workflow gives its own steps (see `workflow({ retry, interceptors })`). */
+export interface StepDefaults {
+  retry?: import('../step/types.js').RetryOptions;
+  interceptors?: readonly import('../step/interceptors.js').StepInterceptor<any, any>[];
 }
 /** Pure reshaping of the previous output; not persisted (recomputed on replay). */
 export interface MapNode {

@@ -7,7 +7,7 @@ import type { ScheduleOptions } from '../schedule/types.js';
 import type { Trigger } from '../trigger/types.js';
 import type { Runnable } from '../step/types.js';
 import { hashDefinition } from './hash.js';
-import { childrenOf, type Node, type NodeKind } from './nodes.js';
+import { childrenOf, type Node, type NodeKind, type StepDefaults } from './nodes.js';
 import { validateDefinition } from './validate.js';
 
 /** One node of a committed workflow, as listed by `workflow.steps` and found by `getStep`. */
@@ -44,6 +44,8 @@ export interface Workflow<Id extends string = string, I = any, O = any> extends 
   readonly schedules?: readonly ScheduleOptions<any>[];
   /** Events that start runs of it (`engine.sendEvent`). */
   readonly triggers?: readonly Trigger<any>[];
+  /** Default run deadline (ms from the start) of `workflow({ timeout })`. */
+  readonly timeoutMs?: number;
   /** Every node of the definition, depth first. */
   readonly steps: readonly StepInfo[];
   /** The node at a step path (`[i]` / `#i` markers are ignored), e.g. `getStep('ship-it')`. */
@@ -74,9 +76,12 @@ export function commitWorkflow(def: {
   flow?: FlowOptions<any>;
   schedules?: readonly ScheduleOptions<any>[];
   triggers?: readonly Trigger<any>[];
+  timeoutMs?: number;
+  defaults?: StepDefaults;
 }): Workflow {
   validateDefinition(def.id, def.nodes);
   validateFlow(def.id, def.flow);
+  const nodes = def.defaults ? withDefaults(def.nodes, def.defaults) : def.nodes;
   const index = new Map<string, StepInfo>();
   const visit = (nodes: readonly Node[], prefix: string) => {
     for (const node of nodes) {
@@ -87,7 +92,7 @@ export function commitWorkflow(def: {
       visit(childrenOf(node), path);
     }
   };
-  visit(def.nodes, '');
+  visit(nodes, '');
   const nested: Record<string, unknown> = {};
   for (const info of index.values())
     if (info.node.kind === 'workflow') Object.assign(nested, info.node.workflow.resources);
@@ -99,12 +104,13 @@ export function commitWorkflow(def: {
     description: def.description,
     inputSchema: def.inputSchema,
     outputSchema: def.outputSchema,
-    nodes: Object.freeze([...def.nodes]),
+    nodes: Object.freeze([...nodes]),
     resources: Object.freeze({ ...nested, ...def.resources }),
     concurrency: def.concurrency,
     ...(def.flow ? { flow: def.flow } : {}),
     ...(def.schedules ? { schedules: Object.freeze([...def.schedules]) } : {}),
     ...(def.triggers ? { triggers: Object.freeze([...def.triggers]) } : {}),
+    timeoutMs: def.timeoutMs,
     steps,
     getStep(path: string): StepInfo | undefined {
       const p = normalizePath(path);
@@ -121,4 +127,33 @@ export function commitWorkflow(def: {
     },
   });
   return wf;
+}
+
+/**
+ * Copies of `nodes` whose steps carry the workflow's defaults (retry, interceptors). Nested
+ * workflows keep their own (they were committed with theirs); a dag with a function body has no step node.
+ */
+function withDefaults(nodes: readonly Node[], d: StepDefaults): Node[] {
+  const one = (n: Node): Node => {
+    switch (n.kind) {
+      case 'step':
+        return { ...n, defaults: d };
+      case 'branch':
+        return {
+          ...n,
+          branches: n.branches.map((b) => ({ ...b, node: one(b.node) })),
+          default: n.default ? one(n.default) : undefined,
+        };
+      case 'parallel':
+        return { ...n, children: n.children.map(one) };
+      case 'foreach':
+      case 'loop':
+        return { ...n, body: one(n.body) };
+      case 'dag':
+        return typeof n.run === 'function' ? n : { ...n, run: one(n.run) };
+      default:
+        return n;
+    }
+  };
+  return nodes.map(one);
 }

@@ -5,9 +5,11 @@ import { CanceledError, LeaseLostError } from '../errors/errors.js';
 import { RestoredError, serializeError } from '../errors/serialize.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { EventRecord, RunRecord, StepRecord, Store, SuspensionRecord } from '../store/store.js';
+import { RunTimeoutError } from '../errors/run-errors.js';
+import { armDeadline, deadlineTimer } from './deadline.js';
 import { execSequence } from './exec-node.js';
 import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
-import { type EngineCore, type ResumeRequest, RunExec, SuspendSignal } from './run-state.js';
+import { BailSignal, type EngineCore, type ResumeRequest, RunExec, SuspendSignal } from './run-state.js';
 import type { RunResult } from './types.js';
 
 /** What an execution starts from: committed history (absent for a fresh run) and a resume request. */
@@ -17,11 +19,20 @@ export interface History {
   state: Record<string, unknown>;
   suspensions: Map<string, SuspensionRecord>;
   resume?: ResumeRequest;
+  /** Paths of steps that called `bail()`. */
+  bails?: Set<string>;
 }
 
 type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
 
-const STATE_EVENTS = ['state:patch'];
+/** Per-execution options of {@link drive}. */
+export interface DriveOptions {
+  /** The run's deadline (epoch ms): past it, the execution aborts and the run fails with a RunTimeoutError. */
+  deadlineAt?: number;
+}
+
+/** Events folded into the history: state patches, bails, and restarts (which reset the state). */
+const STATE_EVENTS = ['state:patch', 'step:bail', 'run:restart'];
 
 /** Loads a run's committed steps and open suspensions: the durable state an execution replays. */
 export async function loadHistory(store: Store, runId: string): Promise<History> {
@@ -31,14 +42,23 @@ export async function loadHistory(store: Store, runId: string): Promise<History>
     store.readEvents(runId, 0, STATE_EVENTS),
   ]);
   let state: Record<string, unknown> = {};
-  for (const e of events) if (e.type === 'state:patch') state = { ...state, ...(e.data as Record<string, unknown>) };
+  let bails: Set<string> | undefined;
+  for (const e of events) {
+    if (e.type === 'state:patch') state = { ...state, ...(e.data as Record<string, unknown>) };
+    else if (e.type === 'step:bail' && e.path !== undefined) (bails ??= new Set()).add(e.path);
+    else if (e.type === 'run:restart') {
+      const d = e.data as { state?: Record<string, unknown> } | undefined;
+      if (d?.state) state = { ...d.state };
+      bails = undefined;
+    }
+  }
   const memo = new Map<string, StepRecord>();
   for (const s of steps) {
     const prev = memo.get(s.path);
     // A success is final whatever its order; otherwise the latest record wins.
     if (prev?.status !== 'success') memo.set(s.path, s);
   }
-  return { memo, state, suspensions: new Map(sus.map((s) => [s.path, s])) };
+  return { memo, state, suspensions: new Map(sus.map((s) => [s.path, s])), ...(bails ? { bails } : {}) };
 }
 
 /** Builds a result from a stored run that is not executing here. */
@@ -72,6 +92,7 @@ export async function drive(
   input: unknown,
   history: History | undefined,
   events: PendingEvent[],
+  options: DriveOptions = {},
 ): Promise<RunResult> {
   const limiter: LimitFunction | undefined = wf.concurrency ? pLimit(wf.concurrency) : undefined;
   const x = new RunExec(core, runId, wf, resourcesOf(core, wf), limiter);
@@ -80,11 +101,13 @@ export async function drive(
     x.suspensions = history.suspensions;
     x.resume = history.resume;
     x.state = history.state;
+    x.bails = history.bails;
   }
   for (const e of events) x.custom(e.type, e.path as string, e.data);
   const last = wf.nodes[wf.nodes.length - 1];
   if (last?.kind === 'step') x.lastStepPath = last.id;
   active.set(runId, x);
+  const disarm = armDeadline(x, options.deadlineAt);
   const store = core.store;
   // Every write of this execution is fenced by the engine's lease (see RunExec.commit).
   const owner = core.ownerId;
@@ -151,8 +174,16 @@ export async function drive(
     return { status: 'failed', runId, error, steps: x.steps, state: x.state };
   };
   try {
+    x.throwIfCanceled(); // a deadline that passed already (a run recovered too late) fails it here
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
-    v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
+    x.inits.set('', v);
+    try {
+      v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
+    } catch (e) {
+      // A step called bail(output): the run ends successfully with that output.
+      if (!(e instanceof BailSignal) || x.aborted) throw e;
+      v = e.output;
+    }
     if (wf.outputSchema) v = x.validate(wf.outputSchema, v, '', 'workflow-output');
     const at = Date.now();
     // Status, output and the final events are one atomic write.
@@ -162,6 +193,7 @@ export async function drive(
     x.live('run:success', undefined, v, at);
     return { status: 'success', runId, output: v, steps: x.steps, state: x.state };
   } catch (e) {
+    if (x.aborted && x.abortReason instanceof RunTimeoutError) return fail(x.abortReason);
     if (x.aborted) return x.abortReason instanceof LeaseLostError ? lost(x) : canceled(x);
     const at = Date.now();
     if (e instanceof SuspendSignal) {
@@ -178,11 +210,14 @@ export async function drive(
         return fail(writeError);
       }
       if (!ok) return lost(x);
+      // Suspended, no process holds the run: a durable timer enforces its deadline.
+      if (options.deadlineAt !== undefined) await store.addTimer(deadlineTimer(runId, options.deadlineAt));
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }
     return fail(e);
   } finally {
+    disarm();
     active.delete(runId);
   }
 }

@@ -13,13 +13,15 @@ import {
 import { serializeError } from '../errors/serialize.js';
 import { setDefaultRunFactory, type Workflow } from '../definition/workflow.js';
 import type { Logger } from '../step/types.js';
-import { toMs } from '../util/duration.js';
+import { type Duration, toMs } from '../util/duration.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { RunRecord, TimerRecord } from '../store/store.js';
 import { drive, loadHistory, resultFromRecord } from './drive.js';
 import { validateResume } from './resume.js';
 import type { EngineCore, RunExec } from './run-state.js';
 import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
+import { DEADLINE_KIND, type DeadlineHost, fireDeadline } from './deadline.js';
+import { forkRun, lineageOf, type RestartHost, restartRun } from './restart.js';
 import { streamRun } from './stream.js';
 import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
 import type { StartOptions } from '../flow-control/types.js';
@@ -61,6 +63,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     logger: options.logger ?? consoleLogger,
     resources: options.resources ?? {},
     maxInProcessSleepMs: toMs(options.maxInProcessSleep ?? '5m'),
+    interceptors: options.interceptors,
   };
   const registry = new Map<string, Workflow>();
   const active = new Map<string, RunExec>();
@@ -134,24 +137,33 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return wf;
   };
 
-  const startRun = async (wf: Workflow, runId: string, input: unknown, opts?: StartOptions): Promise<RunResult> => {
+  const startRun = async (
+    wf: Workflow,
+    runId: string,
+    input: unknown,
+    opts?: StartOptions & { timeout?: Duration },
+  ): Promise<RunResult> => {
     // Flow control, priorities and idempotency keys go through the flow (src/flow-control).
     if (opts?.idempotencyKey !== undefined || opts?.priority !== undefined || wf.flow !== undefined) {
       const viaFlow = await flow.start(wf, runId, input, opts);
       if (viaFlow) return viaFlow;
     }
     const now = Date.now();
+    const deadlineAt = deadlineOf(wf, now, opts?.timeout);
     try {
-      await createRunRecord(wf, runId, input, now);
+      await createRunRecord(wf, runId, input, now, deadlineAt);
     } catch (e) {
       // Full, read-only, locked, unreachable: a failed result, and no run was stored.
       if (isStoreUnavailable(e)) return storeFailedResult(runId, e, core.logger, 'nothing');
       throw e;
     }
     ensureRenewal();
-    return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }]));
+    return track(
+      runId,
+      drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }], { deadlineAt }),
+    );
   };
-  const createRunRecord = (wf: Workflow, runId: string, input: unknown, now: number) =>
+  const createRunRecord = (wf: Workflow, runId: string, input: unknown, now: number, deadlineAt?: number) =>
     store.createRun({
       id: runId,
       workflowId: wf.id,
@@ -162,6 +174,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       leaseExpiresAt: now + leaseMs,
       createdAt: now,
       updatedAt: now,
+      ...(deadlineAt === undefined ? {} : { deadlineAt }),
     });
 
   /**
@@ -214,7 +227,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
     ensureRenewal();
     const type = history.memo.size ? 'run:recover' : 'run:start';
-    return track(runId, drive(core, active, wf, runId, rec.input, history, [{ type, at: now }]));
+    return track(
+      runId,
+      drive(core, active, wf, runId, rec.input, history, [{ type, at: now }], { deadlineAt: rec.deadlineAt }),
+    );
   };
 
   const resumeAt = async (runId: string, path: string, data: unknown, timedOut: boolean): Promise<RunResult> => {
@@ -245,10 +261,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ensureRenewal();
     return track(
       runId,
-      drive(core, active, wf, runId, rec.input, history, [
-        { type: 'run:resume', at: now },
-        { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
-      ]),
+      drive(
+        core,
+        active,
+        wf,
+        runId,
+        rec.input,
+        history,
+        [
+          { type: 'run:resume', at: now },
+          { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
+        ],
+        { deadlineAt: rec.deadlineAt },
+      ),
     );
   };
 
@@ -303,6 +328,38 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }]));
     },
   });
+  const deadlineHost: DeadlineHost = {
+    store,
+    local: (runId) => active.get(runId),
+    async takeOver(rec) {
+      const now = Date.now();
+      const took = await store.updateRun(
+        rec.id,
+        { leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
+        ['running'],
+        undefined,
+        rec.leaseOwner,
+      );
+      return took ? execute(rec.id) : undefined;
+    },
+    emit(e) {
+      emitter.emit(e.type, e);
+      emitter.emit('*', e);
+    },
+  };
+
+  const restartHost: RestartHost = {
+    store,
+    ownerId,
+    leaseMs,
+    lookup,
+    execute: (runId) => {
+      ensureRenewal();
+      return execute(runId);
+    },
+    newRunId: () => randomUUID(),
+  };
+
   const engine: Engine = {
     store,
     ownerId,
@@ -331,6 +388,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (viaFlow !== undefined) return viaFlow;
       const id = opts?.runId ?? randomUUID();
       const now = Date.now();
+      const deadlineAt = deadlineOf(wf, now, opts?.timeout);
       await store.createRun({
         id,
         workflowId: wf.id,
@@ -339,6 +397,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         input,
         createdAt: now,
         updatedAt: now,
+        ...(deadlineAt === undefined ? {} : { deadlineAt }),
       });
       await store.appendEvents(id, [{ type: 'run:queued', at: now }]);
       return id;
@@ -356,12 +415,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return Promise.all(claimed.map((r) => execute(r.id)));
     },
     getRun: (runId) => flow.getRun(runId),
+    restart: (runId, opts) => restartRun(restartHost, runId, opts),
+    fork: (runId, opts) => forkRun(restartHost, runId, opts),
+    lineage: (runId) => lineageOf(store, runId),
     on,
     stream: (runId) => streamRun(store, runId, (l) => on('*', l)),
     sendEvent: (event, payload, opts) => flow.deliver(event, payload, opts, () => resumeWaiting(event, payload, opts)),
     schedules: flow.schedules,
     queueDepth: (workflowId) => flow.queueDepth(workflowId),
     async fireTimer(timer: TimerRecord) {
+      if (timer.kind === DEADLINE_KIND) return fireDeadline(deadlineHost, timer);
       const rec = await store.getRun(timer.runId);
       if (!rec) return undefined;
       if (timer.kind === 'event-timeout') {
@@ -407,6 +470,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   registerFlow(engine, flow);
   return engine;
+}
+
+/** A run's deadline: `start`/`enqueue`'s `timeout`, else the workflow's, from `now`. */
+function deadlineOf(wf: Workflow, now: number, timeout: Duration | undefined): number | undefined {
+  const ms = timeout === undefined ? wf.timeoutMs : toMs(timeout);
+  return ms === undefined ? undefined : now + ms;
 }
 
 let defaultEngine: Engine | undefined;

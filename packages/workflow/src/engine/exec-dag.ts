@@ -11,6 +11,7 @@ import type { DagNode, StepNode } from '../definition/nodes.js';
 import type { Step } from '../step/types.js';
 import { execNode } from './exec-node.js';
 import { type RunExec, SuspendSignal } from './run-state.js';
+import { dataArgs } from './upstream.js';
 
 function checkTasks(x: RunExec, path: string, raw: unknown): DagTask[] {
   const issues: ValidationIssue[] = [];
@@ -48,7 +49,7 @@ function checkTasks(x: RunExec, path: string, raw: unknown): DagTask[] {
 /** Runs a dag node. */
 export async function execDag(x: RunExec, node: DagNode, input: unknown, path: string): Promise<unknown> {
   const raw = node.tasks
-    ? await x.guard(path, 'the tasks function', () => node.tasks?.({ input, steps: x.steps, runId: x.runId }))
+    ? await x.guard(path, 'the tasks function', () => node.tasks?.(dataArgs(x, input, path)))
     : (input as { tasks?: unknown } | null)?.tasks;
   const tasks = checkTasks(x, path, raw);
   const byId = new Map(tasks.map((t) => [t.id, t]));

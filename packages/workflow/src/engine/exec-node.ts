@@ -13,6 +13,7 @@ import { execDag } from './exec-dag.js';
 import { execStep } from './exec-step.js';
 import { execApproval, execEvent, execSleep } from './exec-wait.js';
 import { type RunExec, SuspendSignal } from './run-state.js';
+import { dataArgs, initDataAt, stepResultAt } from './upstream.js';
 
 /** Runs `nodes` in order from `input`; each output is the next input. */
 export async function execSequence(
@@ -55,14 +56,14 @@ export function execNode(x: RunExec, node: Node, input: unknown, path: string): 
 }
 
 async function execMap(x: RunExec, node: MapNode, input: unknown, path: string): Promise<unknown> {
-  const out = await x.guard(path, 'the map function', () => node.fn({ input, steps: x.steps, runId: x.runId }));
+  const out = await x.guard(path, 'the map function', () => node.fn(dataArgs(x, input, path)));
   x.lastValidated = undefined; // a mapper may hand on a mutated object: validate it again
   x.steps[path] = out;
   return out;
 }
 
 async function execBranch(x: RunExec, node: BranchNode, input: unknown, path: string): Promise<unknown> {
-  const args = { input, steps: x.steps, runId: x.runId };
+  const args = dataArgs(x, input, path);
   let chosen = node.default;
   for (const b of node.branches) {
     if (await x.guard(path, `the predicate of branch "${b.node.id}"`, () => b.when(args))) {
@@ -148,7 +149,16 @@ async function execLoop(x: RunExec, node: LoopNode, input: unknown, path: string
     if (i >= node.maxIterations) throw new LoopLimitError(x.workflow.id, path, node.maxIterations);
     v = await execNode(x, node.body, v, `${path}#${i}/${node.body.id}`);
     const c = Boolean(
-      await x.guard(path, 'the loop condition', () => node.condition({ output: v, iteration: i, runId: x.runId })),
+      await x.guard(path, 'the loop condition', () =>
+        node.condition({
+          output: v,
+          iteration: i,
+          runId: x.runId,
+          steps: x.steps,
+          getInitData: () => initDataAt(x, path),
+          getStepResult: (s: unknown) => stepResultAt(x, path, s),
+        }),
+      ),
     );
     if (node.mode === 'while' ? !c : c) break;
   }
@@ -159,6 +169,7 @@ async function execLoop(x: RunExec, node: LoopNode, input: unknown, path: string
 async function execWorkflow(x: RunExec, node: WorkflowNode, input: unknown, path: string): Promise<unknown> {
   const wf = node.workflow;
   const v = wf.inputSchema ? x.validate(wf.inputSchema, input, path, 'input') : input;
+  x.inits.set(path, v); // getInitData() of the nested workflow's steps
   let out = await execSequence(x, wf.nodes, v, path);
   if (wf.outputSchema) out = x.validate(wf.outputSchema, out, path, 'output');
   x.steps[path] = out;

@@ -5,7 +5,9 @@ import type { StepNode } from '../definition/nodes.js';
 import { backoffDelay, shouldRetry } from '../step/retry.js';
 import type { Step, StepContext } from '../step/types.js';
 import { sleep } from '../util/sleep.js';
-import { type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
+import { composeInterceptors, type StepCall } from '../step/interceptors.js';
+import { BailSignal, type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
+import { initDataAt, stepResultAt } from './upstream.js';
 import { isReparseIdentity } from './schema-purity.js';
 
 /** Thrown by `suspend(payload)` inside a step's run. */
@@ -18,6 +20,16 @@ class StepSuspend {
 const suspend = (payload: unknown): never => {
   throw new StepSuspend(payload);
 };
+/** Thrown by `bail(output)` inside a step's run. */
+class StepBail {
+  readonly output: unknown;
+  constructor(output: unknown) {
+    this.output = output;
+  }
+}
+const bail = (output: unknown): never => {
+  throw new StepBail(output);
+};
 
 /**
  * Checks memoized state for a leaf at `path`: returns true (and records the output) when it already
@@ -27,6 +39,7 @@ export function replayed(x: RunExec, path: string): boolean {
   const rec = x.memo?.get(path);
   if (rec?.status === 'success') {
     x.steps[path] = rec.output;
+    if (x.bails?.has(path)) throw new BailSignal(path, rec.output);
     return true;
   }
   if (x.resume?.path !== path && x.suspensions?.has(path)) throw new SuspendSignal(path);
@@ -63,7 +76,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
     let output: unknown;
     try {
-      output = await attemptStep(x, step, parsed, path, attempt, resume?.data);
+      output = await attemptStep(x, node, parsed, path, attempt, resume?.data);
       if (x.aborted) throw x.abortReason;
       if (step.outputSchema) {
         output = x.validate(step.outputSchema, output, path, 'output');
@@ -73,11 +86,14 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     } catch (err) {
       if (err instanceof StepSuspend)
         return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
+      if (err instanceof StepBail && !x.aborted)
+        return bailStep(x, parsed, path, attempt, startedAt, err.output, resume);
       if (x.aborted) throw x.abortReason;
       const endedAt = Date.now();
       const error = serializeError(err);
-      if (shouldRetry(step.retry, err, attempt)) {
-        const delay = backoffDelay(step.retry as NonNullable<Step['retry']>, attempt);
+      const retry = step.retry ?? node.defaults?.retry;
+      if (shouldRetry(retry, err, attempt)) {
+        const delay = backoffDelay(retry as NonNullable<Step['retry']>, attempt);
         const committed = x.commit({
           step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
           events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
@@ -93,7 +109,11 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
       });
       x.live('step:failed', path, { attempt, error: err }, endedAt);
       await committed;
-      throw err instanceof StepValidationError ? err : new StepFailedError(x.workflow.id, path, attempt, err);
+      // Validation errors and the step's own timeout reach the run as they are (the docs' errors
+      // table); anything else is wrapped in a StepFailedError naming the step and the attempts.
+      throw err instanceof StepValidationError || (err instanceof TimeoutError && err.stepPath === path)
+        ? err
+        : new StepFailedError(x.workflow.id, path, attempt, err);
     }
     const endedAt = Date.now();
     // The `step:success` event row (no data: stream() fills it from the step row) rides in the
@@ -112,6 +132,36 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     x.steps[path] = output;
     return output;
   }
+}
+
+/** A step called `bail(output)`: commit its success (with a `step:bail` event), then end the run. */
+async function bailStep(
+  x: RunExec,
+  input: unknown,
+  path: string,
+  attempt: number,
+  startedAt: number,
+  output: unknown,
+  resume: ResumeRequest | undefined,
+): Promise<never> {
+  const endedAt = Date.now();
+  // Nothing of this run executes after a top-level bail: its commit rides on the final write.
+  const committed = x.commit(
+    {
+      step: { runId: x.runId, path, attempt, status: 'success', input, output, startedAt, endedAt },
+      events: [
+        { type: 'step:success', path, at: endedAt },
+        { type: 'step:bail', path, at: endedAt },
+      ],
+      resolvedSuspensionPath: resume ? path : undefined,
+    },
+    !path.includes('/'),
+  );
+  x.live('step:success', path, output, endedAt);
+  x.live('step:bail', path, output, endedAt);
+  await committed;
+  x.steps[path] = output;
+  throw new BailSignal(path, output);
 }
 
 async function suspendStep(
@@ -149,16 +199,17 @@ async function suspendStep(
 
 function attemptStep(
   x: RunExec,
-  step: Step,
+  node: StepNode,
   input: unknown,
   path: string,
   attempt: number,
   resumeData: unknown,
 ): unknown {
+  const step = node.step;
   const ms = step.timeoutMs;
   if (ms === undefined) {
     const args = new Args(x, step.id, path, attempt, undefined, input, resumeData);
-    return x.core.limiter || x.limiter ? limited(x, () => step.run(args)) : step.run(args);
+    return x.core.limiter || x.limiter ? limited(x, () => invoke(x, node, args)) : invoke(x, node, args);
   }
   // A per-attempt controller, linked to the run's, that the timeout aborts.
   const ac = new AbortController();
@@ -173,11 +224,29 @@ function attemptStep(
       reject(e);
     }, ms);
   });
-  const work = Promise.resolve().then(() => limited(x, () => step.run(args)));
+  const work = Promise.resolve().then(() => limited(x, () => invoke(x, node, args)));
   return Promise.race([work, timeout]).finally(() => {
     clearTimeout(timer);
     x.signal.removeEventListener('abort', onAbort);
   });
+}
+
+/** Calls the step's body, through the engine's and the workflow's interceptors when there are any. */
+function invoke(x: RunExec, node: StepNode, args: Args): unknown {
+  const outer = x.core.interceptors;
+  const own = node.defaults?.interceptors;
+  if (!outer?.length && !own?.length) return node.step.run(args);
+  const chain = composeInterceptors([...(outer ?? []), ...(own ?? [])]);
+  const call: StepCall = {
+    workflowId: x.workflow.id,
+    runId: x.runId,
+    stepId: node.step.id,
+    path: args.path,
+    attempt: args.attempt,
+    input: args.input,
+    ctx: args.ctx as StepContext,
+  };
+  return chain(call, async (c) => node.step.run(c.input === args.input ? args : args.withInput(c.input)));
 }
 
 /** A step's run arguments; the context object is built only if the step reads it. */
@@ -185,6 +254,7 @@ class Args {
   readonly input: unknown;
   readonly resumeData: unknown;
   readonly suspend = suspend;
+  readonly bail = bail;
   #x: RunExec;
   #stepId: string;
   #path: string;
@@ -207,6 +277,33 @@ class Args {
     this.#signal = signal;
     this.input = input;
     this.resumeData = resumeData;
+  }
+  get runId(): string {
+    return this.#x.runId;
+  }
+  get path(): string {
+    return this.#path;
+  }
+  get attempt(): number {
+    return this.#attempt;
+  }
+  // Getters returning closures: steps destructure them (`({ getInitData }) => …`), and a step
+  // that never reads them allocates nothing.
+  get getInitData(): <T>() => T {
+    const x = this.#x;
+    const path = this.#path;
+    return <T>() => initDataAt(x, path) as T;
+  }
+  get getStepResult(): (step: unknown) => any {
+    const x = this.#x;
+    const path = this.#path;
+    return (step: unknown) => stepResultAt(x, path, step);
+  }
+  /** The same arguments with another input (an interceptor replaced it). */
+  withInput(input: unknown): Args {
+    const a = new Args(this.#x, this.#stepId, this.#path, this.#attempt, this.#signal, input, this.resumeData);
+    a.#ctx = this.#ctx;
+    return a;
   }
   /** The attempt's signal (the run's, or a per-attempt one with a timeout); created on first read. */
   get signal(): AbortSignal {

@@ -1,11 +1,12 @@
 /** Nodes that wait: durable sleep, waitForEvent and approval gates. */
-import { ApprovalRejectedError, StepFailedError, TimeoutError } from '../errors/errors.js';
+import { ApprovalRejectedError, TimeoutError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize.js';
 import type { ApprovalNode, EventNode, SleepNode } from '../definition/nodes.js';
 import type { ApprovalDecision } from '../builder/types.js';
 import { sleep } from '../util/sleep.js';
 import { replayed } from './exec-step.js';
 import { type RunExec, SuspendSignal } from './run-state.js';
+import { dataArgs } from './upstream.js';
 
 const toEpoch = (d: unknown): number => (d instanceof Date ? d.getTime() : Number(d));
 
@@ -30,11 +31,7 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
     dueAt =
       node.ms !== undefined
         ? startedAt + node.ms
-        : toEpoch(
-            await x.guard(path, 'the sleepUntil function', () =>
-              node.until?.({ input, steps: x.steps, runId: x.runId }),
-            ),
-          );
+        : toEpoch(await x.guard(path, 'the sleepUntil function', () => node.until?.(dataArgs(x, input, path))));
     if (!(dueAt > startedAt)) {
       x.steps[path] = input;
       return input;
@@ -107,7 +104,7 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
         events: [{ type: 'step:failed', path, data: { error: serializeError(err) }, at }],
         resolvedSuspensionPath: path,
       });
-      throw new StepFailedError(x.workflow.id, path, 1, err);
+      throw err;
     }
     const committed = x.commit({
       step: {
@@ -214,7 +211,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
   }
   const o = node.options;
   let value = o.payload
-    ? await x.guard(path, 'the approval payload function', () => o.payload?.({ input, steps: x.steps, runId: x.runId }))
+    ? await x.guard(path, 'the approval payload function', () => o.payload?.(dataArgs(x, input, path)))
     : input;
   if (o.schema) value = x.validate(o.schema, value, path, 'output');
   const payload = {

@@ -13,6 +13,7 @@ import {
 } from '../errors/errors.js';
 import { WeftError } from '../errors/weft-error.js';
 import type { Workflow } from '../definition/workflow.js';
+import type { StepInterceptor } from '../step/interceptors.js';
 import type { Logger, StepContext } from '../step/types.js';
 import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
 import type { WeftEvent } from './types.js';
@@ -22,6 +23,20 @@ export class SuspendSignal {
   readonly path: string;
   constructor(path: string) {
     this.path = path;
+  }
+}
+
+/**
+ * Thrown (not an Error) to unwind a run whose step called `bail(output)`: the run ends successfully
+ * with `output`. The bailing step's success is committed first, with a `step:bail` event, so a
+ * replay ends at the same step.
+ */
+export class BailSignal {
+  readonly path: string;
+  readonly output: unknown;
+  constructor(path: string, output: unknown) {
+    this.path = path;
+    this.output = output;
   }
 }
 
@@ -38,6 +53,8 @@ export interface EngineCore {
   resources: Record<string, unknown>;
   /** Sleeps longer than this suspend the run (woken by the sleep timer) instead of waiting here. */
   maxInProcessSleepMs: number;
+  /** `createEngine({ interceptors })`: around every step attempt, outermost. */
+  interceptors?: readonly StepInterceptor<any, any>[];
 }
 
 /** Resume request for one path of this execution. */
@@ -85,6 +102,10 @@ export class RunExec {
   lastSchema: unknown;
   /** Shared run state: merged `setState` patches (persisted as `state:patch` events). */
   state: Record<string, unknown> = {};
+  /** Parsed inputs of the top-level workflow ('') and of nested workflows (by path): `getInitData()`. */
+  readonly inits = new Map<string, unknown>();
+  /** Paths of steps that called `bail()` (from history): replaying one ends the run there. */
+  bails: Set<string> | undefined;
   #pending: PendingEvent[] | undefined;
 
   constructor(

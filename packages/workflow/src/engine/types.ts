@@ -1,11 +1,14 @@
 /** Public types of the engine: run results, runs, events and the Engine interface. */
 import type { CanceledError } from '../errors/errors.js';
 import type { Workflow } from '../definition/workflow.js';
+import type { StepInterceptor } from '../step/interceptors.js';
 import type { Logger } from '../step/types.js';
 import type { RunRecord, Store, SuspensionRecord, TimerRecord } from '../store/store.js';
 import type { QueueDepth, RunFlowInfo, StartOptions } from '../flow-control/types.js';
 import type { ScheduleApi } from '../schedule/scheduler.js';
 import type { EventDelivery } from '../trigger/types.js';
+import type { Duration } from '../util/duration.js';
+import type { ForkOptions, RestartOptions, RunLineage } from './restart.js';
 
 /** Fields every run result has. */
 interface RunResultBase {
@@ -68,10 +71,12 @@ export interface Run<I = unknown, O = unknown> {
    * Starts the run and resolves when it finishes or suspends. With an `idempotencyKey` that
    * names a run already (this or another process), resolves to that run's result instead (its
    * `runId` then differs from this handle's). Runs of workflows with flow control wait for their
-   * slot (per-key concurrency, throttle, debounce) before they start here.
+   * slot (per-key concurrency, throttle, debounce) before they start here. `timeout` (over the
+   * workflow's own) gives the run a deadline: past it the run fails with a `RunTimeoutError`,
+   * even across restarts and while suspended (then a worker's durable timer fails it).
    */
   start(
-    args: { input: I } & Pick<StartOptions, 'idempotencyKey' | 'idempotencyTtl' | 'priority'>,
+    args: { input: I; timeout?: Duration } & Pick<StartOptions, 'idempotencyKey' | 'idempotencyTtl' | 'priority'>,
   ): Promise<RunResult<O>>;
   /** Resumes the run at a suspended step. */
   resume<T = unknown>(args: ResumeArgs<T>): Promise<RunResult<O>>;
@@ -105,6 +110,8 @@ export interface EngineOptions {
    * worker's `fireTimer` wakes it when due.
    */
   maxInProcessSleep?: import('../util/duration.js').Duration;
+  /** Interceptors around every step attempt of every run (outside the workflows' own). */
+  interceptors?: readonly StepInterceptor<any, any>[];
 }
 
 /** The engine: starts, resumes, recovers and observes runs stored in a {@link Store}. */
@@ -120,7 +127,11 @@ export interface Engine {
    * that names a run already, or a debounce key with a run waiting, that run's id. Rejects with
    * `RateLimitedError` beyond the workflow's `flow.rateLimit` (nothing is created).
    */
-  enqueue(workflow: Workflow<string, any, any> | string, input: unknown, options?: StartOptions): Promise<string>;
+  enqueue(
+    workflow: Workflow<string, any, any> | string,
+    input: unknown,
+    options?: StartOptions & { timeout?: Duration },
+  ): Promise<string>;
   /** Executes a run this process holds (after `store.claimRuns`), memoizing committed steps. */
   execute(runId: string): Promise<RunResult>;
   /** Resumes a suspended run at `step` with `data`, from any process. */
@@ -131,6 +142,19 @@ export interface Engine {
   recover(options?: { limit?: number }): Promise<RunResult[]>;
   /** The stored run record (status, output, error, lease…) with its flow fields (`waitReason`, `scheduledAt`…), or undefined. */
   getRun(runId: string): Promise<(RunRecord & RunFlowInfo) | undefined>;
+  /**
+   * Runs a failed or canceled run again, in place (same run id), from its failure — every committed
+   * step result is reused — or `from` a step path (it and every step that started after it re-run).
+   * Throws `RunNotRestartableError` for other statuses or an unknown step.
+   */
+  restart(runId: string, options?: RestartOptions): Promise<RunResult>;
+  /**
+   * Runs a run again as a new run linked to it (`forkedFrom`), from step `from`, reusing the
+   * results committed before that step, with an edited `input` and/or `state` if given.
+   */
+  fork(runId: string, options: ForkOptions): Promise<RunResult>;
+  /** Where a run was forked from, and the runs forked from it. */
+  lineage(runId: string): Promise<RunLineage>;
   /** Listens to events of all runs (`'*'` for all types); returns an unsubscribe function. */
   on(type: string, listener: EventListener): () => void;
   /** Replays a run's stored events, then follows live ones until it finishes or suspends. */

@@ -47,6 +47,8 @@ export class RestoredError extends WeftError {
     );
     this.name = serialized.name;
     this.serialized = serialized;
+    // The original's fields (stepPath, timeoutMs, …) read as they did before it was stored.
+    for (const [k, v] of Object.entries(serialized.details ?? {})) if (!(k in this)) Object.assign(this, { [k]: v });
   }
   override details(): Record<string, unknown> {
     return this.serialized.details ?? {};

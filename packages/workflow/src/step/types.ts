@@ -103,10 +103,33 @@ export type InputOf<S> = S extends Runnable<string, infer I, unknown> ? I : neve
 /** The output type a runnable produces. */
 export type OutputOf<S> = S extends { readonly '~types'?: { readonly output: infer O } } ? O : never;
 
-/** Arguments of a step's `run` function. */
+/**
+ * Arguments of a step's `run` function.
+ *
+ * `getInitData()` and `getStepResult()` read the workflow's input and earlier steps' outputs. In a
+ * standalone `step({ … })` they are typed by what you pass (`getStepResult(fetchStep)` is
+ * `fetchStep`'s output type, `getInitData<T>()`); in an inline `.step('id', fn)` of a builder they
+ * are typed by the workflow so far, and reading a step that is not upstream fails to compile.
+ */
 export interface StepRunArgs<I, R = Resources, TSuspend = unknown, TResume = unknown> {
   /** The input, parsed by the input schema (defaults applied). */
   input: I;
+  /** The run's id (same as `ctx.runId`). */
+  runId: string;
+  /** The input of the workflow this step belongs to (parsed by its input schema). */
+  getInitData<T = unknown>(): T;
+  /**
+   * The output of an earlier step of the same workflow, by step (or id, or a path such as
+   * `review/lint` for a step inside a parallel or branch); undefined when it has not run.
+   */
+  getStepResult<S extends Runnable>(step: S): OutputOf<S> | undefined;
+  getStepResult<T = unknown>(id: string): T | undefined;
+  /**
+   * Ends the whole run successfully now with `output` as the run's output (validated by the
+   * workflow's output schema, if any); no later step runs. Durable: a replay ends there too.
+   * `return bail(…)`.
+   */
+  bail: (output: unknown) => never;
   signal: AbortSignal;
   ctx: StepContext<R>;
   /** Suspends the run here with a payload; `return suspend(…)`. Resume with `resume({ step, data })`. */

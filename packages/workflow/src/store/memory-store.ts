@@ -86,7 +86,8 @@ export function createMemoryStore(): Store {
             (!statuses || statuses.includes(r.status)) &&
             (!query.workflowId || r.workflowId === query.workflowId) &&
             (query.createdAfter === undefined || r.createdAt > query.createdAfter) &&
-            (query.createdBefore === undefined || r.createdAt < query.createdBefore),
+            (query.createdBefore === undefined || r.createdAt < query.createdBefore) &&
+            (query.forkedFrom === undefined || r.forkedFrom?.runId === query.forkedFrom),
         )
         .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
       const offset = query.cursor ? Number(query.cursor) : 0;
@@ -95,6 +96,15 @@ export function createMemoryStore(): Store {
       return Promise.resolve(
         offset + limit < all.length ? { runs: page, nextCursor: String(offset + limit) } : { runs: page },
       );
+    },
+    deleteSteps(runId, paths) {
+      const s = runs.get(runId);
+      if (!s) return done;
+      const drop = new Set(paths);
+      s.steps = s.steps.filter((st) => !drop.has(st.path));
+      for (const p of drop) s.suspensions.delete(p);
+      for (const [id, t] of timers) if (t.runId === runId && drop.has(t.path)) timers.delete(id);
+      return done;
     },
     deleteRun(runId) {
       runs.delete(runId);

@@ -19,6 +19,8 @@
  * - Lease fencing: `StepCommit.leaseOwner` and `updateRun(…, leaseOwner)` make a write apply only
  *   while the run's lease owner is still the writer, checked in the same statement/transaction
  *   (a fenced-out commitStep rejects with `LeaseLostError` and writes nothing). (store engineer)
+ * - `RunRecord.deadlineAt`, `RunRecord.forkedFrom`, `RunQuery.forkedFrom` (migration 0005) and
+ *   `deleteSteps(runId, paths)`: run deadlines, fork lineage and restart from a step. (authoring)
  * - `readEvents(runId, afterSeq, types)`: only events of these types (the engine folds the run
  *   state from `state:patch` events without reading every event of the run). (store engineer)
  */
@@ -52,6 +54,13 @@ export interface RunRecord {
   error?: SerializedError;
   /** For runs of nested workflows started as their own run; undefined for top-level runs. */
   parentRunId?: string;
+  /**
+   * When the run must be over (epoch ms), from `start({ timeout })` / `workflow({ timeout })`.
+   * Past it the run fails with a `RunTimeoutError`, wherever it is (running, recovered, suspended).
+   */
+  deadlineAt?: number;
+  /** Set on a run created by `engine.fork()`: the run and step it was forked from. */
+  forkedFrom?: { runId: string; step: string };
   /** Worker that holds the run, and until when (epoch ms). Expired leases are recoverable. */
   leaseOwner?: string;
   leaseExpiresAt?: number;
@@ -113,6 +122,8 @@ export interface RunQuery {
   createdAfter?: number;
   createdBefore?: number;
   limit?: number;
+  /** Only runs forked from this run (`engine.fork`), i.e. its lineage children. */
+  forkedFrom?: string;
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
 }
@@ -196,6 +207,11 @@ export interface Store {
   commitStep(commit: StepCommit): Promise<void>;
   /** All step attempts of a run, ordered by start time then attempt. */
   listSteps(runId: string): Promise<StepRecord[]>;
+  /**
+   * Deletes every attempt of the steps at `paths` of a run, with their suspensions and timers, in
+   * one transaction (restart from a step: those steps run again). Events are kept (history).
+   */
+  deleteSteps(runId: string, paths: string[]): Promise<void>;
 
   /** Open suspensions of a run. */
   listSuspensions(runId: string): Promise<SuspensionRecord[]>;

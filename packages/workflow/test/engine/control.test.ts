@@ -109,8 +109,10 @@ describe('timeouts', () => {
       .start({ input: null });
     expect(r.status).toBe('failed');
     if (r.status !== 'failed') return;
-    expect(r.error.cause).toBeInstanceOf(TimeoutError);
-    expect((r.error.cause as TimeoutError).timeoutMs).toBe(20);
+    // The run's error is the TimeoutError itself (the docs' errors table), naming the step.
+    expect(r.error).toBeInstanceOf(TimeoutError);
+    expect((r.error as TimeoutError).timeoutMs).toBe(20);
+    expect((r.error as TimeoutError).stepPath).toBe('slow');
     expect(aborted).toBe(2);
   });
 
@@ -119,7 +121,7 @@ describe('timeouts', () => {
     const r = await createEngine()
       .run(workflow({ id: 't2' }).step(deaf).commit())
       .start({ input: null });
-    expect(r.status === 'failed' && r.error.cause).toBeInstanceOf(TimeoutError);
+    expect(r.status === 'failed' && r.error).toBeInstanceOf(TimeoutError);
   });
 });
 

@@ -26,6 +26,10 @@ export async function listRuns(sql: SqlBackend, query: RunQuery): Promise<RunPag
     where.push('created_at < ?');
     params.push(query.createdBefore);
   }
+  if (query.forkedFrom !== undefined) {
+    where.push('forked_from_run_id = ?');
+    params.push(query.forkedFrom);
+  }
   if (query.cursor !== undefined) {
     const c = parseCursor(query.cursor);
     where.push('(created_at < ? OR (created_at = ? AND id < ?))');

@@ -185,11 +185,14 @@ export class KyselyStoreImpl implements KyselyStore {
       run.leaseExpiresAt ?? null,
       run.createdAt,
       run.updatedAt,
+      run.deadlineAt ?? null,
+      run.forkedFrom?.runId ?? null,
+      run.forkedFrom?.step ?? null,
     ];
     try {
       // Postgres: a dropped connection mid-INSERT is settled by looking for this very row.
       await settle(
-        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(12)})`, params),
+        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(15)})`, params),
         () => runCreated(sql, run),
       );
     } catch (cause) {
@@ -416,6 +419,22 @@ export class KyselyStoreImpl implements KyselyStore {
         statements.flatMap((st) => st.params),
       );
     }
+  }
+
+  async deleteSteps(runId: string, paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const sql = await this.#exec();
+    await sql.transaction(async (tx) => {
+      for (let i = 0; i < paths.length; i += 200) {
+        const chunk = paths.slice(i, i + 200);
+        for (const table of ['weft_steps', 'weft_suspensions', 'weft_timers']) {
+          await tx.run(`DELETE FROM ${table} WHERE run_id = ? AND path IN (${placeholders(chunk.length)})`, [
+            runId,
+            ...chunk,
+          ]);
+        }
+      }
+    });
   }
 
   async listSteps(runId: string): Promise<StepRecord[]> {

@@ -65,7 +65,7 @@ function optStr(value: unknown): string | undefined {
 }
 
 export const RUN_COLUMNS =
-  'id, workflow_id, definition_hash, status, input, output, error, parent_run_id, lease_owner, lease_expires_at, created_at, updated_at';
+  'id, workflow_id, definition_hash, status, input, output, error, parent_run_id, lease_owner, lease_expires_at, created_at, updated_at, deadline_at, forked_from_run_id, forked_from_step';
 
 export interface RunRow {
   id: string;
@@ -80,6 +80,9 @@ export interface RunRow {
   lease_expires_at: number | string | null;
   created_at: number | string;
   updated_at: number | string;
+  deadline_at?: number | string | null;
+  forked_from_run_id?: string | null;
+  forked_from_step?: string | null;
 }
 
 export function toRun(row: RunRow): RunRecord {
@@ -103,6 +106,10 @@ export function toRun(row: RunRow): RunRecord {
   if (owner !== undefined) run.leaseOwner = owner;
   const expires = optNum(row.lease_expires_at);
   if (expires !== undefined) run.leaseExpiresAt = expires;
+  const deadline = optNum(row.deadline_at);
+  if (deadline !== undefined) run.deadlineAt = deadline;
+  const forkedFrom = optStr(row.forked_from_run_id);
+  if (forkedFrom !== undefined) run.forkedFrom = { runId: forkedFrom, step: optStr(row.forked_from_step) ?? '' };
   return run;
 }
 

@@ -136,6 +136,22 @@ export const workflowMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_authoring': {
+    // Run deadlines (enforced in process, and by a durable timer while suspended) and fork
+    // lineage (a run forked from another run's step).
+    async up(db: Db) {
+      await db.schema.alterTable('weft_runs').addColumn('deadline_at', 'bigint').execute();
+      await db.schema.alterTable('weft_runs').addColumn('forked_from_run_id', 'varchar(255)').execute();
+      await db.schema.alterTable('weft_runs').addColumn('forked_from_step', 'varchar(1024)').execute();
+      await db.schema
+        .createIndex('weft_runs_forked_from')
+        .ifNotExists()
+        .on('weft_runs')
+        .column('forked_from_run_id')
+        .where(sql.ref('forked_from_run_id'), 'is not', null)
+        .execute();
+    },
+  },
   // Schedules, triggers and flow control (src/flow-control, src/schedule).
   '0006_flow_control': flowControlMigration,
 };

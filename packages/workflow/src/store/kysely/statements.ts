@@ -20,6 +20,7 @@ export const RUN_PATCH_COLUMNS: Record<string, string> = {
   leaseOwner: 'lease_owner',
   leaseExpiresAt: 'lease_expires_at',
   updatedAt: 'updated_at',
+  deadlineAt: 'deadline_at',
 };
 export const JSON_COLUMNS = new Set(['input', 'output', 'error']);
 
