@@ -123,6 +123,7 @@ export interface StepRunArgs<I, R = Resources, TSuspend = unknown, TResume = unk
    * `review/lint` for a step inside a parallel or branch); undefined when it has not run.
    */
   getStepResult<S extends Runnable>(step: S): OutputOf<S> | undefined;
+  /** The output of an earlier step by id or path (`review/lint`), typed by `T`; undefined when it has not run. */
   getStepResult<T = unknown>(id: string): T | undefined;
   /**
    * Ends the whole run successfully now with `output` as the run's output (validated by the
