@@ -1,0 +1,110 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { defineInterceptor, findCause, type StepInterceptor, step, TimeoutError, workflow } from '../../src/index.js';
+
+const fetch = step({
+  id: 'fetch',
+  input: z.object({ repo: z.string() }),
+  output: z.object({ stars: z.number() }),
+  run: async ({ input }) => ({ stars: input.repo.length }),
+});
+const later = step({ id: 'later', run: async () => 'later' as const });
+
+describe('typed reads of the input and upstream results', () => {
+  it('inline steps read the workflow input and upstream outputs, typed', () => {
+    workflow({ id: 'w', input: z.object({ repo: z.string(), min: z.number().default(1) }) })
+      .step(fetch)
+      .step('score', async ({ getInitData, getStepResult, runId }) => {
+        expectTypeOf(getInitData()).toEqualTypeOf<{ repo: string; min: number }>();
+        expectTypeOf(getStepResult('fetch')).toEqualTypeOf<{ stars: number }>();
+        expectTypeOf(getStepResult(fetch)).toEqualTypeOf<{ stars: number }>();
+        expectTypeOf(runId).toEqualTypeOf<string>();
+        return 1;
+      })
+      .step('next', async ({ getStepResult }) => {
+        expectTypeOf(getStepResult('score')).toEqualTypeOf<number>();
+        return 2;
+      })
+      .commit();
+  });
+
+  it('reading a step that is not upstream fails to compile', () => {
+    workflow({ id: 'w2', input: z.object({ repo: z.string() }) })
+      .step(fetch)
+      .step('score', async ({ getStepResult }) => {
+        // @ts-expect-error 'later' is downstream: not in the steps so far
+        getStepResult('later');
+        // @ts-expect-error a step object that is not upstream
+        getStepResult(later);
+        // @ts-expect-error a typo
+        getStepResult('fetchh');
+        return 1;
+      })
+      .step(later)
+      .commit();
+  });
+
+  it('maps, predicates and loop conditions get the same typed access', () => {
+    const a = step({ id: 'a', input: z.object({ n: z.number() }), run: async ({ input }) => input.n });
+    workflow({ id: 'w3', input: z.object({ n: z.number() }) })
+      .step(a)
+      .map(({ getInitData, getStepResult }) => {
+        expectTypeOf(getInitData()).toEqualTypeOf<{ n: number }>();
+        expectTypeOf(getStepResult('a')).toEqualTypeOf<number>();
+        // @ts-expect-error not upstream
+        getStepResult('b');
+        return { n: 1 };
+      })
+      .dountil(
+        step({ id: 'b', input: z.object({ n: z.number() }), run: async ({ input }) => ({ n: input.n + 1 }) }),
+        ({ output, getStepResult }) => {
+          expectTypeOf(output).toEqualTypeOf<{ n: number }>();
+          return output.n > getStepResult('a');
+        },
+      )
+      .commit();
+  });
+
+  it('standalone steps type getStepResult by the step passed', () => {
+    step({
+      id: 'solo',
+      run: async ({ getStepResult, getInitData }) => {
+        expectTypeOf(getStepResult(fetch)).toEqualTypeOf<{ stars: number } | undefined>();
+        expectTypeOf(getInitData<{ repo: string }>()).toEqualTypeOf<{ repo: string }>();
+        return 0;
+      },
+    });
+  });
+});
+
+describe('bail, interceptors, findCause', () => {
+  it('bail in an inline step takes the workflow output schema input', () => {
+    workflow({ id: 'b', output: z.object({ answer: z.string() }) })
+      .step('x', async ({ bail }) => {
+        // @ts-expect-error the output schema wants { answer: string }
+        if (Math.random() > 2) bail({ answer: 1 });
+        return bail({ answer: 'ok' });
+      })
+      .map(() => ({ answer: 'y' }))
+      .commit();
+  });
+
+  it('interceptors are typed (input, next) chains', () => {
+    const i: StepInterceptor = async (call, next) => {
+      expectTypeOf(call.path).toEqualTypeOf<string>();
+      expectTypeOf(call.attempt).toEqualTypeOf<number>();
+      return next(call);
+    };
+    const typed = defineInterceptor<{ n: number }, number>({
+      before: (call) => ({ n: call.input.n + 1 }),
+      after: (_c, out) => out * 2,
+    });
+    workflow({ id: 'i', interceptors: [i, typed] });
+  });
+
+  it('findCause returns the class instance type', () => {
+    const e: unknown = new Error('x');
+    expectTypeOf(findCause(e, TimeoutError)).toEqualTypeOf<TimeoutError | undefined>();
+    expectTypeOf(findCause(e, 'WEFT_TIMEOUT')).toEqualTypeOf<(Error & { code: string }) | undefined>();
+  });
+});
