@@ -71,7 +71,8 @@ export function tMeanCI(values: readonly number[], options: { confidence?: numbe
  * Bootstrap confidence interval of the mean of `values`: BCa by default (corrects the percentile
  * interval's bias and skew), or the plain percentile interval. For paired data pass the per-item
  * differences (`b[i] - a[i]`): resampling items keeps each pair together. Throws
- * {@link EvalStatisticsError} for an empty sample or a non-finite value.
+ * {@link EvalStatisticsError} for fewer than two values (an empty sample, or one value whose
+ * interval would have zero width) or a non-finite value.
  *
  * @example
  * ```ts
@@ -91,7 +92,8 @@ export function bootstrapMeanCI(values: readonly number[], options: BootstrapOpt
     );
   }
   assertFiniteSample(values, 'bootstrapMeanCI');
-  assertMinLength(values, 1, 'bootstrapMeanCI');
+  // One value has no spread to resample: a zero-width interval would look certain.
+  assertMinLength(values, 2, 'bootstrapMeanCI');
   const n = values.length;
   const estimate = mean(values);
   const resamples = options.resamples ?? 2000;

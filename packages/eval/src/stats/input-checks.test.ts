@@ -43,8 +43,9 @@ describe('non-finite input is a typed error naming the index, never a p-value', 
 });
 
 describe('degenerate input is a typed error, not NaN or a RangeError', () => {
-  it('bootstrapMeanCI([]) throws', () => {
+  it('bootstrapMeanCI([]) throws, and so does one value (no zero-width interval)', () => {
     expect(caught(() => bootstrapMeanCI([])).details()).toMatchObject({ reason: 'too-few', n: 0 });
+    expect(caught(() => bootstrapMeanCI([0.7])).details()).toMatchObject({ reason: 'too-few', n: 1, min: 2 });
   });
   it('pairedBootstrapCI of unequal lengths throws EvalStatisticsError (not RangeError)', () => {
     const e = caught(() => pairedBootstrapCI([1, 2], [1]));

@@ -39,6 +39,7 @@ describe('properties', () => {
   it('the bootstrap CI contains the observed mean difference', () => {
     fc.assert(
       fc.property(diffs, fc.integer(), (d, seed) => {
+        fc.pre(d.length >= 2);
         const ci = bootstrapMeanCI(d, { resamples: 200, random: seed });
         return ci.lower <= ci.estimate + 1e-12 && ci.estimate <= ci.upper + 1e-12 && ci.lower <= ci.upper;
       }),
@@ -59,7 +60,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
-          minLength: 1,
+          minLength: 2,
           maxLength: 30,
         }),
         (pairs) => {
