@@ -15,7 +15,8 @@ import { type Accuracy, accuracy, type OracleLanguage, oracleUnavailable } from 
 import { jsBackend, nativeBackend } from './helpers/backends.js';
 import { corpus } from './helpers/corpus.js';
 
-const files = corpus({ perLanguage: 300, maxBytes: 150_000 });
+// WEFT_ACCURACY_FILES widens the sample (the README quotes a 3,000-per-language run too).
+const files = corpus({ perLanguage: Number(process.env.WEFT_ACCURACY_FILES ?? 300), maxBytes: 150_000 });
 const results: Accuracy[] = [];
 const LANGS: OracleLanguage[] = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust'];
 const SYMBOLS = 0.995;
