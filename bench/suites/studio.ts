@@ -2,7 +2,8 @@
 // (multi-row INSERTs, 1,000 rows a transaction) with 100,000 runs (8 workflows × 3 versions, 30
 // days, 80% success / 10% failed / 3% canceled / 4% suspended / 3% running; failed runs carry an
 // error). Each case sends real Requests to the Studio handler (auth, query, HTML rendering, the
-// whole response read) — 3 warm-up requests, then the median of 25 (p95 in the note). Facets
+// whole response read), timed with bench/lib/measure.ts (warm-up, then the median of the
+// repetitions, min–max in the note). Facets
 // (workflow/version lists, status counts) are cached for 10 s by the handler; one case measures
 // the page with them recomputed. Text search reads rows, so by default it covers the newest 20,000
 // runs that match the other filters (the page says so and links a search of all of them).
@@ -10,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { METHOD, perOp, range } from '../lib/measure.ts';
 
 interface BenchRow {
   suite: string;
@@ -104,51 +106,26 @@ export default async function studioBench(ctx: { quick: boolean }): Promise<Benc
       `${total.toLocaleString('en-US')} runs in ${(seedMs / 1000).toFixed(1)} s; Studio's indexes then built in ${Math.round(migrateMs)} ms`,
     );
 
-    const measure = async (c: string, path: string | (() => string), note: string, before?: () => void) => {
-      const p = () => (typeof path === 'string' ? path : path());
-      for (let i = 0; i < 3; i++) {
-        before?.();
-        await get(p());
-      }
-      const times: number[] = [];
-      for (let i = 0; i < 25; i++) {
-        before?.();
-        const s = performance.now();
-        await get(p());
-        times.push(performance.now() - s);
-      }
-      times.sort((a, b) => a - b);
-      const median = times[12] as number;
-      const p95 = times[23] as number;
-      row(c, median, 'ms', `${note}; p95 ${p95.toFixed(1)} ms`);
+    const method = ctx.quick ? METHOD.quick : METHOD.full;
+    const measure = async (c: string, path: string, note: string) => {
+      const st = await perOp(() => get(path), method);
+      row(c, st.median, 'ms', `${note}; ${range(st)}`);
     };
     const n = total.toLocaleString('en-US');
     await measure('runs list, first page', '/', `GET / (HTML, 50 rows) over ${n} runs`);
     // A fresh handler every request: facets (status counts, workflows, versions) computed each time.
-    let fresh = handler;
-    const uncached = async (path: string) => {
+    const cold = await perOp(async () => {
+      const fresh = createStudioHandler({ store, accessToken: 'bench-token-0123456789' });
       const res = await fresh(
-        new Request(`http://127.0.0.1:4400${path}`, { headers: { authorization: 'Bearer bench-token-0123456789' } }),
+        new Request('http://127.0.0.1:4400/', { headers: { authorization: 'Bearer bench-token-0123456789' } }),
       );
-      return res.text();
-    };
-    for (let i = 0; i < 3; i++) {
-      fresh = createStudioHandler({ store, accessToken: 'bench-token-0123456789' });
-      await uncached('/');
-    }
-    const cold: number[] = [];
-    for (let i = 0; i < 25; i++) {
-      fresh = createStudioHandler({ store, accessToken: 'bench-token-0123456789' });
-      const s = performance.now();
-      await uncached('/');
-      cold.push(performance.now() - s);
-    }
-    cold.sort((a, b) => a - b);
+      await res.text();
+    }, method);
     row(
       'runs list, facets recomputed',
-      cold[12] as number,
+      cold.median,
       'ms',
-      `GET / with status counts, workflows and versions counted again; p95 ${(cold[23] as number).toFixed(1)} ms`,
+      `GET / with status counts, workflows and versions read again; ${range(cold)}`,
     );
     await measure('status filter (failed)', '/?status=failed', '10% of runs match');
     await measure('status + workflow filter', '/?status=suspended&workflow=workflow-3', '0.5% of runs match');

@@ -127,6 +127,10 @@ export async function printSummary(input: SummaryInput): Promise<number> {
   console.log(`  ${weft} runs show ${runId}${db}`);
   console.log(`  ${weft} runs list${db}`);
   console.log(`  ${weft} approvals list --all${db}`);
+  // Weft Studio: the same store in a browser (timeline, approvals, LLM cost, eval history).
+  console.log('see it in Weft Studio:');
+  console.log(`  ${weft} studio${db}`);
+  console.log(`  then http://127.0.0.1:4400/runs/${runId} (open the link Studio prints once: it logs you in)`);
   return run.status === 'success' ? 0 : 1;
 }
 

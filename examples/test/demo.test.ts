@@ -179,6 +179,9 @@ describe('the demo (npm run demo)', () => {
     );
     expect(out).toContain(`state: ${dbFile}`);
     expect(out).toMatch(new RegExp(`(npm run weft --|node \\S*packages/cli/dist/cli\\.js) runs show ${firstRunId}`));
+    // It ends with the Studio command and the run's page in Studio.
+    expect(out).toMatch(/^ {2}(npm run weft --|node \S*packages\/cli\/dist\/cli\.js) studio( --db \S+)?$/m);
+    expect(out).toContain(`http://127.0.0.1:4400/runs/${firstRunId}`);
   });
 
   it('left its rows in the store: run, steps, approval with audit, eval history, LLM calls, snapshot cache', async () => {

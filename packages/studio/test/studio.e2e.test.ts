@@ -100,7 +100,7 @@ describe('Weft Studio in headless Chromium', () => {
     await page.goto(`${url}/?token=${TOKEN}`);
     expect(new URL(page.url()).search).toBe('');
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(9);
-    await page.screenshot({ path: `${artifacts}studio-runs.png` });
+    await page.screenshot({ path: `${artifacts}studio-runs.png`, clip: { x: 0, y: 0, width: 1360, height: 640 } });
 
     // Filter by status (chip), then by workflow (select applies at once).
     await page.locator('[data-status-chip="failed"]').click();
@@ -194,6 +194,9 @@ describe('Weft Studio in headless Chromium', () => {
     const d = (await page.locator('.tl-row[data-path="deploy/docs"] .tl-bar').boundingBox()) as Box;
     expect(overlaps(b, d)).toBe(true);
     await page.screenshot({ path: `${artifacts}studio-run-timeline.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${artifacts}studio-run-timeline-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.locator('a[href="#llm"]').click();
     expect(await page.locator('#llm .stat-v').first().textContent()).toMatch(/^\$0\.\d+/);
     await page.goto(`${url}/llm?range=7d`);

@@ -62,7 +62,8 @@ input:focus,select:focus,textarea:focus{border-color:var(--accent);outline:2px s
 .btn.danger{color:var(--bad);border-color:color-mix(in srgb,var(--bad) 40%,var(--border))}.btn.danger:hover{background:var(--bad-bg)}
 .btn.ghost{background:transparent}.btn.disabled{opacity:.45;cursor:default}
 .grid{width:100%;border-collapse:separate;border-spacing:0;font-size:13px}
-.grid th{text-align:left;font-weight:600;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);padding:7px 10px;border-bottom:1px solid var(--border);background:var(--panel);position:sticky;top:48px}
+.grid th{text-align:left;font-weight:600;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);padding:7px 10px;border-bottom:1px solid var(--border);background:var(--panel)}
+.runs th{position:sticky;top:48px;z-index:1}
 .grid th.num{text-align:right}.grid th{white-space:nowrap}
 .grid td{padding:6px 10px;border-bottom:1px solid var(--border);vertical-align:top}
 .grid tbody tr:hover td{background:var(--panel2)}

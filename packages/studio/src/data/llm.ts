@@ -23,6 +23,10 @@ export interface LlmCall {
   unpriced: boolean;
   latencyMs: number;
   outcome: string;
+  /** The step attempt that made the call (when the router records it). */
+  attempt?: number;
+  /** Why the model stopped (`stop`, `length`, `tool-calls`, …), when recorded. */
+  finishReason?: string;
   /** Models tried before the one that served (fallbacks taken). */
   fallbacks: number;
   error?: string;
@@ -30,6 +34,9 @@ export interface LlmCall {
 
 interface CallRow {
   id: string;
+  step_path?: string | null;
+  attempt?: number | string | null;
+  finish_reason?: string | null;
   started_at: number | string;
   run_id: string | null;
   step_id: string | null;
@@ -62,7 +69,11 @@ function toCall(r: CallRow): LlmCall {
     fallbacks: Array.isArray(chain) ? Math.max(0, chain.length - 1) : 0,
   };
   if (r.run_id) c.runId = r.run_id;
-  if (r.step_id) c.stepId = r.step_id;
+  // `step_path` (the full path, e.g. `items[2]/summarize`) where the router records it, else the step id.
+  const step = r.step_path ?? r.step_id;
+  if (step) c.stepId = step;
+  if (r.attempt !== null && r.attempt !== undefined) c.attempt = num(r.attempt);
+  if (r.finish_reason) c.finishReason = r.finish_reason;
   if (r.workflow_id) c.workflowId = r.workflow_id;
   if (r.task) c.task = r.task;
   if (r.model) c.model = r.model;
@@ -139,8 +150,24 @@ function toGroup(r: GroupRow): UsageGroup {
 const DAY = 86_400_000;
 
 /** Aggregates the calls started in `[from, to)`. */
+const stepColumn = new WeakMap<object, Promise<'step_path' | 'step_id'>>();
+
+/** `step_path` when this database's `weft_llm_calls` has it (newer @weft/llm), else `step_id`. */
+function stepColumnOf(store: StudioStore): Promise<'step_path' | 'step_id'> {
+  let p = stepColumn.get(store.db);
+  if (!p) {
+    p = sql`select step_path from weft_llm_calls where 1 = 0`.execute(store.db).then(
+      () => 'step_path' as const,
+      () => 'step_id' as const,
+    );
+    stepColumn.set(store.db, p);
+  }
+  return p;
+}
+
 export async function llmUsage(store: StudioStore, from: number, to: number): Promise<LlmUsage> {
   const db = store.db;
+  const stepCol = sql.ref(await stepColumnOf(store));
   const agg = sql`count(*) as calls, sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_usd) as cost, avg(latency_ms) as latency, sum(case when outcome in ('error', 'refused') then 1 else 0 end) as failed`;
   const range = sql`started_at >= ${from} and started_at < ${to}`;
   const day =
@@ -154,7 +181,7 @@ export async function llmUsage(store: StudioStore, from: number, to: number): Pr
       sql<GroupRow>`select workflow_id as k, ${agg} from weft_llm_calls where ${range} group by workflow_id order by cost desc, calls desc limit 20`.execute(
         db,
       ),
-      sql<GroupRow>`select step_id as k, workflow_id as w, ${agg} from weft_llm_calls where ${range} and step_id is not null group by workflow_id, step_id order by cost desc, calls desc limit 20`.execute(
+      sql<GroupRow>`select ${stepCol} as k, workflow_id as w, ${agg} from weft_llm_calls where ${range} and ${stepCol} is not null group by workflow_id, ${stepCol} order by cost desc, calls desc limit 20`.execute(
         db,
       ),
       sql<GroupRow>`select run_id as k, max(workflow_id) as w, ${agg} from weft_llm_calls where ${range} and run_id is not null group by run_id order by cost desc, calls desc limit 10`.execute(

@@ -60,7 +60,8 @@ ${
   <div class="stat"><span class="stat-v${t.failed ? ' bad' : ''}">${formatInt(t.failed)}</span><span class="stat-l">failed</span></div>
 </div>
 <section class="card"><h2>Cost per day</h2>${dayChart(u.byDay)}</section>
-<div class="two">${groupTable(ctx, 'By model', u.byModel, 'model')}${groupTable(ctx, 'By workflow', u.byWorkflow, 'workflow')}</div>
+${groupTable(ctx, 'By model', u.byModel, 'model')}
+${groupTable(ctx, 'By workflow', u.byWorkflow, 'workflow')}
 ${groupTable(ctx, 'Most expensive steps', u.byStep, 'step')}
 ${groupTable(ctx, 'Most expensive runs', u.topRuns, 'run')}`
 }`;

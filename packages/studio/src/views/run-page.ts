@@ -52,13 +52,15 @@ function logLevel(data: unknown): string {
 function logsView(logs: EventRecord[], start: number): SafeHtml {
   if (logs.length === 0)
     return html`<p class="muted small">No log lines stored for this run. Steps log with <code>ctx.logger.info('…', { fields })</code>.</p>`;
-  return html`<table class="grid logs"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Step</th><th scope="col">Message</th><th scope="col">Fields</th></tr></thead><tbody>${logs.map(
+  return html`<table class="grid logs"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Step</th><th scope="col" class="num">Attempt</th><th scope="col">Message</th><th scope="col">Fields</th></tr></thead><tbody>${logs.map(
     (e) => {
+      if (e.type === 'log:truncated')
+        return html`<tr class="log-cut"><td class="mono nowrap">+${formatDuration(e.at - start)}</td><td><span class="lvl lvl-warn">cap</span></td><td></td><td></td><td colspan="2">Log cap reached: later lines of this run were not stored. ${preview(e.data, 160)}</td></tr>`;
       const d = (e.data ?? {}) as Record<string, unknown>;
-      const { level: _l, message, msg, fields, ...rest } = d;
+      const { level: _l, message, msg, fields, attempt, ...rest } = d;
       const extra = fields ?? (Object.keys(rest).length ? rest : undefined);
       const text = typeof message === 'string' ? message : typeof msg === 'string' ? msg : preview(e.data, 200);
-      return html`<tr><td class="mono nowrap">+${formatDuration(e.at - start)}</td><td><span class="lvl lvl-${logLevel(e.data)}">${logLevel(e.data)}</span></td><td class="mono">${e.path ?? ''}</td><td>${text}</td><td class="mono muted data">${extra === undefined ? '' : preview(extra, 200)}</td></tr>`;
+      return html`<tr><td class="mono nowrap">+${formatDuration(e.at - start)}</td><td><span class="lvl lvl-${logLevel(e.data)}">${logLevel(e.data)}</span></td><td class="mono">${e.path ?? ''}</td><td class="num">${typeof attempt === 'number' ? attempt : ''}</td><td>${text}</td><td class="mono muted data">${extra === undefined ? '' : preview(extra, 200)}</td></tr>`;
     },
   )}</tbody></table>`;
 }
@@ -153,8 +155,8 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
   const { run } = d;
   const active = ACTIVE.has(run.status);
   const end = active ? ctx.now : run.updatedAt;
-  const logs = d.events.filter((e) => e.type === 'log');
-  const events = d.events.filter((e) => e.type !== 'log');
+  const logs = d.events.filter((e) => e.type === 'log' || e.type === 'log:truncated');
+  const events = d.events.filter((e) => e.type !== 'log' && e.type !== 'log:truncated');
   const cost = d.llmCalls.reduce((a, c) => a + c.costUsd, 0);
   const pending =
     approvals.filter((a) => a.request.status === 'pending').length +
