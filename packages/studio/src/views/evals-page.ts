@@ -53,6 +53,9 @@ export function evalRunPage(ctx: PageContext, run: EvalRun, previous?: string): 
   return layout(ctx, run.evalName, 'evals', body);
 }
 
+/** Three decimals, or — for a NaN (a scorer with no usable paired scores). */
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+
 /** A comparison: per scorer, the mean of A and B, the paired difference with its confidence interval (chart), p-value, verdict; then regressions. */
 export function comparePage(ctx: PageContext, c: Comparison): SafeHtml {
   const lim = Math.max(
@@ -62,11 +65,11 @@ export function comparePage(ctx: PageContext, c: Comparison): SafeHtml {
   const pos = (v: number) => (((v + lim) / (2 * lim)) * 100).toFixed(2);
   const body = html`<nav class="crumbs"><a href="${ctx.base}/evals">Evals</a> / ${c.evalName} / compare</nav>
 <div class="page-head"><h1>${c.evalName}: <a href="${ctx.base}/evals/${encodeURIComponent(c.a.runId)}">${c.a.variant}</a> → <a href="${ctx.base}/evals/${encodeURIComponent(c.b.runId)}">${c.b.variant}</a></h1></div>
-<section class="card"><h2>Difference per scorer <span class="muted small">mean(B − A), ${Math.round((c.scorers[0]?.ci.confidence ?? 0.95) * 100)}% CI, ${c.test} test, α = ${c.alpha}</span></h2>
-<table class="grid compare"><thead><tr><th scope="col">Scorer</th><th scope="col" class="num">n</th><th scope="col" class="num">A</th><th scope="col" class="num">B</th><th scope="col" class="num">Δ</th><th scope="col" class="ci-col">−${lim.toFixed(2)} · 0 · +${lim.toFixed(2)}</th><th scope="col" class="num">p</th><th scope="col">Verdict</th></tr></thead><tbody>${c.scorers.map(
+<section class="card"><h2>Difference per scorer <span class="muted small">mean(B − A), ${Math.round((c.scorers[0]?.ci.confidence ?? 0.95) * 100)}% CI, ${c.test} test, ${c.correction ?? 'no'} correction, α = ${c.alpha}</span></h2>
+<table class="grid compare"><thead><tr><th scope="col">Scorer</th><th scope="col" class="num">n</th><th scope="col" class="num">A</th><th scope="col" class="num">B</th><th scope="col" class="num">Δ</th><th scope="col" class="ci-col">−${lim.toFixed(2)} · 0 · +${lim.toFixed(2)}</th><th scope="col" class="num">p</th><th scope="col" class="num">p adj.</th><th scope="col">Verdict</th></tr></thead><tbody>${c.scorers.map(
     (s) =>
-      html`<tr><td>${s.scorer}</td><td class="num">${s.n}</td><td class="num">${s.meanA.toFixed(3)}</td><td class="num">${s.meanB.toFixed(3)}</td><td class="num"><strong>${s.diff >= 0 ? '+' : ''}${s.diff.toFixed(3)}</strong></td><td class="ci-col"><span class="ci"><span class="ci-zero"></span><span class="ci-range v-${s.verdict}" style="left:${pos(s.ci.lower)}%;width:${(Number(pos(s.ci.upper)) - Number(pos(s.ci.lower))).toFixed(2)}%"></span><span class="ci-point v-${s.verdict}" style="left:${pos(s.diff)}%"></span></span></td><td class="num">${s.pValue.toFixed(3)}</td><td><span class="verdict v-${s.verdict}">${s.verdict}</span></td></tr>`,
-  )}</tbody></table></section>
+      html`<tr><td>${s.scorer}</td><td class="num">${s.n}</td><td class="num">${f3(s.meanA)}</td><td class="num">${f3(s.meanB)}</td><td class="num"><strong>${s.diff >= 0 ? '+' : ''}${f3(s.diff)}</strong></td><td class="ci-col"><span class="ci"><span class="ci-zero"></span><span class="ci-range v-${s.verdict}" style="left:${pos(s.ci.lower)}%;width:${(Number(pos(s.ci.upper)) - Number(pos(s.ci.lower))).toFixed(2)}%"></span><span class="ci-point v-${s.verdict}" style="left:${pos(s.diff)}%"></span></span></td><td class="num">${s.pValue.toFixed(3)}</td><td class="num">${(s.adjustedPValue ?? s.pValue).toFixed(3)}</td><td><span class="verdict v-${s.verdict}">${s.verdict}</span></td></tr>`,
+  )}</tbody></table>${(c.warnings ?? []).length > 0 ? html`<ul class="muted small">${(c.warnings ?? []).map((w) => html`<li>${w}</li>`)}</ul>` : ''}</section>
 <section class="card"><h2>Regressions <span class="count">${c.regressions.length}</span></h2>${
     c.regressions.length === 0
       ? html`<p class="muted small">No item scored lower in B.</p>`
