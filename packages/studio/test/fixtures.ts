@@ -146,14 +146,45 @@ export const flaky = workflow({ id: 'import-orders', input: z.object({ batch: z.
   )
   .commit();
 
-/** Opens a fresh libsql file store with an engine and an approval service. */
-export async function openFixture(name: string): Promise<Fixture> {
+/** Version 2 of the import: never fails (the eval's candidate). */
+export const steady = workflow({ id: 'import-orders-v2', input: z.object({ batch: z.number() }) })
+  .step('fetch', async ({ input }) => ({ rows: input.batch * 10 }))
+  .commit();
+
+/** Two stored eval runs of the import (flaky baseline, steady candidate), each item a workflow run. */
+export async function seedEvals(f: Fixture): Promise<{ baseline: string; candidate: string }> {
+  const { createEvalStore, defineEval, exactMatch, runEval } = await import('@weft/eval');
+  const history = createEvalStore(f.store);
+  const def = defineEval({
+    name: 'import-orders',
+    data: Array.from({ length: 9 }, (_, i) => ({
+      id: `batch-${i + 1}`,
+      input: { batch: i + 1 },
+      expected: { rows: (i + 1) * 10 },
+    })),
+    task: { workflow: flaky, engine: f.engine },
+    scorers: [exactMatch()],
+  });
+  const a = await runEval(def, { store: history, variant: 'v1', cache: undefined });
+  const b = await runEval(def, {
+    store: history,
+    variant: 'v2',
+    task: { workflow: steady, engine: f.engine },
+    taskVersion: 'v2',
+    cache: undefined,
+  });
+  return { baseline: a.id, candidate: b.id };
+}
+
+/** Opens a fresh store (a libsql file, or a Postgres schema with `pg`) with an engine and an approval service. */
+export async function openFixture(name: string, pg?: { url: string }): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), `weft-studio-${name}-`));
-  const url = `file:${join(dir, 'weft.db')}`;
-  const store = createStore({ url });
+  const schema = `studio_${name.replace(/\W/g, '_')}_${process.pid}_${Date.now()}`;
+  const url = pg ? pg.url : `file:${join(dir, 'weft.db')}`;
+  const store = pg ? createStore({ url, schema }) : createStore({ url });
   await store.init();
   usage = createKyselyUsageStore({ db: store.db, dialect: store.dialect });
-  const engine = createEngine({ store, workflows: [release, flaky] });
+  const engine = createEngine({ store, workflows: [release, flaky, steady] });
   const approvals = createApprovalService({ store, engine, workflows: [release], onError: () => undefined });
   await approvals.init();
   return {
@@ -164,6 +195,7 @@ export async function openFixture(name: string): Promise<Fixture> {
     approvals,
     async close() {
       await approvals.stop().catch(() => undefined);
+      if (pg) await store.db.schema.dropSchema(schema).ifExists().cascade().execute();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

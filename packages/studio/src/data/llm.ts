@@ -187,7 +187,7 @@ export async function llmUsage(store: StudioStore, from: number, to: number): Pr
       sql<GroupRow>`select run_id as k, max(workflow_id) as w, ${agg} from weft_llm_calls where ${range} and run_id is not null group by run_id order by cost desc, calls desc limit 10`.execute(
         db,
       ),
-      sql<GroupRow>`select cast(${day} as varchar(32)) as k, ${agg} from weft_llm_calls where ${range} group by ${day} order by ${day}`.execute(
+      sql<GroupRow>`select cast(d as varchar(32)) as k, ${agg} from (select ${day} as d, input_tokens, output_tokens, cost_usd, latency_ms, outcome from weft_llm_calls where ${range}) t group by d order by d`.execute(
         db,
       ),
     ]);
