@@ -11,6 +11,8 @@ export const USAGE = `Usage: weft <command> [options]
 Commands:
   runs list [--status s[,s]] [--workflow id] [--limit n]   runs, newest first
   runs show <run-id>                                       steps, timings, outputs, waits, events
+  runs migrate <run-id> [--to version|hash] [--actor name] [--reason text]
+                                                           move a parked run to another definition
   approvals list [--all] [--workflow id]                   pending approval gates (every one with --all)
   approvals approve <id> [--actor name] [--comment text]   approve a gate
   approvals reject <id> [--actor name] [--comment text]    reject a gate
@@ -38,6 +40,8 @@ const OPTIONS = {
   comment: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  to: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 /** The CLI's version (kept in step with package.json by the release). */
@@ -102,6 +106,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const json = values.json === true;
     if (group === 'runs' && action === 'list' && id === undefined) return await runsList(ctx, { ...values, json });
     if (group === 'runs' && action === 'show') return await runsShow(ctx, id, { json });
+    if (group === 'runs' && action === 'migrate') {
+      const { runsMigrate } = await import('./commands/migrate.js');
+      return await runsMigrate(ctx, id, { ...values, json });
+    }
     if (group === 'approvals' && action === 'list' && id === undefined) {
       const { approvalsList } = await import('./commands/approvals.js');
       return await approvalsList(ctx, { ...values, json });

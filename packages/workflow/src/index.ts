@@ -56,6 +56,15 @@ export type {
   WeftEvent,
 } from './engine/types.js';
 export type { ForkOptions, RestartOptions, RunLineage } from './engine/restart.js';
+export type { CloseOptions } from './engine/close.js';
+export type { RecoverOptions, Recovery, RecoveryProgress } from './engine/recovery.js';
+export { EngineClosedError, RunLeasedError } from './engine/lifecycle-errors.js';
+
+// Versioning
+export { DuplicateWorkflowVersionError, MigrationError, RunParkedError } from './versioning/errors.js';
+export { migrateRun } from './versioning/migrate.js';
+export type { MigrateOptions, MigrationResult } from './versioning/migrate.js';
+export { compareVersions } from './versioning/order.js';
 
 // Schedules, event triggers, flow control
 export type { FlowKey, FlowOptions, QueueDepth, RunFlowInfo, StartOptions, WaitReason } from './flow-control/types.js';

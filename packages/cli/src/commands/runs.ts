@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 import { CliNotFoundError, CliUsageError } from '../errors.js';
 import { duration, preview, table, timestamp } from '../format/text.js';
 
-const STATUSES: readonly RunStatus[] = ['queued', 'running', 'suspended', 'success', 'failed', 'canceled'];
+const STATUSES: readonly RunStatus[] = ['queued', 'running', 'suspended', 'parked', 'success', 'failed', 'canceled'];
 
 /** Options of `weft runs list`. */
 export interface RunsListOptions {

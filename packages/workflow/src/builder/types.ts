@@ -268,6 +268,14 @@ export interface WorkflowBuilder<
 /** Config of {@link workflow}. */
 export interface WorkflowConfig<Id extends string, IS, OS, R> {
   id: Id;
+  /**
+   * The version of this definition (e.g. `2` or `'2026-05-01'`). An engine may hold several
+   * versions of one id; new runs start on the newest (numbers and numeric strings compare by value),
+   * and a run stays on the definition it started on while that is registered. Registering two
+   * different definitions with the same id and version is a `DuplicateWorkflowVersionError`.
+   * Without a version, definitions of one id rank below versioned ones, later registrations newer.
+   */
+  version?: string | number;
   description?: string;
   input?: IS;
   /** Enforced at the end of every run (a violation fails the run with a StepValidationError). */

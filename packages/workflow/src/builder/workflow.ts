@@ -38,6 +38,15 @@ export function workflow<
   if (typeof config !== 'object' || config === null || typeof config.id !== 'string' || config.id === '') {
     throw new TypeError('Expected workflow({ id, … }) with a non-empty string id');
   }
+  const v = (config as { version?: unknown }).version;
+  if (
+    v !== undefined &&
+    !((typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)))
+  ) {
+    throw new TypeError(
+      `Expected workflow({ id: '${config.id}', version }) to be a non-empty string or a finite number, got ${JSON.stringify(v) ?? String(v)}`,
+    );
+  }
   // The one cast: the untyped implementation is exposed through the typed interface.
   return createBuilder(
     config as WorkflowConfig<string, z.ZodType | undefined, z.ZodType | undefined, Record<string, unknown>>,
@@ -145,6 +154,7 @@ function createBuilder(
     commit: () =>
       commitWorkflow({
         id: config.id,
+        version: config.version,
         description: config.description,
         inputSchema: config.input,
         outputSchema: config.output,

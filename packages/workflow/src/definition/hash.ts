@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Node } from './nodes.js';
 
-const schemaJson = (s: z.ZodType | undefined): unknown => {
+/** @internal The JSON Schema of a zod schema as the hash covers it (`null` when absent). */
+export const schemaJson = (s: z.ZodType | undefined): unknown => {
   if (!s) return null;
   try {
     return z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });

@@ -30,6 +30,8 @@ export interface Workflow<Id extends string = string, I = any, O = any> extends 
   readonly id: Id;
   /** Stable structural hash of the definition, stored with every run. */
   readonly hash: string;
+  /** The version given to `workflow({ id, version })`, if any (not part of the hash). */
+  readonly version?: string | number;
   readonly description?: string;
   readonly inputSchema?: z.ZodType;
   readonly outputSchema?: z.ZodType;
@@ -67,6 +69,7 @@ export function setDefaultRunFactory(f: RunFactory): void {
 /** @internal Builds the committed workflow (validation, hash, step index). */
 export function commitWorkflow(def: {
   id: string;
+  version?: string | number;
   description?: string;
   inputSchema?: z.ZodType;
   outputSchema?: z.ZodType;
@@ -101,6 +104,7 @@ export function commitWorkflow(def: {
     kind: 'workflow' as const,
     id: def.id,
     hash: hashDefinition(def.id, def.inputSchema, def.outputSchema, def.nodes),
+    version: def.version,
     description: def.description,
     inputSchema: def.inputSchema,
     outputSchema: def.outputSchema,

@@ -4,7 +4,6 @@ import { EventEmitter } from 'eventemitter3';
 import pLimit from 'p-limit';
 import {
   CanceledError,
-  DefinitionChangedError,
   LeaseLostError,
   RunNotFoundError,
   RunNotSuspendedError,
@@ -25,6 +24,13 @@ import { forkRun, lineageOf, type RestartHost, restartRun } from './restart.js';
 import { streamRun } from './stream.js';
 import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
 import type { StartOptions } from '../flow-control/types.js';
+import { closeEngine, type EngineLifecycle } from './close.js';
+import { EngineClosedError, RunLeasedError } from './lifecycle-errors.js';
+import { startRecovery } from './recovery.js';
+import { WorkflowRegistry } from '../versioning/registry.js';
+import { createVersioning } from '../versioning/resolve.js';
+import { migrateRun } from '../versioning/migrate.js';
+import { MigrationError } from '../versioning/errors.js';
 import type { Engine, EngineOptions, EventListener, ResumeArgs, Run, RunResult, WeftEvent } from './types.js';
 
 const consoleLogger: Logger = {
@@ -65,7 +71,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     maxInProcessSleepMs: toMs(options.maxInProcessSleep ?? '5m'),
     interceptors: options.interceptors,
   };
-  const registry = new Map<string, Workflow>();
+  const registry = new WorkflowRegistry();
+  const versioning = createVersioning(store, registry, {
+    allowDefinitionChange: options.allowDefinitionChange,
+    logger: core.logger,
+  });
+  const life: EngineLifecycle = { closed: false, closing: undefined };
+  const open = () => {
+    if (life.closed) throw new EngineClosedError(ownerId);
+  };
   const active = new Map<string, RunExec>();
   // Executions in flight here, so executing a run twice in one process joins the first execution.
   const executions = new Map<string, Promise<RunResult>>();
@@ -79,11 +93,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let renewal: ReturnType<typeof setInterval> | undefined;
 
-  const register = (wf: Workflow) => {
-    if (wf?.kind !== 'workflow')
-      throw new TypeError('Expected a committed workflow (the result of workflow(…).commit())');
-    registry.set(wf.id, wf);
-  };
+  const register = (wf: Workflow) => registry.register(wf);
   for (const wf of options.workflows ?? []) register(wf);
 
   const on = (type: string, listener: EventListener): (() => void) => {
@@ -101,13 +111,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (renewal) return;
     renewal = setInterval(
       () => {
-        if (active.size === 0) return;
+        // Idle: stop the interval (it would keep this engine reachable); the next run restarts it.
+        if (active.size === 0) {
+          clearInterval(renewal);
+          renewal = undefined;
+          return;
+        }
         const ids = [...active.keys()];
-        store.renewLeases(ownerId, ids, leaseMs).then(
-          async (held) => {
+        store
+          .renewLeases(ownerId, ids, leaseMs)
+          .then(async (held) => {
             const kept = new Set(held);
             for (const id of ids) {
-              if (kept.has(id)) continue;
+              // Finished or suspended meanwhile: nothing to check (and the store may be closing).
+              if (kept.has(id) || !active.has(id)) continue;
               const rec = await store.getRun(id);
               if (rec?.status === 'canceled') active.get(id)?.abort(new CanceledError(id));
               // Taken over by another owner after our lease expired: stop driving it now (its
@@ -115,25 +132,26 @@ export function createEngine(options: EngineOptions = {}): Engine {
               else if (rec?.status === 'running' && rec.leaseOwner !== ownerId)
                 active.get(id)?.abort(new LeaseLostError(id, ownerId));
             }
-          },
-          (e: unknown) => core.logger.warn('lease renewal failed', { error: serializeError(e) }),
-        );
+          })
+          .catch((e: unknown) => core.logger.warn('lease renewal failed', { error: serializeError(e) }));
       },
       Math.max(50, Math.floor(leaseMs / 3)),
     );
     renewal.unref?.();
   };
 
+  /**
+   * The definition restart/fork use to compute deadlines and the forked run's hash: the run's own,
+   * else the newest registered one (execute() then decides whether it can continue the run).
+   */
   const lookup = (rec: RunRecord): Workflow => {
-    const wf = registry.get(rec.workflowId);
+    const wf = registry.byHash(rec.workflowId, rec.definitionHash) ?? registry.newest(rec.workflowId);
     if (!wf) {
       throw new WorkflowDefinitionError(
         rec.workflowId,
         `it is not registered with this engine, so run "${rec.id}" cannot execute. Pass it in createEngine({ workflows: [...] }) or call engine.register(workflow).`,
       );
     }
-    if (wf.hash !== rec.definitionHash && !options.allowDefinitionChange)
-      throw new DefinitionChangedError(rec.id, wf.id, rec.definitionHash, wf.hash);
     return wf;
   };
 
@@ -143,6 +161,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     input: unknown,
     opts?: StartOptions & { timeout?: Duration },
   ): Promise<RunResult> => {
+    open();
+    // A store that is unavailable fails the createRun below with a failed result; the snapshot is retried next start.
+    await versioning.persist(wf).catch((e: unknown) => {
+      if (!isStoreUnavailable(e)) throw e;
+    });
     // Flow control, priorities and idempotency keys go through the flow (src/flow-control).
     if (opts?.idempotencyKey !== undefined || opts?.priority !== undefined || wf.flow !== undefined) {
       const viaFlow = await flow.start(wf, runId, input, opts);
@@ -202,6 +225,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const execute = async (runId: string): Promise<RunResult> => {
     const inFlight = executions.get(runId);
     if (inFlight) return inFlight;
+    open();
     let rec: RunRecord | undefined;
     try {
       rec = await store.getRun(runId);
@@ -210,14 +234,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
       throw e;
     }
     if (!rec) throw new RunNotFoundError(runId);
+    if (rec.status === 'parked') return executeParked(rec);
     if (rec.status !== 'running' && rec.status !== 'queued') return resultFromRecord(store, rec);
-    const wf = lookup(rec);
     const now = Date.now();
-    await store.updateRun(
+    // Leases: a queued run, a run leased to this identity (a previous process with the same ownerId
+    // died: take it at once), or an expired lease. Another live owner keeps its run.
+    const foreign = rec.status === 'running' && rec.leaseOwner !== undefined && rec.leaseOwner !== ownerId;
+    if (foreign && (rec.leaseExpiresAt ?? 0) > now)
+      throw new RunLeasedError(runId, rec.leaseOwner as string, rec.leaseExpiresAt as number);
+    const took = await store.updateRun(
       runId,
       { status: 'running', leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
-      ['running', 'queued'],
+      [rec.status],
+      undefined,
+      rec.status === 'running' ? rec.leaseOwner : undefined,
     );
+    if (!took) {
+      // Another process claimed or finished it between the read and the compare-and-set.
+      const again = await store.getRun(runId);
+      if (again?.status === 'running' && again.leaseOwner && again.leaseOwner !== ownerId)
+        throw new RunLeasedError(runId, again.leaseOwner, again.leaseExpiresAt ?? now);
+      if (again && again.status !== 'running' && again.status !== 'queued') return resultFromRecord(store, again);
+      throw new LeaseLostError(runId, ownerId);
+    }
     let history: Awaited<ReturnType<typeof loadHistory>>;
     try {
       history = await loadHistory(store, runId);
@@ -225,6 +264,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (isCorrupt(e)) return failCorrupt(runId, e, ownerId);
       throw e;
     }
+    const resolved = await versioning.resolve({ ...rec, status: 'running' }, history, ['running']);
+    if (resolved.switch) {
+      const ok = await store.updateRun(runId, resolved.switch.patch, ['running'], [resolved.switch.event], ownerId);
+      if (!ok) throw new LeaseLostError(runId, ownerId);
+    }
+    const wf = resolved.wf;
     ensureRenewal();
     const type = history.memo.size ? 'run:recover' : 'run:start';
     return track(
@@ -233,14 +278,35 @@ export function createEngine(options: EngineOptions = {}): Engine {
     );
   };
 
+  /** A parked run: still parked (RunParkedError), or its definition is registered again — unpark it. */
+  const executeParked = async (rec: RunRecord): Promise<RunResult> => {
+    const resolved = await versioning.resolve(rec, await loadHistory(store, rec.id), ['parked']);
+    await versioning.persist(resolved.wf);
+    const moved = await migrateRun(store, rec.id, {
+      to: resolved.wf.hash,
+      actor: ownerId,
+      reason: 'a registered definition can continue the run',
+    });
+    if (moved.status === 'queued') return execute(rec.id);
+    const again = await store.getRun(rec.id);
+    if (!again) throw new RunNotFoundError(rec.id);
+    return resultFromRecord(store, again);
+  };
+
   const resumeAt = async (runId: string, path: string, data: unknown, timedOut: boolean): Promise<RunResult> => {
     // The run and its history (steps, open suspensions, state) are read together, before the
     // status flips: a corrupt row then fails the resume with the run still suspended and every row
     // unchanged. The history also holds the suspensions this resume is checked against.
+    open();
     const [rec, history] = await Promise.all([store.getRun(runId), loadHistory(store, runId)]);
     if (!rec) throw new RunNotFoundError(runId);
-    if (rec.status !== 'suspended') throw new RunNotSuspendedError(runId, path, `its status is "${rec.status}"`);
-    const wf = lookup(rec);
+    if (rec.status !== 'suspended' && rec.status !== 'parked')
+      throw new RunNotSuspendedError(runId, path, `its status is "${rec.status}"`);
+    // Parks the run (and throws RunParkedError) when no registered definition can continue it; a
+    // parked run continues here only when its definition is registered again (or allowDefinitionChange).
+    const resolved = await versioning.resolve(rec, history, ['suspended']);
+    const parkedOverride = rec.status === 'parked';
+    const wf = resolved.wf;
     const suspension = history.suspensions.get(path);
     if (!suspension) {
       throw new RunNotSuspendedError(
@@ -253,8 +319,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const now = Date.now();
     const ok = await store.updateRun(
       runId,
-      { status: 'running', leaseOwner: ownerId, leaseExpiresAt: now + leaseMs, updatedAt: now },
-      ['suspended'],
+      {
+        status: 'running',
+        leaseOwner: ownerId,
+        leaseExpiresAt: now + leaseMs,
+        updatedAt: now,
+        ...resolved.switch?.patch,
+        ...(parkedOverride ? { error: undefined } : {}),
+      },
+      [rec.status],
+      resolved.switch ? [resolved.switch.event] : undefined,
     );
     if (!ok) throw new RunNotSuspendedError(runId, path, 'another process resumed or canceled it first');
     history.resume = { path, data: parsed, suspension, timedOut };
@@ -283,7 +357,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const ok = await store.updateRun(
       runId,
       { status: 'canceled', error: serializeError(error), updatedAt: now },
-      ['queued', 'running', 'suspended'],
+      ['queued', 'running', 'suspended', 'parked'],
       [{ type: 'run:canceled', data: reason === undefined ? undefined : { reason }, at: now }],
     );
     if (!ok) {
@@ -320,7 +394,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     store,
     ownerId,
     leaseMs,
-    registry,
+    registry: registry.newestView(),
     logger: core.logger,
     execute,
     driveNew: (wf, runId, input) => {
@@ -365,6 +439,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ownerId,
     register,
     run<I, O>(wf: Workflow<string, I, O>, opts?: { runId?: string }): Run<I, O> {
+      open();
       register(wf);
       const runId = opts?.runId ?? randomUUID();
       return {
@@ -377,13 +452,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       };
     },
     async enqueue(wfOrId, input, opts) {
-      const wf = typeof wfOrId === 'string' ? registry.get(wfOrId) : wfOrId;
+      open();
+      const wf = typeof wfOrId === 'string' ? registry.newest(wfOrId) : wfOrId;
       if (!wf)
         throw new WorkflowDefinitionError(
           String(wfOrId),
           'it is not registered with this engine. Pass it in createEngine({ workflows }) or enqueue the workflow object.',
         );
       register(wf);
+      await versioning.persist(wf);
       const viaFlow = await flow.enqueue(wf, input, opts);
       if (viaFlow !== undefined) return viaFlow;
       const id = opts?.runId ?? randomUUID();
@@ -405,15 +482,63 @@ export function createEngine(options: EngineOptions = {}): Engine {
     execute,
     resume: (runId, args: ResumeArgs) => resumeAt(runId, args.step, args.data, false),
     cancel,
-    async recover(opts) {
-      const claimed = await store.claimRuns({
-        owner: ownerId,
-        leaseMs,
-        limit: opts?.limit ?? 10,
-        workflowIds: [...registry.keys()],
-      });
-      return Promise.all(claimed.map((r) => execute(r.id)));
+    recover(opts) {
+      open();
+      return startRecovery(
+        {
+          store,
+          ownerId,
+          leaseMs,
+          workflowIds: () => registry.ids(),
+          execute,
+          isExecuting: (id) => executions.has(id),
+          logger: core.logger,
+        },
+        opts,
+      );
     },
+    async migrate(runId, opts = {}) {
+      open();
+      const rec = await store.getRun(runId);
+      if (!rec) throw new RunNotFoundError(runId);
+      let to = opts.to;
+      if (typeof to === 'object' && to !== null) {
+        register(to);
+        to = to.hash;
+      } else {
+        const target =
+          to === undefined
+            ? registry.newest(rec.workflowId)
+            : (registry.byVersion(rec.workflowId, to) ?? registry.versions(rec.workflowId).find((w) => w.hash === to));
+        if (!target && to === undefined)
+          throw new MigrationError(
+            runId,
+            `no definition of workflow "${rec.workflowId}" is registered with this engine.`,
+          );
+        if (target) to = target.hash;
+      }
+      for (const wf of registry.versions(rec.workflowId)) await versioning.persist(wf);
+      return migrateRun(store, runId, { ...opts, to });
+    },
+    close: (closeOptions) =>
+      closeEngine(
+        {
+          life,
+          ownerId,
+          store,
+          closeStore: options.closeStore ?? options.store === undefined,
+          executions,
+          active,
+          emitter,
+          stopRenewal: () => {
+            if (renewal) clearInterval(renewal);
+            renewal = undefined;
+          },
+          logger: core.logger,
+        },
+        closeOptions,
+      ),
+    [Symbol.asyncDispose]: () => engine.close(),
     getRun: (runId) => flow.getRun(runId),
     restart: (runId, opts) => restartRun(restartHost, runId, opts),
     fork: (runId, opts) => forkRun(restartHost, runId, opts),

@@ -9,6 +9,9 @@ import type { ScheduleApi } from '../schedule/scheduler.js';
 import type { EventDelivery } from '../trigger/types.js';
 import type { Duration } from '../util/duration.js';
 import type { ForkOptions, RestartOptions, RunLineage } from './restart.js';
+import type { MigrateOptions, MigrationResult } from '../versioning/migrate.js';
+import type { CloseOptions } from './close.js';
+import type { RecoverOptions, Recovery } from './recovery.js';
 
 /** Fields every run result has. */
 interface RunResultBase {
@@ -99,12 +102,24 @@ export interface EngineOptions {
   /** Max user steps running at once across all runs of this engine. */
   concurrency?: number;
   logger?: Logger;
-  /** Resume/execute runs whose stored definition hash differs from the registered one. */
+  /**
+   * @deprecated Versioning decides per run: a run continues on its own definition while it is
+   * registered, moves to a registered one that can continue it, or is parked for `engine.migrate()`.
+   * With `true`, every run whose definition is not registered continues on the newest registered
+   * definition without that check (recorded as a `run:migrated` event), and parked runs resume.
+   */
   allowDefinitionChange?: boolean;
   /** Lease length for runs this engine executes (default 30 s); renewed while they run. */
   leaseMs?: number;
-  /** Identifies this engine as lease owner (default: a random id). */
+  /**
+   * Identifies this engine as lease owner (default: a random id). Give each process a stable,
+   * unique id (e.g. the host or pod name): a process restarted with the same id takes its own
+   * interrupted runs back at once in `recover()` (and a worker's start), instead of waiting for their
+   * leases to expire. Two live processes must never share one.
+   */
   ownerId?: string;
+  /** Close the store in `engine.close()` (default: only when the engine created it, i.e. no `store` given). */
+  closeStore?: boolean;
   /**
    * Sleeps up to this long wait in process (default 5 minutes); longer ones suspend the run and a
    * worker's `fireTimer` wakes it when due.
@@ -118,7 +133,11 @@ export interface EngineOptions {
 export interface Engine {
   readonly store: Store;
   readonly ownerId: string;
-  /** Registers a workflow (idempotent for the same definition). */
+  /**
+   * Registers a workflow definition (idempotent for the same definition). Several versions of one id
+   * may be registered; a different definition with an id and version already registered throws a
+   * `DuplicateWorkflowVersionError`.
+   */
   register(workflow: Workflow<string, any, any>): void;
   /** A handle to start a new run of `workflow` (registered on the fly). */
   run<I, O>(workflow: Workflow<string, I, O>, options?: { runId?: string }): Run<I, O>;
@@ -132,14 +151,47 @@ export interface Engine {
     input: unknown,
     options?: StartOptions & { timeout?: Duration },
   ): Promise<string>;
-  /** Executes a run this process holds (after `store.claimRuns`), memoizing committed steps. */
+  /**
+   * Executes a queued run, a run this engine's `ownerId` holds (after `store.claimRuns`, or left by a
+   * previous process with the same id) or one whose lease expired, memoizing committed steps. A run
+   * another live owner holds is a `RunLeasedError`; a parked one a `RunParkedError`.
+   */
   execute(runId: string): Promise<RunResult>;
   /** Resumes a suspended run at `step` with `data`, from any process. */
   resume<T = unknown>(runId: string, args: ResumeArgs<T>): Promise<RunResult>;
   /** Cancels a run (any non-finished status); running steps in this process see their signal abort. */
   cancel(runId: string, reason?: string): Promise<void>;
-  /** Claims runs whose lease expired (or queued runs) and executes them. */
-  recover(options?: { limit?: number }): Promise<RunResult[]>;
+  /**
+   * Recovers every recoverable run: first the runs still leased to this `ownerId` (a previous process
+   * with the same id died — no waiting for the lease), then queued runs and runs whose lease expired,
+   * a page at a time. Returns at once with a {@link Recovery} handle: `await` it for every result, or
+   * read `progress` and carry on.
+   *
+   * @example
+   * ```ts
+   * const recovery = engine.recover({ onProgress: (p) => console.log(`${p.finished}/${p.claimed} recovered`) });
+   * // serve traffic meanwhile; or: const results = await recovery;
+   * ```
+   */
+  recover(options?: RecoverOptions): Recovery;
+  /**
+   * Moves a parked (or suspended, or queued) run to another definition of its workflow — by default
+   * the newest registered one — with a `run:migrated` event recording who, why and what changed.
+   * A parked run goes back to `suspended` (resume it as before) or `queued` (a worker or
+   * `recover()` continues it). Throws `MigrationError` when nothing can change.
+   */
+  migrate(
+    runId: string,
+    options?: Omit<MigrateOptions, 'to'> & { to?: MigrateOptions['to'] | Workflow<string, any, any> },
+  ): Promise<MigrationResult>;
+  /**
+   * Stops the engine: no new work is accepted (`EngineClosedError`), the lease-renewal interval stops,
+   * executions in flight finish (default) or are handed back (`{ inFlight: 'release' }`), listeners
+   * are dropped, and the store is closed if the engine created it. Idempotent. Also `await using`.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /** `await using engine = createEngine(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** The stored run record (status, output, error, lease…) with its flow fields (`waitReason`, `scheduledAt`…), or undefined. */
   getRun(runId: string): Promise<(RunRecord & RunFlowInfo) | undefined>;
   /**

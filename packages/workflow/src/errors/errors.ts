@@ -197,10 +197,18 @@ export class DefinitionChangedError extends WeftError {
   readonly workflowId: string;
   readonly storedHash: string;
   readonly currentHash: string;
-  constructor(runId: string, workflowId: string, storedHash: string, currentHash: string) {
+  constructor(
+    runId: string,
+    workflowId: string,
+    storedHash: string,
+    currentHash: string,
+    /** @internal Subclasses (RunParkedError) give their own code and message. */
+    override?: { code: string; message: string },
+  ) {
     super(
-      'WEFT_DEFINITION_CHANGED',
-      `Run "${runId}" of workflow "${workflowId}" started with definition ${storedHash.slice(0, 12)} but the registered definition is ${currentHash.slice(0, 12)}. Register the old definition, or pass \`allowDefinitionChange: true\` to createEngine to continue with the new one.`,
+      override?.code ?? 'WEFT_DEFINITION_CHANGED',
+      override?.message ??
+        `Run "${runId}" of workflow "${workflowId}" started with definition ${storedHash.slice(0, 12)} but the registered definition is ${currentHash.slice(0, 12)}. Register the old definition, or migrate the run (engine.migrate(runId) or \`weft runs migrate\`).`,
     );
     this.runId = runId;
     this.workflowId = workflowId;

@@ -8,6 +8,7 @@
 import { LeaseLostError } from '../errors/errors.js';
 import type {
   ClaimOptions,
+  DefinitionRecord,
   EventRecord,
   RunPage,
   RunQuery,
@@ -41,6 +42,7 @@ const FINISHED: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'canceled
 export function createMemoryStore(): Store {
   const runs = new Map<string, RunState>();
   const timers = new Map<string, TimerRecord>();
+  const definitions = new Map<string, DefinitionRecord>();
   const done = Promise.resolve();
 
   const state = (runId: string): RunState => {
@@ -220,6 +222,27 @@ export function createMemoryStore(): Store {
     deleteTimers(runId, path) {
       for (const [id, t] of timers) if (t.runId === runId && (path === undefined || t.path === path)) timers.delete(id);
       return done;
+    },
+    listLeasedRuns(owner) {
+      const out = [...runs.values()]
+        .map((s) => s.run)
+        .filter((r) => r.status === 'running' && r.leaseOwner === owner)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+        .map((r) => ({ id: r.id, workflowId: r.workflowId }));
+      return Promise.resolve(out);
+    },
+    saveDefinition(definition) {
+      if (!definitions.has(definition.hash)) definitions.set(definition.hash, { ...definition });
+      return done;
+    },
+    getDefinition(hash) {
+      const d = definitions.get(hash);
+      return Promise.resolve(d ? { ...d } : undefined);
+    },
+    listDefinitions(workflowId) {
+      return Promise.resolve(
+        [...definitions.values()].filter((d) => d.workflowId === workflowId).map((d) => ({ ...d })),
+      );
     },
   };
 }

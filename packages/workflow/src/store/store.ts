@@ -23,10 +23,19 @@
  *   `deleteSteps(runId, paths)`: run deadlines, fork lineage and restart from a step. (authoring)
  * - `readEvents(runId, afterSeq, types)`: only events of these types (the engine folds the run
  *   state from `state:patch` events without reading every event of the run). (store engineer)
+ * - Recovery (lifecycle engineer): optional `listLeasedRuns(owner)`.
+ * - Versioning (lifecycle engineer): run status `parked`; optional `saveDefinition`,
+ *   `getDefinition`, `listDefinitions` keep a snapshot of each definition a run started on, so a
+ *   later deploy can be compared with it (a store without them falls back to checking stored
+ *   outputs against the new schemas).
  */
 
-/** Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease. */
-export type RunStatus = 'queued' | 'running' | 'suspended' | 'success' | 'failed' | 'canceled';
+/**
+ * Status of a workflow run. `queued` runs wait for a worker; `running` runs hold a lease; `parked`
+ * runs wait for a migration (their definition is gone and the registered one cannot continue them;
+ * `error` holds the reason, a `RunParkedError`).
+ */
+export type RunStatus = 'queued' | 'running' | 'suspended' | 'parked' | 'success' | 'failed' | 'canceled';
 
 /** Status of one step attempt. */
 export type StepStatus = 'running' | 'success' | 'failed' | 'suspended' | 'skipped' | 'canceled';
@@ -113,6 +122,18 @@ export interface TimerRecord {
   kind: 'sleep' | 'event-timeout' | 'approval-timeout' | 'approval-reminder' | (string & {});
   dueAt: number;
   data?: unknown;
+}
+
+/** A stored snapshot of one workflow definition, by structural hash (see `engine.migrate`). */
+export interface DefinitionRecord {
+  /** The definition's structural hash (`workflow.hash`, the runs' `definitionHash`). */
+  hash: string;
+  workflowId: string;
+  /** `String(workflow.version)`, when it has one. */
+  version?: string;
+  /** What versioning compares: the input schema and each step path's kind and schemas (JSON). */
+  shape: unknown;
+  createdAt: number;
 }
 
 /** Filters for {@link Store.listRuns}. */
@@ -234,4 +255,17 @@ export interface Store {
   takeDueTimers(now: number, limit: number): Promise<TimerRecord[]>;
   /** Deletes a run's timers, or only those at `path`. */
   deleteTimers(runId: string, path?: string): Promise<void>;
+
+  /** Stores a definition snapshot unless one with that hash exists (idempotent). */
+  saveDefinition?(definition: DefinitionRecord): Promise<void>;
+  /** The definition snapshot with this hash, or undefined. */
+  getDefinition?(hash: string): Promise<DefinitionRecord | undefined>;
+  /** Every stored definition snapshot of a workflow, oldest first. */
+  listDefinitions?(workflowId: string): Promise<DefinitionRecord[]>;
+  /**
+   * `running` runs leased to `owner`, oldest first (ids only: nothing decoded). `engine.recover()`
+   * takes these back at once when a process restarts with the same id; without this method it pages
+   * through `listRuns`.
+   */
+  listLeasedRuns?(owner: string): Promise<Array<{ id: string; workflowId: string }>>;
 }

@@ -57,6 +57,13 @@ export interface Worker {
   tick(): Promise<number>;
   /** Resolves when nothing is executing. */
   idle(): Promise<void>;
+  /**
+   * `stop()`, then closes the engine if the worker created it (`createWorker({ store, workflows })`);
+   * the worker holds no timer afterwards. Also `await using worker = createWorker(…)`.
+   */
+  close(): Promise<void>;
+  /** Same as {@link Worker.close}. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -195,8 +202,26 @@ export function createWorker(options: WorkerOptions): Worker {
     return claimed;
   };
 
+  // Runs still leased to this worker's id: a previous process with the same id died. They are taken
+  // back on the first ticks after start(), without waiting for their leases to expire.
+  let own: string[] | undefined;
+  const takeOwn = async (): Promise<number> => {
+    if (own === undefined) {
+      const leased = (await store.listLeasedRuns?.(id)) ?? [];
+      own = leased.filter((r) => !workflowIds || workflowIds.includes(r.workflowId)).map((r) => r.id);
+    }
+    let n = 0;
+    while (own.length > 0 && concurrency - activeCount() > 0 && !stopping) {
+      const runId = own.shift() as string;
+      if (runs.has(runId)) continue;
+      launch({ id: runId } as RunRecord);
+      n++;
+    }
+    return n;
+  };
+
   const tick = async (): Promise<number> => {
-    let startedNow = 0;
+    let startedNow = await takeOwn();
     const free = concurrency - activeCount();
     if (free > 0 && !stopping) {
       // Due schedule ticks and flow-controlled runs (src/flow-control) first, then the plain claim.
@@ -266,6 +291,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (started) return;
       started = true;
       stopping = false;
+      own = undefined;
       heartbeat = setInterval(renew, Math.max(10, Math.floor(leaseMs / 3)));
       heartbeat.unref?.();
       loop = run();
@@ -283,6 +309,13 @@ export function createWorker(options: WorkerOptions): Worker {
     idle() {
       if (activeCount() === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async close() {
+      await this.stop();
+      if (!options.engine) await engine.close();
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
     },
   };
 }

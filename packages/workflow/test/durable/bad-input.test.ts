@@ -8,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { workflow } from '../../src/builder/workflow.js';
 import { createEngine } from '../../src/engine/engine.js';
-import {
-  DefinitionChangedError,
-  ResumeValidationError,
-  RunNotFoundError,
-  RunNotSuspendedError,
-} from '../../src/errors/errors.js';
+import { ResumeValidationError, RunNotFoundError, RunNotSuspendedError } from '../../src/errors/errors.js';
 import { CorruptRowError, createStore, type KyselyStore, StoreValueError } from '../../src/store/kysely/index.js';
 import { step } from '../../src/step/step.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
@@ -100,18 +95,16 @@ describe.each([
     expect(await snapshot(store, runId)).toEqual(before);
   });
 
-  it('a changed definition (hash mismatch) is a DefinitionChangedError unless allowed', async () => {
+  it('a changed definition that only adds a step after the gate continues the run on it (recorded)', async () => {
     const { runId } = await suspended();
-    const before = await snapshot(store, runId);
     const changed = createEngine({ store, workflows: [makeWf(true)] });
-    await expect(changed.resume(runId, { step: 'review', data: { approved: true } })).rejects.toBeInstanceOf(
-      DefinitionChangedError,
-    );
-    expect(await snapshot(store, runId)).toEqual(before);
-    const allowed = createEngine({ store, workflows: [makeWf(true)], allowDefinitionChange: true });
-    expect(await allowed.resume(runId, { step: 'review', data: { approved: true } })).toMatchObject({
+    expect(await changed.resume(runId, { step: 'review', data: { approved: true } })).toMatchObject({
       status: 'success',
+      steps: { notify: { approved: true } },
     });
+    expect((await store.getRun(runId))?.definitionHash).toBe(makeWf(true).hash);
+    const migrated = (await store.readEvents(runId)).find((e) => e.type === 'run:migrated');
+    expect(migrated?.data).toMatchObject({ from: makeWf().hash, to: makeWf(true).hash, automatic: true });
   });
 
   it('a corrupt JSON row is a CorruptRowError naming table and column; the row is left as it was', async () => {

@@ -397,7 +397,9 @@ describe('sleep', () => {
     const [row] = await store.listSteps(run.runId);
     expect(row).toMatchObject({ path: 'nap', status: 'running' });
     const dueAt = (row?.input as { dueAt: number } | undefined)?.dueAt ?? 0;
-    // A second engine executing the same run (as after a crash) waits until the same dueAt.
+    // A second engine executing the same run (as after a crash: A's lease expired) waits until the same dueAt.
+    // (execute() respects live leases, so the crash is simulated by expiring A's.)
+    await store.updateRun(run.runId, { leaseExpiresAt: Date.now() - 1 });
     const b = createEngine({ store, workflows: [wf], logger: quiet });
     const r2 = await b.execute(run.runId);
     expect(Date.now()).toBeGreaterThanOrEqual(dueAt);

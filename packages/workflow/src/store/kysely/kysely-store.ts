@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type {
   ClaimOptions,
+  DefinitionRecord,
   EventRecord,
   RunPage,
   RunQuery,
@@ -25,6 +26,8 @@ import { StoreError } from './errors.js';
 import { migrate } from './migrate.js';
 import { eventsAppended, runCreated, runPatched, stepCommitted } from './pg-outcome.js';
 import { settle } from './pg-resilience.js';
+import * as definitions from './definitions.js';
+import { listLeasedRuns } from './leased.js';
 import {
   EVENT_COLUMNS,
   type EventRow,
@@ -205,6 +208,24 @@ export class KyselyStoreImpl implements KyselyStore {
       }
       throw cause;
     }
+  }
+
+  // ---- definitions (versioning; logic in definitions.ts) ----
+
+  async saveDefinition(definition: DefinitionRecord): Promise<void> {
+    return definitions.saveDefinition(await this.#exec(), definition);
+  }
+
+  async getDefinition(hash: string): Promise<DefinitionRecord | undefined> {
+    return definitions.getDefinition(await this.#exec(), hash);
+  }
+
+  async listDefinitions(workflowId: string): Promise<DefinitionRecord[]> {
+    return definitions.listDefinitions(await this.#exec(), workflowId);
+  }
+
+  async listLeasedRuns(owner: string): Promise<Array<{ id: string; workflowId: string }>> {
+    return listLeasedRuns(await this.#exec(), owner);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

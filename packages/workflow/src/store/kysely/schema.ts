@@ -136,6 +136,27 @@ export const workflowMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_definitions': {
+    // Versioning: a snapshot of each workflow definition runs started on (see src/versioning), so a
+    // deploy can be compared with the definition a run started on after that one is gone.
+    async up(db: Db) {
+      await db.schema
+        .createTable('weft_definitions')
+        .ifNotExists()
+        .addColumn('hash', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('workflow_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('version', 'varchar(255)')
+        .addColumn('shape', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('weft_definitions_workflow')
+        .ifNotExists()
+        .on('weft_definitions')
+        .columns(['workflow_id', 'created_at'])
+        .execute();
+    },
+  },
   '0005_authoring': {
     // Run deadlines (enforced in process, and by a durable timer while suspended) and fork
     // lineage (a run forked from another run's step).
