@@ -66,6 +66,13 @@ export { migrateRun } from './versioning/migrate.js';
 export type { MigrateOptions, MigrationResult } from './versioning/migrate.js';
 export { compareVersions } from './versioning/order.js';
 
+// Streaming
+export type { StepChunkData, StepStreamData, StepWriter } from './stream/writer.js';
+export { createSseHandler } from './stream/sse-handler.js';
+export type { SseHandlerOptions } from './stream/sse-handler.js';
+export { subscribeRun } from './stream/client.js';
+export type { SubscribeOptions } from './stream/client.js';
+
 // Schedules, event triggers, flow control
 export type { FlowKey, FlowOptions, QueueDepth, RunFlowInfo, StartOptions, WaitReason } from './flow-control/types.js';
 export { FlowConfigError, RateLimitedError } from './flow-control/errors.js';

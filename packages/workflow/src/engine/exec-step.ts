@@ -7,6 +7,7 @@ import type { Step, StepContext } from '../step/types.js';
 import { sleep } from '../util/sleep.js';
 import { composeInterceptors, type StepCall } from '../step/interceptors.js';
 import { BailSignal, type ResumeRequest, type RunExec, SuspendSignal } from './run-state.js';
+import { flushStream, type StepWriter } from '../stream/writer.js';
 import { initDataAt, stepResultAt } from './upstream.js';
 import { isReparseIdentity } from './schema-purity.js';
 
@@ -77,6 +78,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     let output: unknown;
     try {
       output = await attemptStep(x, node, parsed, path, attempt, resume?.data);
+      flushStream(x, path);
       if (x.aborted) throw x.abortReason;
       if (step.outputSchema) {
         output = x.validate(step.outputSchema, output, path, 'output');
@@ -84,6 +86,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
         x.lastSchema = step.outputSchema;
       }
     } catch (err) {
+      flushStream(x, path); // what the attempt streamed rides on its commit (failure, retry, suspend)
       if (err instanceof StepSuspend)
         return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
       if (err instanceof StepBail && !x.aborted)
@@ -298,6 +301,10 @@ class Args {
     const x = this.#x;
     const path = this.#path;
     return (step: unknown) => stepResultAt(x, path, step);
+  }
+  /** The step's streaming writer (see {@link StepWriter}); created on first read. */
+  get writer(): StepWriter {
+    return this.ctx.writer;
   }
   /** The same arguments with another input (an interceptor replaced it). */
   withInput(input: unknown): Args {

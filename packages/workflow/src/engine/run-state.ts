@@ -14,6 +14,7 @@ import {
 import { WeftError } from '../errors/weft-error.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { StepInterceptor } from '../step/interceptors.js';
+import { createWriter, type StepWriter } from '../stream/writer.js';
 import type { Logger, StepContext } from '../step/types.js';
 import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
 import type { WeftEvent } from './types.js';
@@ -337,6 +338,11 @@ class Ctx {
   }
   emit(type: string, data?: unknown): void {
     this.#x.custom(type, this.path, data);
+  }
+  #writer: StepWriter | undefined;
+  get writer(): StepWriter {
+    this.#writer ??= createWriter(this.#x, this.path, this.attempt);
+    return this.#writer;
   }
   get state(): Readonly<Record<string, unknown>> {
     return this.#x.state;

@@ -1,5 +1,6 @@
 /** Types shared by steps, the builder and the engine: step context, retry options, runnables. */
 import type { z } from 'zod';
+import type { StepWriter } from '../stream/writer.js';
 import type { Duration } from '../util/duration.js';
 
 /**
@@ -47,6 +48,11 @@ export interface StepContext<R = Resources> {
   readonly resources: R;
   /** Emits a custom event to the run's listeners and stream (also persisted with the next commit). */
   emit(type: string, data?: unknown): void;
+  /**
+   * Streams partial output (tokens, rows…) live as `step:chunk` events, without a store write per
+   * chunk: the step's commit stores them compacted in one `step:stream` event.
+   */
+  readonly writer: StepWriter;
   /** The run's shared state: the merge of every `setState` patch so far (parallel branches included). */
   readonly state: Readonly<Record<string, unknown>>;
   /**
@@ -131,6 +137,8 @@ export interface StepRunArgs<I, R = Resources, TSuspend = unknown, TResume = unk
    * `return bail(…)`.
    */
   bail: (output: unknown) => never;
+  /** The step's streaming writer (same as `ctx.writer`). */
+  writer: StepWriter;
   signal: AbortSignal;
   ctx: StepContext<R>;
   /** Suspends the run here with a payload; `return suspend(…)`. Resume with `resume({ step, data })`. */
