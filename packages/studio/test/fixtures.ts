@@ -146,6 +146,18 @@ export const flaky = workflow({ id: 'import-orders', input: z.object({ batch: z.
   )
   .commit();
 
+/** Whether the `publish-docs` step of {@link flip} fails (tests flip it to restart the run). */
+export const flipState = { broken: true };
+
+/** Fails at its second step until `flipState.broken` is false: for restart and fork. */
+export const flip = workflow({ id: 'publish-docs', input: z.object({ page: z.string() }) })
+  .step('render', async ({ input }) => ({ html: `<h1>${input.page}</h1>` }))
+  .step('upload', async ({ input }) => {
+    if (flipState.broken) throw new Error('bucket not found: docs-prod');
+    return { uploaded: input.html.length };
+  })
+  .commit();
+
 /** Version 2 of the import: never fails (the eval's candidate). */
 export const steady = workflow({ id: 'import-orders-v2', input: z.object({ batch: z.number() }) })
   .step('fetch', async ({ input }) => ({ rows: input.batch * 10 }))
@@ -184,7 +196,7 @@ export async function openFixture(name: string, pg?: { url: string }): Promise<F
   const store = pg ? createStore({ url, schema }) : createStore({ url });
   await store.init();
   usage = createKyselyUsageStore({ db: store.db, dialect: store.dialect });
-  const engine = createEngine({ store, workflows: [release, flaky, steady] });
+  const engine = createEngine({ store, workflows: [release, flaky, steady, flip] });
   const approvals = createApprovalService({ store, engine, workflows: [release], onError: () => undefined });
   await approvals.init();
   return {

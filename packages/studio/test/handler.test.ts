@@ -8,7 +8,7 @@ import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudioHandler, type StudioHandler, toNodeListener } from '../src/index.js';
-import { type Fixture, flaky, openFixture, release } from './fixtures.js';
+import { type Fixture, flaky, flip, flipState, openFixture, release } from './fixtures.js';
 
 const TOKEN = 'handler-token-0123456789';
 const BASE = 'http://127.0.0.1:4400';
@@ -168,6 +168,62 @@ describe('Studio handler', () => {
     );
     expect(resume.status).toBe(409);
     expect(await resume.text()).toContain('needs the workflow code');
+  });
+
+  it('restarts a failed run in place and forks it into a new linked run (with an engine)', async () => {
+    const csrfSecret = 'shared-csrf-secret-0123456789';
+    const he = createStudioHandler({ store: f.store, engine: f.engine, accessToken: TOKEN, csrfSecret });
+    const bare = createStudioHandler({ store: f.store, accessToken: TOKEN, csrfSecret });
+    flipState.broken = true;
+    const failed = await f.engine.run(flip).start({ input: { page: 'intro' } });
+    expect(failed.status).toBe('failed');
+    const page = await (
+      await he(new Request(`${BASE}/runs/${failed.runId}`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+    ).text();
+    expect(page).toContain(`action="/runs/${failed.runId}/restart"`);
+    expect(page).toContain('<option value="upload">from upload</option>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
+    const plain = await (
+      await bare(new Request(`${BASE}/runs/${failed.runId}`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+    ).text();
+    expect(plain).not.toContain('/restart"');
+    const post = (path: string, body: Record<string, string>, handler = he) =>
+      handler(
+        new Request(`${BASE}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf, ...body }).toString(),
+        }),
+      );
+    // Without an engine: a clear 409, nothing runs.
+    const noEngine = await post(`/runs/${failed.runId}/restart`, {}, bare);
+    expect(noEngine.status).toBe(409);
+    expect(await noEngine.text()).toContain('Restarting needs the workflow code');
+    // A step that is not in the run: the engine's refusal is shown (409), nothing changes.
+    expect((await post(`/runs/${failed.runId}/restart`, { from: 'nope' })).status).toBe(409);
+
+    flipState.broken = false;
+    const restarted = await post(`/runs/${failed.runId}/restart`, { from: '' });
+    expect(restarted.status).toBe(303);
+    expect(restarted.headers.get('location')).toBe(`/runs/${failed.runId}?done=restart`);
+    await expect.poll(async () => (await f.store.getRun(failed.runId))?.status, { timeout: 10_000 }).toBe('success');
+
+    const forked = await post(`/runs/${failed.runId}/fork`, { from: 'upload' });
+    expect(forked.status).toBe(303);
+    const newId = /\/runs\/([^?]+)\?done=fork/.exec(forked.headers.get('location') ?? '')?.[1] as string;
+    expect(newId).toBeTruthy();
+    await expect.poll(async () => (await f.store.getRun(newId))?.status, { timeout: 10_000 }).toBe('success');
+    const child = await (
+      await he(new Request(`${BASE}/runs/${newId}?done=fork`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+    ).text();
+    expect(child).toContain('Forked: this is a new run');
+    expect(child).toContain(`forked from</span> <a class="mono" href="/runs/${failed.runId}">`);
+    const parent = await (
+      await he(new Request(`${BASE}/runs/${failed.runId}`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+    ).text();
+    expect(parent).toContain(`href="/runs/${newId}"`);
+    await he.close();
+    await bare.close();
   });
 
   describe('over node:http', () => {

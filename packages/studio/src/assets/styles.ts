@@ -40,7 +40,7 @@ h4{font-size:12px;margin:6px 0;color:var(--muted)}
 .badge{display:inline-flex;align-items:center;gap:6px;font-size:12px;font-weight:560;padding:1px 8px 1px 7px;border-radius:99px;background:var(--idle-bg);color:var(--idle);white-space:nowrap;line-height:18px}
 .dot{width:7px;height:7px;border-radius:50%;background:currentColor;flex:none}
 .s-success{--c:var(--ok);--cb:var(--ok-bg)}.s-failed{--c:var(--bad);--cb:var(--bad-bg)}.s-running{--c:var(--run);--cb:var(--run-bg)}
-.s-suspended{--c:var(--wait);--cb:var(--wait-bg)}.s-queued,.s-skipped{--c:var(--idle);--cb:var(--idle-bg)}.s-canceled{--c:var(--warn);--cb:var(--warn-bg)}
+.s-suspended{--c:var(--wait);--cb:var(--wait-bg)}.s-queued,.s-skipped{--c:var(--idle);--cb:var(--idle-bg)}.s-canceled,.s-parked{--c:var(--warn);--cb:var(--warn-bg)}
 .badge[class*=" s-"]{color:var(--c);background:var(--cb)}
 .badge.s-running .dot{animation:pulse 1.4s ease-in-out infinite}
 @keyframes pulse{50%{opacity:.3}}
@@ -157,6 +157,8 @@ label.block{display:flex;flex-direction:column;gap:4px;font-size:12px;color:var(
 .v-improved{background:var(--ok)}.v-regressed{background:var(--bad)}
 .verdict{font-size:12px;font-weight:600;padding:1px 8px;border-radius:99px;background:var(--idle-bg);color:var(--idle)}
 .verdict.v-improved{background:var(--ok-bg);color:var(--ok)}.verdict.v-regressed{background:var(--bad-bg);color:var(--bad)}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+form.inline{display:flex;gap:6px;align-items:center}
 .plain-list{list-style:none;padding:0;margin:0}.plain-list li{padding:3px 0}
 .notice{background:var(--ok-bg);color:var(--ok);border-radius:6px;padding:8px 12px;margin-bottom:12px}
 .notice.error{background:var(--bad-bg);color:var(--bad)}

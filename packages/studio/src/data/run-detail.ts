@@ -39,6 +39,8 @@ export interface RunDetail {
   approvalIds: string[];
   llmCalls: LlmCall[];
   evals: EvalLink[];
+  /** Runs forked from this one (`engine.fork`), newest first. */
+  forks: { id: string; status: string; createdAt: number; step?: string }[];
 }
 
 async function safe<T>(fallback: T, fn: () => Promise<T>): Promise<T> {
@@ -55,7 +57,7 @@ export async function loadRunDetail(store: StudioStore, runId: string): Promise<
   const run = await store.getRun(runId);
   if (!run) throw new StudioNotFoundError('run', runId);
   const db = store.db;
-  const [steps, suspensions, lastSeq, children, approvalIds, llmCalls, evals] = await Promise.all([
+  const [steps, suspensions, lastSeq, children, approvalIds, llmCalls, evals, forks] = await Promise.all([
     store.listSteps(runId),
     store.listSuspensions(runId),
     sql<{ m: number | string | null }>`select max(seq) as m from weft_events where run_id = ${runId}`.execute(db),
@@ -76,6 +78,10 @@ export async function loadRunDetail(store: StudioStore, runId: string): Promise<
     ),
     safe([] as LlmCall[], () => llmCallsOfRun(store, runId)),
     safe([] as EvalLink[], () => evalLinks(store, runId)),
+    store.listRuns({ forkedFrom: runId, limit: 50 }).then(
+      (p) => p.runs,
+      () => [],
+    ),
   ]);
   const max = lastSeq.rows[0]?.m == null ? 0 : num(lastSeq.rows[0]?.m);
   const after = Math.max(0, max - EVENT_LIMIT);
@@ -95,6 +101,12 @@ export async function loadRunDetail(store: StudioStore, runId: string): Promise<
     approvalIds,
     llmCalls,
     evals,
+    forks: forks.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.createdAt,
+      ...(r.forkedFrom?.step ? { step: r.forkedFrom.step } : {}),
+    })),
   };
 }
 

@@ -7,10 +7,18 @@
 import type { RunStatus, SerializedError } from '@weft/workflow';
 import { type RawBuilder, sql } from 'kysely';
 import { StudioBadRequestError } from '../errors/errors.js';
-import { num, parseJson, type StudioStore } from './source.js';
+import { isMissingTable, num, parseJson, type StudioStore } from './source.js';
 
 /** Every run status, in the order Studio shows them. */
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'suspended', 'queued', 'failed', 'canceled', 'success'];
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running',
+  'suspended',
+  'queued',
+  'parked',
+  'failed',
+  'canceled',
+  'success',
+];
 
 /** Filters of the runs list (all optional; parsed from the query string by {@link parseRunFilter}). */
 export interface RunFilter {
@@ -18,7 +26,7 @@ export interface RunFilter {
   status?: RunStatus[];
   /** Only runs of this workflow id. */
   workflowId?: string;
-  /** Only runs started with this definition hash (or a prefix of it, at least 4 characters). */
+  /** Only runs started with this definition hash (or a prefix of it), or this workflow `version` label. */
   version?: string;
   /** Only runs created at or after this time (epoch ms). */
   from?: number;
@@ -216,7 +224,9 @@ interface ListRow {
 export function matchVersions(facets: RunFacets, f: RunFilter): RunFacets['versions'] {
   const v = f.version;
   if (!v) return [];
-  return facets.versions.filter((x) => x.hash.startsWith(v) && (!f.workflowId || x.workflowId === f.workflowId));
+  return facets.versions.filter(
+    (x) => (x.hash.startsWith(v) || x.label === v) && (!f.workflowId || x.workflowId === f.workflowId),
+  );
 }
 
 /**
@@ -289,8 +299,11 @@ export const COUNT_CAP = 10_000;
 /** Workflows and versions seen in the store, and run counts per status (for the filter bar). */
 export interface RunFacets {
   workflows: string[];
-  /** Versions (definition hashes) per workflow, most recently used first (at most 500). */
-  versions: { workflowId: string; hash: string; lastAt: number }[];
+  /**
+   * Versions (definition hashes) per workflow, most recently used first (at most 500), with the
+   * workflow's own `version` label when the store keeps definitions (`weft_definitions`).
+   */
+  versions: { workflowId: string; hash: string; lastAt: number; label?: string }[];
   /** Runs per status, capped at {@link COUNT_CAP} (a count equal to it means "at least"). */
   counts: Partial<Record<RunStatus, number>>;
   /** All runs in the store (exact). */
@@ -344,5 +357,22 @@ export async function runFacets(store: StudioStore): Promise<RunFacets> {
         ?.w ?? null;
   }
   versions.sort((a, b) => b.lastAt - a.lastAt);
+  if (versions.length > 0) {
+    try {
+      const { rows } = await sql<{
+        hash: string;
+        version: string | null;
+      }>`select hash, version from weft_definitions where hash in (${sql.join(versions.map((v) => v.hash))})`.execute(
+        db,
+      );
+      const labels = new Map(rows.filter((r) => r.version).map((r) => [r.hash, String(r.version)]));
+      for (const v of versions) {
+        const label = labels.get(v.hash);
+        if (label) v.label = label;
+      }
+    } catch (err) {
+      if (!isMissingTable(err)) throw err;
+    }
+  }
   return { workflows, versions, counts, total };
 }

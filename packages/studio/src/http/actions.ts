@@ -5,6 +5,7 @@
  */
 import { type ApprovalActor, type ApprovalDecision, type ApprovalService, createApprovalService } from '@weft/approval';
 import { CanceledError, serializeError } from '@weft/workflow';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RunDetail } from '../data/run-detail.js';
 import { isMissingTable, type StudioStore } from '../data/source.js';
@@ -25,6 +26,31 @@ export interface StudioEngineLike {
   cancel?(runId: string, reason?: string): Promise<void>;
   /** Resumes a suspended step (`engine.resume`). */
   resume?(runId: string, args: { step: string; data: unknown }): Promise<unknown>;
+  /** Runs a failed or canceled run again in place, from its failure or `from` a step (`engine.restart`). */
+  restart?(runId: string, options?: { from?: string }): Promise<unknown>;
+  /** Runs a run again as a new run from step `from` (`engine.fork`). */
+  fork?(runId: string, options: { from: string; runId?: string }): Promise<unknown>;
+}
+
+/**
+ * Starts a long engine call in the background: waits briefly so an immediate refusal (a run that
+ * cannot restart, an unknown step) is reported to the user, then lets it run (the page follows).
+ */
+async function background(what: string, started: Promise<unknown>): Promise<void> {
+  let failed: unknown;
+  let settled = false;
+  started.then(
+    () => {
+      settled = true;
+    },
+    (err) => {
+      settled = true;
+      failed = err;
+    },
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  if (failed !== undefined) throw failed;
+  if (!settled) started.catch((err) => console.error(`[weft studio] ${what} failed`, err));
 }
 
 /** What the actions need from the handler. */
@@ -166,10 +192,32 @@ export async function handleAction(
       throw new StudioBadRequestError(`The resume data is not valid JSON: ${(err as Error).message}`);
     }
     // The run continues in the background; the page follows it live.
-    const started = resume.call(ctx.engine, runId, { step, data });
-    await Promise.race([started, new Promise((r) => setTimeout(r, 50))]);
-    started.catch((err) => console.error('[weft studio] resume failed', err));
+    await background('resume', resume.call(ctx.engine, runId, { step, data }));
     return back('resume');
+  }
+
+  if (verb === 'restart' && approvalId === undefined) {
+    const restart = ctx.engine?.restart;
+    if (!restart)
+      throw new StudioActionError(
+        'Restarting needs the workflow code: start Studio with an engine (createStudioHandler({ engine })) or call engine.restart(runId) in your app.',
+      );
+    const from = field(f, 'from') || undefined;
+    await background('restart', restart.call(ctx.engine, runId, from ? { from } : {}));
+    return back('restart');
+  }
+
+  if (verb === 'fork' && approvalId === undefined) {
+    const fork = ctx.engine?.fork;
+    if (!fork)
+      throw new StudioActionError(
+        'Forking needs the workflow code: start Studio with an engine (createStudioHandler({ engine })) or call engine.fork(runId, { from }) in your app.',
+      );
+    const from = field(f, 'from');
+    if (!from) throw new StudioBadRequestError('Expected the step to fork at (field "from").');
+    const newId = randomUUID();
+    await background('fork', fork.call(ctx.engine, runId, { from, runId: newId }));
+    return redirect(`${ctx.base}/runs/${encodeURIComponent(newId)}?done=fork`);
   }
 
   if (verb === 'approvals' && approvalId) {

@@ -207,6 +207,8 @@ export function createStudioHandler(options: StudioHandlerOptions): StudioHandle
       storeLabel: options.storeLabel ?? 'weft store',
       now: now(),
       canResume: Boolean(options.engine?.resume),
+      canRestart: Boolean(options.engine?.restart),
+      canFork: Boolean(options.engine?.fork),
     };
   }
 
@@ -341,6 +343,8 @@ export function createStudioHandler(options: StudioHandlerOptions): StudioHandle
         storeLabel: options.storeLabel ?? 'weft store',
         now: now(),
         canResume: false,
+        canRestart: false,
+        canFork: false,
       };
       return htmlResponse(
         layout(
@@ -365,6 +369,8 @@ const NOTICES: Record<string, [string, boolean]> = {
   approve: ['Approved. The run continues.', false],
   reject: ['Rejected.', false],
   request_changes: ['Changes requested.', false],
+  restart: ['Restarted: the run runs again from its failure, reusing every committed step.', false],
+  fork: ['Forked: this is a new run, with the steps before the fork point copied from the original.', false],
   recorded: [
     'Decision recorded. The run continues in the process that runs this workflow (its approval service picks the decision up).',
     false,

@@ -37,7 +37,13 @@ export function statusOf(err: unknown): number {
   const code = (err as { code?: string })?.code ?? '';
   if (code === 'WEFT_RUN_NOT_FOUND' || code === 'APPROVAL_NOT_FOUND') return 404;
   if (code === 'APPROVAL_FORBIDDEN') return 403;
-  if (code === 'APPROVAL_CLOSED' || code === 'WEFT_RUN_NOT_SUSPENDED' || code === 'WEFT_DEFINITION_CHANGED') return 409;
+  if (
+    code === 'APPROVAL_CLOSED' ||
+    code === 'WEFT_RUN_NOT_SUSPENDED' ||
+    code === 'WEFT_DEFINITION_CHANGED' ||
+    code === 'WEFT_RUN_NOT_RESTARTABLE'
+  )
+    return 409;
   if (code === 'APPROVAL_VALIDATION' || code === 'WEFT_RESUME_VALIDATION') return 422;
   return 500;
 }

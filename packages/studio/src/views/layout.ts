@@ -13,8 +13,12 @@ export interface PageContext {
   storeLabel: string;
   /** Current time (epoch ms). */
   now: number;
-  /** Whether cancel/resume/decide are available (an engine or approval service was given). */
+  /** Whether resuming a waiting step is available (an engine with `resume` was given). */
   canResume: boolean;
+  /** Whether restart is available (an engine with `restart`). */
+  canRestart: boolean;
+  /** Whether fork is available (an engine with `fork`). */
+  canFork: boolean;
 }
 
 /** Which top-level section is active. */

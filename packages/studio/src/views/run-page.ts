@@ -163,6 +163,7 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
     d.suspensions.filter((s) => !approvals.some((a) => a.request.path === s.path)).length;
   const base = `${ctx.base}/runs/${encodeURIComponent(run.id)}`;
   const timeline = computeTimeline(run, d.steps, ctx.now);
+  const paths = [...new Set(d.steps.map((s) => s.path))];
   const tabs: [string, string, string | number | undefined][] = [
     ['timeline', 'Timeline', d.steps.length],
     ...(run.error ? ([['error', 'Error', undefined]] as [string, string, undefined][]) : []),
@@ -184,6 +185,7 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
       <span title="${formatTime(run.createdAt)} UTC"><span class="muted">started</span> ${formatAgo(run.createdAt, ctx.now)}</span>
       <span><span class="muted">${active ? 'running for' : 'took'}</span> ${formatDuration(end - run.createdAt)}</span>
       ${d.llmCalls.length ? html`<span><span class="muted">LLM</span> ${formatUsd(cost)}</span>` : ''}
+      ${run.forkedFrom ? html`<span><span class="muted">forked from</span> <a class="mono" href="${ctx.base}/runs/${encodeURIComponent(run.forkedFrom.runId)}">${run.forkedFrom.runId}</a> <span class="muted">at</span> <code>${run.forkedFrom.step}</code></span>` : ''}
       ${run.parentRunId ? html`<span><span class="muted">parent</span> <a class="mono" href="${ctx.base}/runs/${encodeURIComponent(run.parentRunId)}">${run.parentRunId}</a></span>` : ''}
       <span class="live-dot${active ? ' on' : ''}" id="live-indicator" aria-live="polite">${active ? 'live' : ''}</span>
     </div>
@@ -194,6 +196,8 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
         ? html`<form method="post" action="${base}/cancel"><input type="hidden" name="csrf" value="${ctx.csrf}"><button class="btn danger" data-confirm="Cancel run ${run.id}? Running steps see their signal abort.">Cancel run</button></form>`
         : ''
     }
+    ${ctx.canRestart && (run.status === 'failed' || run.status === 'canceled') ? html`<form method="post" action="${base}/restart" class="inline"><input type="hidden" name="csrf" value="${ctx.csrf}"><label class="sr-only" for="restart-from">Restart from</label><select id="restart-from" name="from"><option value="">from the failure</option>${paths.map((p) => html`<option value="${p}">from ${p}</option>`)}</select><button class="btn primary">Restart</button></form>` : ''}
+    ${ctx.canFork && !active && paths.length > 0 ? html`<form method="post" action="${base}/fork" class="inline"><input type="hidden" name="csrf" value="${ctx.csrf}"><label class="sr-only" for="fork-from">Fork at</label><select id="fork-from" name="from">${paths.map((p) => html`<option value="${p}">at ${p}</option>`)}</select><button class="btn">Fork</button></form>` : ''}
     <a class="btn ghost" href="${base}.json" download="${run.id}.json">JSON</a>
   </div>
 </div>
@@ -219,6 +223,7 @@ ${section(
             : ''
       }</td></tr>`,
   )}</tbody></table>
+${d.forks.length ? html`<h3>Forks</h3><ul class="plain-list">${d.forks.map((c) => html`<li><a class="mono" href="${ctx.base}/runs/${encodeURIComponent(c.id)}">${c.id}</a> ${c.step ? html`at <code>${c.step}</code>` : ''} ${statusBadge(c.status)} <span class="muted small">${formatAgo(c.createdAt, ctx.now)}</span></li>`)}</ul>` : ''}
 ${d.children.length ? html`<h3>Nested runs</h3><ul class="plain-list">${d.children.map((c) => html`<li><a class="mono" href="${ctx.base}/runs/${encodeURIComponent(c.id)}">${c.id}</a> ${c.workflowId} ${statusBadge(c.status)}</li>`)}</ul>` : ''}`,
 )}
 ${section('llm', 'LLM calls', llmView(ctx, d.llmCalls))}

@@ -40,6 +40,7 @@ export function runsPage(
     const next = on ? [...selected].filter((x) => x !== s) : [...selected, s];
     return html`<a class="chip s-${s}${on ? ' on' : ''}" href="${ctx.base}/${filterQuery(params, { status: next.join(',') || undefined })}" aria-pressed="${on ? 'true' : 'false'}" data-status-chip="${s}"><span class="dot" aria-hidden="true"></span>${s}<span class="count">${count(facets.counts[s] ?? 0)}</span></a>`;
   });
+  const labels = new Map(facets.versions.filter((v) => v.label).map((v) => [v.hash, v.label as string]));
   const versions = facets.versions.filter((v) => !filter.workflowId || v.workflowId === filter.workflowId).slice(0, 50);
   const range = params.get('range') ?? 'all';
   const hasFilter = Boolean(
@@ -54,7 +55,7 @@ export function runsPage(
   <td>${statusBadge(r.status)}</td>
   <td class="mono"><a class="row-link" href="${href}">${r.id}</a>${r.parentRunId ? html` <span class="tag" title="Nested run of ${r.parentRunId}">nested</span>` : ''}</td>
   <td><a class="plain" href="${ctx.base}/${filterQuery(params, { workflow: r.workflowId })}" tabindex="-1">${r.workflowId}</a></td>
-  <td class="mono muted" title="${r.definitionHash}">${shortHash(r.definitionHash)}</td>
+  <td class="mono muted" title="${r.definitionHash}">${labels.get(r.definitionHash) ?? shortHash(r.definitionHash)}</td>
   <td title="${formatTime(r.createdAt)} UTC" class="nowrap">${formatAgo(r.createdAt, ctx.now)}</td>
   <td class="num nowrap">${took}</td>
   <td class="err-cell">${r.error ? html`<span class="err-name">${r.error.code ?? r.error.name}</span> ${r.error.message}` : ''}</td>
@@ -71,8 +72,9 @@ export function runsPage(
     <label><span>Workflow</span><select name="workflow" data-filter="workflow"><option value="">All workflows</option>${facets.workflows.map(
       (w) => html`<option value="${w}"${w === filter.workflowId ? ' selected' : ''}>${w}</option>`,
     )}</select></label>
-    <label><span>Version</span><input name="version" list="versions" value="${filter.version ?? ''}" placeholder="hash prefix" size="10" data-filter="version"><datalist id="versions">${versions.map(
-      (v) => html`<option value="${shortHash(v.hash)}">${v.workflowId} · last run ${formatTime(v.lastAt)} UTC</option>`,
+    <label><span>Version</span><input name="version" list="versions" value="${filter.version ?? ''}" placeholder="label or hash" size="10" data-filter="version"><datalist id="versions">${versions.map(
+      (v) =>
+        html`<option value="${v.label ?? shortHash(v.hash)}">${v.workflowId}${v.label ? ` ${shortHash(v.hash)}` : ''} · last run ${formatTime(v.lastAt)} UTC</option>`,
     )}</datalist></label>
     <label><span>Time</span><select name="range" data-filter="range">${RANGE_OPTIONS.map(
       ([v, l]) => html`<option value="${v}"${v === range ? ' selected' : ''}>${l}</option>`,

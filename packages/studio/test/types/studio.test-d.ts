@@ -8,7 +8,7 @@ import {
   startStudio,
   toNodeListener,
 } from '@weft/studio';
-import { createEngine, createMemoryStore, createStore } from '@weft/workflow';
+import { createEngine, createMemoryStore, createStore, type RunStatus } from '@weft/workflow';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('studio types', () => {
@@ -37,9 +37,7 @@ describe('studio types', () => {
   });
 
   it('filters are typed: statuses are run statuses', () => {
-    expectTypeOf<RunFilter['status']>().toEqualTypeOf<
-      ('queued' | 'running' | 'suspended' | 'success' | 'failed' | 'canceled')[] | undefined
-    >();
+    expectTypeOf<RunFilter['status']>().toEqualTypeOf<RunStatus[] | undefined>();
     const bad: RunFilter = {
       // @ts-expect-error not a run status
       status: ['exploded'],
