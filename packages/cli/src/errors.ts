@@ -21,7 +21,7 @@ export class CliUsageError extends WeftError {
  * The CLI prints its message and exits with code 1.
  */
 export class CliNotFoundError extends WeftError {
-  /** What was looked up: `'run'` or `'approval'`. */
+  /** What was looked up: `'run'`, `'approval'` or `'schedule'`. */
   readonly kind: string;
   /** The id that was not found. */
   readonly id: string;
@@ -29,7 +29,7 @@ export class CliNotFoundError extends WeftError {
   constructor(kind: string, id: string, storeUrl: string) {
     super(
       'WEFT_CLI_NOT_FOUND',
-      `No ${kind} with id "${id}" in the store at ${storeUrl}. List them with \`weft ${kind === 'run' ? 'runs list' : 'approvals list --all'}\`, or point --db / WEFT_DB_URL at the store your app uses.`,
+      `No ${kind} with id "${id}" in the store at ${storeUrl}. List them with \`weft ${kind === 'run' ? 'runs list' : kind === 'schedule' ? 'schedules list' : 'approvals list --all'}\`, or point --db / WEFT_DB_URL at the store your app uses.`,
     );
     this.kind = kind;
     this.id = id;

@@ -16,6 +16,8 @@ Commands:
   approvals list [--all] [--workflow id]                   pending approval gates (every one with --all)
   approvals approve <id> [--actor name] [--comment text]   approve a gate
   approvals reject <id> [--actor name] [--comment text]    reject a gate
+  schedules list [--workflow id]                           schedules: cron/interval, next tick, paused
+  schedules pause|resume|delete|trigger <schedule-id>      control one schedule (trigger: run it now)
   eval <files…> | eval compare <a> <b> [options]           run evals / compare runs (weft eval --help)
   studio [--port 4400] [--host 127.0.0.1]                  Weft Studio: runs, timelines, approvals, LLM cost in a browser
 
@@ -121,6 +123,12 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     if (group === 'studio' && action === undefined) {
       const { studioCommand } = await import('./commands/studio.js');
       return await studioCommand(ctx, { ...values, json, ...(io.signal ? { signal: io.signal } : {}) });
+    }
+    if (group === 'schedules') {
+      const { schedulesAct, schedulesList } = await import('./commands/schedules.js');
+      if (action === 'list' && id === undefined) return await schedulesList(ctx, { ...values, json });
+      if (action === 'pause' || action === 'resume' || action === 'delete' || action === 'trigger')
+        return await schedulesAct(ctx, action, id, { json });
     }
     throw new CliUsageError(`Unknown command "${positionals.join(' ')}".`);
   } catch (err) {

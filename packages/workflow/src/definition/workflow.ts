@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Run } from '../engine/types.js';
 import { validateFlow } from '../flow-control/admission.js';
+import { validateStarts } from '../schedule/validate.js';
 import type { FlowOptions } from '../flow-control/types.js';
 import type { ScheduleOptions } from '../schedule/types.js';
 import type { Trigger } from '../trigger/types.js';
@@ -84,6 +85,7 @@ export function commitWorkflow(def: {
 }): Workflow {
   validateDefinition(def.id, def.nodes);
   validateFlow(def.id, def.flow);
+  validateStarts(def.id, def.schedules, def.triggers);
   const nodes = def.defaults ? withDefaults(def.nodes, def.defaults) : def.nodes;
   const index = new Map<string, StepInfo>();
   const visit = (nodes: readonly Node[], prefix: string) => {

@@ -92,6 +92,8 @@ export interface FlowBackend {
   /** Patches a schedule; false when it does not exist. */
   patchSchedule(id: string, patch: Partial<Pick<ScheduleRecord, 'paused' | 'nextAt' | 'updatedAt'>>): Promise<boolean>;
   deleteSchedule(id: string): Promise<boolean>;
+  /** The earliest `nextAt` of the active schedules of these workflows. */
+  nextDueAt(workflowIds: string[]): Promise<number | undefined>;
   /** Schedules due at `now` (not paused), oldest `nextAt` first. */
   dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]>;
   /**

@@ -35,6 +35,8 @@ export interface EngineFlow {
   enqueue(wf: Workflow, input: unknown, opts: StartOptions | undefined): Promise<string | undefined>;
   /** Starts through flow control when needed (waits for the run); undefined for a plain start. */
   start(wf: Workflow, runId: string, input: unknown, opts: StartOptions | undefined): Promise<RunResult | undefined>;
+  /** When the next known schedule tick is due (epoch ms): a worker wakes up for it. */
+  nextWakeAt(): number;
   /** One worker poll: fires due schedules and claims gated runs; returns runs leased to `owner`. */
   tick(owner: string, free: number, workflowIds?: string[]): Promise<RunRecord[]>;
   getRun(runId: string): Promise<(RunRecord & RunFlowInfo) | undefined>;
@@ -103,6 +105,7 @@ export function createEngineFlow(deps: FlowDeps): EngineFlow {
 
   return {
     schedules: scheduler.api,
+    nextWakeAt: () => scheduler.nextDue(),
     async enqueue(wf, input, opts) {
       const out = await admit(backend(), wf, input, opts, {
         owner: deps.ownerId,

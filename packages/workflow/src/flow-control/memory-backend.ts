@@ -191,6 +191,13 @@ export function memoryBackend(store: Store): FlowBackend {
       ticks.delete(id);
       return schedules.delete(id);
     },
+    nextDueAt: async (workflowIds) => {
+      let min: number | undefined;
+      for (const r of schedules.values())
+        if (!r.paused && r.nextAt !== undefined && workflowIds.includes(r.workflowId))
+          min = Math.min(min ?? r.nextAt, r.nextAt);
+      return min;
+    },
     dueSchedules: async (now, limit) =>
       [...schedules.values()]
         .filter((r) => !r.paused && r.nextAt !== undefined && r.nextAt <= now)

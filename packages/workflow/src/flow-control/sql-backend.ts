@@ -454,6 +454,15 @@ export function sqlBackend(store: Store): FlowBackend {
       });
       return changed > 0;
     },
+    async nextDueAt(workflowIds) {
+      if (workflowIds.length === 0) return undefined;
+      const sql = await exec();
+      const rows = await sql.all<{ at: number | string | null }>(
+        `SELECT MIN(next_at) AS at FROM weft_schedules WHERE paused = 0 AND workflow_id IN (${placeholders(workflowIds.length)})`,
+        workflowIds,
+      );
+      return n(rows[0]?.at);
+    },
     async dueSchedules(now, limit) {
       const sql = await exec();
       const rows = await sql.all<ScheduleRow>(

@@ -44,7 +44,11 @@ export interface ScheduleApi {
   resume(id: string): Promise<ScheduleRecord>;
   /** Deletes a schedule (a schedule declared in code comes back when an engine registers its workflow). */
   delete(id: string): Promise<boolean>;
-  /** Starts one run now (queued for a worker), outside the schedule's ticks; resolves to its run id. */
+  /**
+   * Starts one run now, outside the schedule's ticks, queued for a worker; resolves to its run id.
+   * From an engine that does not register the workflow (the CLI), the schedule is made due now
+   * instead — the next worker poll starts it — and it resolves to `<scheduleId>@<epoch ms>`.
+   */
   trigger(id: string): Promise<string>;
   /** The latest ticks (time and run id), newest first. */
   ticks(id: string, limit?: number): Promise<{ scheduledAt: number; runId: string }[]>;
@@ -54,6 +58,7 @@ export interface ScheduleApi {
 export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
   const synced = new Map<string, Promise<void>>();
   let lastFire = 0;
+  let nextDue = 0;
 
   /** Saves the schedules declared with a workflow (once per engine and workflow). */
   const sync = (wf: Workflow): Promise<void> => {
@@ -125,8 +130,9 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
       const wf = deps.registry.get(id);
       if (wf?.schedules?.length) await sync(wf);
     }
-    // At most every 100 ms per worker: the due-schedule query is cheap, but not free.
-    if (now - lastFire < 100) return [];
+    // Query when the earliest known tick is due, else once a second (to see schedules created or
+    // changed by other processes): an idle worker costs the database almost nothing.
+    if (now < nextDue && now - lastFire < 1000) return [];
     lastFire = now;
     const b = backend();
     const due = (await b.dueSchedules(now, 50)).filter((s) => workflowIds.includes(s.workflowId));
@@ -153,7 +159,12 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
         deps.logger.error('schedule tick failed', { scheduleId: s.id, error: serializeError(error) });
       }
     }
+    nextDue = (await b.nextDueAt(workflowIds)) ?? Number.POSITIVE_INFINITY;
     return out;
+  };
+
+  const syncAll = async () => {
+    for (const wf of deps.registry.values()) if (wf.schedules?.length) await sync(wf);
   };
 
   const mustGet = async (id: string): Promise<ScheduleRecord> => {
@@ -178,10 +189,17 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
       const rec = toScheduleRecord(wf.id, options as ScheduleOptions<unknown>, 'api', now);
       const first = nextTick(rec, now - 1);
       if (first !== undefined) rec.nextAt = first;
+      nextDue = 0;
       return backend().saveSchedule(rec, false);
     },
-    list: (workflowId) => backend().listSchedules(workflowId),
-    get: (id) => backend().getSchedule(id),
+    async list(workflowId) {
+      await syncAll();
+      return backend().listSchedules(workflowId);
+    },
+    async get(id) {
+      await syncAll();
+      return backend().getSchedule(id);
+    },
     async pause(id) {
       await mustGet(id);
       await backend().patchSchedule(id, { paused: true, updatedAt: Date.now() });
@@ -192,17 +210,24 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
       const now = Date.now();
       const next = nextTick(rec, now - 1);
       await backend().patchSchedule(id, { paused: false, nextAt: next, updatedAt: now });
+      nextDue = 0;
       return mustGet(id);
     },
     delete: (id) => backend().deleteSchedule(id),
     async trigger(id) {
       const rec = await mustGet(id);
       const wf = deps.registry.get(rec.workflowId);
-      if (!wf)
-        throw new FlowConfigError(
-          `Schedule "${id}" starts workflow "${rec.workflowId}", which is not registered with this engine: register it to trigger the schedule.`,
-        );
       const now = Date.now();
+      if (!wf) {
+        // Not registered here (the CLI): make the schedule due now; the next worker poll that runs
+        // the workflow starts it as an on-time tick, then the schedule goes on as before.
+        if (rec.paused)
+          throw new FlowConfigError(
+            `Schedule "${id}" is paused: resume it, or trigger it from an engine that registers "${rec.workflowId}".`,
+          );
+        await backend().patchSchedule(id, { nextAt: now, updatedAt: now });
+        return `${id}@${now}`;
+      }
       const [run] = await backend().commitTicks(id, undefined, undefined, [tickRun(rec, wf, now, undefined, now)]);
       if (!run)
         throw new FlowConfigError(
@@ -215,5 +240,5 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
     },
   };
 
-  return { fire, api, sync };
+  return { fire, api, sync, nextDue: () => nextDue };
 }

@@ -271,7 +271,9 @@ export function createWorker(options: WorkerOptions): Worker {
       // Busy: poll again right away when a slot frees up; idle: wait pollMs.
       if (n === 0 || activeCount() >= concurrency) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, activeCount() >= concurrency ? Math.max(pollMs, 1000) : pollMs);
+          // Idle: wake up for the next schedule tick if it comes before the next poll.
+          const idle = Math.min(pollMs, Math.max(10, (flowOf(engine)?.nextWakeAt() ?? Infinity) - Date.now()));
+          const timer = setTimeout(resolve, activeCount() >= concurrency ? Math.max(pollMs, 1000) : idle);
           wake = () => {
             clearTimeout(timer);
             resolve();

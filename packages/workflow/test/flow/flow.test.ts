@@ -75,6 +75,10 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     const store = makeStore();
     let running = 0;
     let peak = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const limited = workflow({
       id: 'limited',
       input: z.object({ tenant: z.string(), i: z.number() }),
@@ -83,7 +87,8 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
       .step('work', async ({ input }) => {
         running++;
         peak = Math.max(peak, running);
-        await sleep(15);
+        await gate;
+        await sleep(5);
         running--;
         return input;
       })
@@ -107,17 +112,15 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     const [pending] = [...burst];
     expect((await engine.getRun(pending as string))?.waitReason).toBe('debounced');
     const worker = createWorker({ engine, concurrency: 8, pollMs: 5 });
-    worker.start();
-    const later = async () => (await engine.getRun(ids[9] as string))?.waitReason;
-    // With 2 of tenant a running, the others wait on the limit.
-    let reason: string | undefined;
-    for (let i = 0; i < 50 && reason !== 'concurrency-limited'; i++) {
-      reason = await later();
-      await sleep(2);
-    }
-    expect(reason).toBe('concurrency-limited');
+    // One poll: tenant a gets its 2 slots, the other 8 wait on the limit (the steps hold until released).
+    await worker.tick();
+    const reasons = await Promise.all(ids.map(async (id) => (await engine.getRun(id))?.waitReason));
+    expect(reasons.filter((r) => r === 'concurrency-limited')).toHaveLength(8);
+    expect(reasons.filter((r) => r === undefined)).toHaveLength(2); // the 2 running
     const depth = await engine.queueDepth('limited');
-    expect(depth[0]?.workflowId).toBe('limited');
+    expect(depth).toEqual([expect.objectContaining({ workflowId: 'limited', queued: 8, limited: 8, running: 2 })]);
+    release();
+    worker.start();
     while ((await store.listRuns({ status: ['queued', 'running'] })).runs.length > 0) await sleep(10);
     await worker.stop();
     expect(peak).toBe(2);
