@@ -397,10 +397,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     registry: registry.newestView(),
     logger: core.logger,
     execute,
-    driveNew: (wf, runId, input) => {
+    driveNew: (wf, runId, input, deadlineAt) => {
       ensureRenewal();
-      return track(runId, drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }]));
+      return track(
+        runId,
+        drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }], { deadlineAt }),
+      );
     },
+    deadlineOf: (wf, now, timeout) => deadlineOf(wf, now, timeout as Duration | undefined),
   });
   const deadlineHost: DeadlineHost = {
     store,

@@ -108,6 +108,8 @@ export function flowFields(wf: Workflow, input: unknown, opts: StartOptions | un
 /** What {@link admit} decided. */
 export interface Admitted {
   runId: string;
+  /** The deadline stored with a created run. */
+  deadlineAt?: number;
   /** False when an idempotency key or debounce returned an existing run. */
   created: boolean;
   gated: boolean;
@@ -123,7 +125,15 @@ export async function admit(
   wf: Workflow,
   input: unknown,
   opts: StartOptions | undefined,
-  base: { owner: string; leaseMs: number; status: 'queued' | 'running'; extra?: FlowFields; events?: NewEvent[] },
+  base: {
+    owner: string;
+    leaseMs: number;
+    status: 'queued' | 'running';
+    extra?: FlowFields;
+    events?: NewEvent[];
+    /** The run's deadline (`timeout` of the workflow or the start), from its creation time. */
+    deadline?: (now: number) => number | undefined;
+  },
 ): Promise<Admitted | undefined> {
   const gated = isGated(wf, opts);
   const key = opts?.idempotencyKey;
@@ -141,6 +151,7 @@ export async function admit(
     if (!verdict.ok) throw new RateLimitedError(wf.id, rk, rate.limit, period, verdict.retryAfterMs);
   }
   const runId = opts?.runId ?? randomUUID();
+  const deadlineAt = base.deadline?.(now);
   const fields = gated ? flowFields(wf, input, opts, now) : {};
   const status = gated ? 'queued' : base.status;
   const run: FlowRun = {
@@ -152,6 +163,7 @@ export async function admit(
     createdAt: now,
     updatedAt: now,
     ...(status === 'running' ? { leaseOwner: base.owner, leaseExpiresAt: now + base.leaseMs } : {}),
+    ...(deadlineAt === undefined ? {} : { deadlineAt }),
     ...fields,
     ...base.extra,
     ...(key === undefined ? {} : { idempotencyKey: key }),
@@ -176,9 +188,9 @@ export async function admit(
       events,
       wf.flow?.debounce?.maxWait === undefined ? undefined : toMs(wf.flow.debounce.maxWait),
     );
-    return { ...out, gated };
+    return { ...out, gated, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
   }
   const ttl = opts?.idempotencyTtl === undefined ? DAY : toMs(opts.idempotencyTtl);
   const out = await backend.insertRun(run, events, key === undefined ? undefined : { key, expiresAt: now + ttl });
-  return { ...out, gated };
+  return { ...out, gated, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
 }

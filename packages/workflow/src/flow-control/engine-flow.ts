@@ -26,15 +26,26 @@ export interface FlowDeps {
   /** Executes a run this engine holds (engine.execute). */
   execute(runId: string): Promise<RunResult>;
   /** Drives a run just created `running` and leased to this engine. */
-  driveNew(wf: Workflow, runId: string, input: unknown): Promise<RunResult>;
+  driveNew(wf: Workflow, runId: string, input: unknown, deadlineAt: number | undefined): Promise<RunResult>;
+  /** The deadline of a run created at `now` (the workflow's or the start's `timeout`). */
+  deadlineOf(wf: Workflow, now: number, timeout: unknown): number | undefined;
 }
 
 /** The flow of one engine. */
 export interface EngineFlow {
   /** Enqueues through flow control when needed; undefined for a plain enqueue. */
-  enqueue(wf: Workflow, input: unknown, opts: StartOptions | undefined): Promise<string | undefined>;
+  enqueue(
+    wf: Workflow,
+    input: unknown,
+    opts: (StartOptions & { timeout?: unknown }) | undefined,
+  ): Promise<string | undefined>;
   /** Starts through flow control when needed (waits for the run); undefined for a plain start. */
-  start(wf: Workflow, runId: string, input: unknown, opts: StartOptions | undefined): Promise<RunResult | undefined>;
+  start(
+    wf: Workflow,
+    runId: string,
+    input: unknown,
+    opts: (StartOptions & { timeout?: unknown }) | undefined,
+  ): Promise<RunResult | undefined>;
   /** When the next known schedule tick is due (epoch ms): a worker wakes up for it. */
   nextWakeAt(): number;
   /** One worker poll: fires due schedules and claims gated runs; returns runs leased to `owner`. */
@@ -111,6 +122,7 @@ export function createEngineFlow(deps: FlowDeps): EngineFlow {
         owner: deps.ownerId,
         leaseMs: deps.leaseMs,
         status: 'queued',
+        deadline: (now) => deps.deadlineOf(wf, now, opts?.timeout),
       });
       return out?.runId;
     },
@@ -121,11 +133,12 @@ export function createEngineFlow(deps: FlowDeps): EngineFlow {
         leaseMs: deps.leaseMs,
         status: 'running',
         events: gated ? undefined : [],
+        deadline: (now: number) => deps.deadlineOf(wf, now, opts?.timeout),
       } as never);
       if (!out) return undefined;
       // The key named an existing run: its result, once it has one (never take its lease over).
       if (!out.created) return awaitResult(out.runId);
-      if (!out.gated) return deps.driveNew(wf, out.runId, input);
+      if (!out.gated) return deps.driveNew(wf, out.runId, input, out.deadlineAt);
       // Gated: wait for a slot (claim this very run when its key has room), unless a worker takes it.
       let wait = 10;
       for (;;) {
@@ -215,6 +228,7 @@ export function createEngineFlow(deps: FlowDeps): EngineFlow {
       leaseMs: deps.leaseMs,
       status: 'queued',
       extra: {},
+      deadline: (now) => deps.deadlineOf(wf, now, undefined),
     });
     return out as { runId: string; created: boolean };
   }

@@ -65,21 +65,32 @@ function toFlowRun(row: FlowRow): FlowRun {
   return run;
 }
 
+/**
+ * The run's columns, by name: the INSERT follows `RUN_COLUMNS` (the store's own list, which other
+ * migrations extend), so a column this file does not know is written NULL instead of breaking it.
+ */
+const RUN_VALUES: Record<string, (run: FlowRun) => unknown> = {
+  id: (r) => r.id,
+  workflow_id: (r) => r.workflowId,
+  definition_hash: (r) => r.definitionHash,
+  status: (r) => r.status,
+  input: (r) => encode(r.input, MAX_BYTES, { runId: r.id, field: 'input' }),
+  output: (r) => encode(r.output, MAX_BYTES, { runId: r.id, field: 'output' }),
+  error: (r) => encode(r.error, MAX_BYTES, { runId: r.id, field: 'error' }),
+  parent_run_id: (r) => r.parentRunId ?? null,
+  lease_owner: (r) => r.leaseOwner ?? null,
+  lease_expires_at: (r) => r.leaseExpiresAt ?? null,
+  created_at: (r) => r.createdAt,
+  updated_at: (r) => r.updatedAt,
+  deadline_at: (r) => r.deadlineAt ?? null,
+  forked_from_run_id: (r) => r.forkedFrom?.runId ?? null,
+  forked_from_step: (r) => r.forkedFrom?.step ?? null,
+};
+const BASE_COLUMNS = RUN_COLUMNS.split(',').map((c) => c.trim());
+
 function runParams(run: FlowRun): unknown[] {
-  const where = { runId: run.id, workflowId: run.workflowId };
   return [
-    run.id,
-    run.workflowId,
-    run.definitionHash,
-    run.status,
-    encode(run.input, MAX_BYTES, { ...where, field: 'input' }),
-    encode(run.output, MAX_BYTES, { ...where, field: 'output' }),
-    encode(run.error, MAX_BYTES, { ...where, field: 'error' }),
-    run.parentRunId ?? null,
-    run.leaseOwner ?? null,
-    run.leaseExpiresAt ?? null,
-    run.createdAt,
-    run.updatedAt,
+    ...BASE_COLUMNS.map((c) => RUN_VALUES[c]?.(run) ?? null),
     run.availableAt ?? null,
     run.claimOrder ?? null,
     run.priority ?? null,
@@ -95,7 +106,7 @@ function runParams(run: FlowRun): unknown[] {
   ];
 }
 
-const INSERT_RUN = `INSERT INTO weft_runs (${RUN_COLUMNS}, ${FLOW_COLUMNS}) VALUES (${placeholders(24)})`;
+const INSERT_RUN = `INSERT INTO weft_runs (${RUN_COLUMNS}, ${FLOW_COLUMNS}) VALUES (${placeholders(BASE_COLUMNS.length + 12)})`;
 
 async function insertWithEvents(tx: SqlExec, run: FlowRun, events: NewEvent[]): Promise<void> {
   await tx.run(INSERT_RUN, runParams(run));

@@ -15,6 +15,8 @@ import { FlowConfigError } from '../flow-control/errors.js';
 import { nextTick, plan, toScheduleRecord } from './spec.js';
 import type { ScheduleOptions, ScheduleRecord } from './types.js';
 
+const deadline = (at: number | undefined) => (at === undefined ? {} : { deadlineAt: at });
+
 /** No schedule with that id. */
 export class ScheduleNotFoundError extends WeftError {
   readonly scheduleId: string;
@@ -106,6 +108,7 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
       updatedAt: now,
       scheduleId: rec.id,
       scheduledAt: tick,
+      ...deadline(deps.deadlineOf(wf, now, undefined)),
     };
     const data = { scheduleId: rec.id, scheduledAt: tick };
     if (gated && isGated(wf, undefined))

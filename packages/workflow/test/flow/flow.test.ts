@@ -44,6 +44,9 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     expect(again.runId).toBe(first.runId);
     expect(again.status === 'success' && again.output).toEqual({ y: 10 });
     await expect(engine.enqueue(wf, { x: 1 }, { idempotencyKey: '' })).rejects.toBeInstanceOf(FlowConfigError);
+    // A run timeout still applies to runs created through an idempotency key.
+    const timed = await engine.enqueue(wf, { x: 7 }, { idempotencyKey: 't1', timeout: '1h' });
+    expect((await engine.getRun(timed))?.deadlineAt).toBeGreaterThan(Date.now() + 3_500_000);
     await store.close();
   });
 
