@@ -174,6 +174,8 @@ export function createEngineFlow(deps: FlowDeps): EngineFlow {
         now,
         workflowIds: registered,
       });
+      // Found some: look again at the next poll (a queue of priority starts drains at full speed).
+      if (claimed.length > 0) lastGatedClaim = 0;
       return [...fired, ...claimed];
     },
     async getRun(runId) {

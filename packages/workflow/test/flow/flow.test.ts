@@ -170,6 +170,55 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     await store.close();
   });
 
+  it('a throttle lets `limit` runs start per period and keeps the rest queued as throttled', async () => {
+    const store = makeStore();
+    const wf = workflow({
+      id: 'throttled',
+      input: z.object({ k: z.string(), i: z.number() }),
+      flow: { throttle: { key: (i) => i.k, limit: 3, period: '10s' } },
+    })
+      .step('s', ({ input }) => input)
+      .commit();
+    const engine = createEngine({ store, workflows: [wf] });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await engine.enqueue(wf, { k: 'a', i }));
+    const other = await engine.enqueue(wf, { k: 'b', i: 0 });
+    const worker = createWorker({ engine, pollMs: 5 });
+    worker.start();
+    const done = async () => (await store.listRuns({ status: 'success', limit: 100 })).runs.length;
+    while ((await done()) < 4) await sleep(10);
+    await sleep(100); // more polls: still nothing more may start within the period
+    await worker.stop();
+    expect(await done()).toBe(4); // 3 of key a, 1 of key b
+    expect((await engine.getRun(other))?.status).toBe('success');
+    const reasons = await Promise.all(ids.map(async (id) => (await engine.getRun(id))?.waitReason));
+    expect(reasons.filter((r) => r === 'throttled')).toHaveLength(5);
+    await store.close();
+  });
+
+  it('sendEvent starts triggered runs and resumes waitForEvent waits in one call', async () => {
+    const store = makeStore();
+    const ev = z.object({ order: z.string() });
+    const waiter = workflow({ id: 'waiter', input: z.object({}) })
+      .waitForEvent('paid', { event: 'order.paid', schema: ev })
+      .commit();
+    const starter = workflow({
+      id: 'starter',
+      input: ev,
+      triggers: [defineTrigger({ event: 'order.paid', schema: ev })],
+    })
+      .step('ship', ({ input }) => input)
+      .commit();
+    const engine = createEngine({ store, workflows: [waiter, starter] });
+    const waiting = await engine.run(waiter).start({ input: {} });
+    expect(waiting.status).toBe('suspended');
+    const out = await engine.sendEvent('order.paid', { order: 'o1' });
+    expect(out.map((r) => [r.runId, r.status])).toEqual([[waiting.runId, 'success']]);
+    expect(out.started).toEqual([expect.objectContaining({ workflowId: 'starter', created: true })]);
+    expect((await engine.getRun(out.started[0]?.runId as string))?.status).toBe('queued');
+    await store.close();
+  });
+
   it('a rate limit rejects starts beyond it with a typed error', async () => {
     const store = makeStore();
     const wf = workflow({
