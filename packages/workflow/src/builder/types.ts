@@ -114,6 +114,17 @@ export interface UpstreamAccess<TInit, TSteps> {
   getStepResult<S extends Runnable<keyof TSteps & string>>(step: S): TSteps[S['id']];
 }
 
+/**
+ * The `steps` entries a `branch` or `parallel` with an explicit id adds: the composite's output at
+ * `id` and each arm's at `id/<armId>` (optional for branches: only the chosen arm runs). Without an
+ * id the composite's path is positional (`parallel-3`), so nothing is added.
+ */
+export type ArmSteps<CId extends string, Out, Arms, Optional extends boolean> = [CId] extends [never]
+  ? unknown
+  : { [K in CId]: Out } & (Optional extends true
+      ? { [A in Arms as A extends Runnable<infer AId> ? `${CId}/${AId}` : never]?: OutOf<A> }
+      : { [A in Arms as A extends Runnable<infer AId> ? `${CId}/${AId}` : never]: OutOf<A> });
+
 /** What `bail(output)` accepts: the workflow output schema's input type (anything without one). */
 export type BailOutput<TOS> = TOS extends z.ZodType ? z.input<TOS> : unknown;
 
@@ -205,16 +216,37 @@ export interface WorkflowBuilder<
       step: Runnable<string, TPrev, unknown>,
     ])[],
     D = never,
+    BId extends string = never,
+    DS extends Runnable<string, TPrev, D> = never,
   >(
     branches: B,
-    options?: { id?: string; default?: Runnable<string, TPrev, D> },
-  ): WorkflowBuilder<Id, TIn, TOS, OutOf<B[number][1]> | D, TSteps, TRes, TInit>;
+    options?: { id?: BId; default?: DS & Runnable<string, TPrev, D> },
+  ): WorkflowBuilder<
+    Id,
+    TIn,
+    TOS,
+    OutOf<B[number][1]> | D,
+    TSteps & ArmSteps<BId, OutOf<B[number][1]> | D, B[number][1] | DS, true>,
+    TRes,
+    TInit
+  >;
 
-  /** Runs steps concurrently on the same input; the next step receives `{ [stepId]: output }`. */
-  parallel<const S extends readonly Runnable<string, TPrev, unknown>[]>(
+  /**
+   * Runs steps concurrently on the same input; the next step receives `{ [stepId]: output }`.
+   * With an `id`, `steps[id]` and each arm's `steps['<id>/<stepId>']` are typed.
+   */
+  parallel<const S extends readonly Runnable<string, TPrev, unknown>[], PId extends string = never>(
     steps: S,
-    options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, { [K in S[number] as K['id']]: OutOf<K> }, TSteps, TRes, TInit>;
+    options?: { id?: PId },
+  ): WorkflowBuilder<
+    Id,
+    TIn,
+    TOS,
+    { [K in S[number] as K['id']]: OutOf<K> },
+    TSteps & ArmSteps<PId, { [K in S[number] as K['id']]: OutOf<K> }, S[number], false>,
+    TRes,
+    TInit
+  >;
 
   /** Runs a step for every item of the previous (array) output; outputs keep the items' order. */
   foreach<SId extends string, O>(

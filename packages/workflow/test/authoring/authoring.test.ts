@@ -80,6 +80,28 @@ describe('reading the input and earlier results', () => {
   });
 });
 
+describe('arm outputs by id-based path', () => {
+  it('parallel and branch arms are read at <id>/<armId>', async () => {
+    const lint = step({ id: 'lint', run: async () => ({ warnings: 2 }) });
+    const test = step({ id: 'test', run: async () => ({ passed: true }) });
+    const wf = workflow({ id: 'arms' })
+      .parallel([lint, test], { id: 'review' })
+      .branch([[() => false, step({ id: 'never', run: async () => 'x' })]], {
+        id: 'pick',
+        default: step({ id: 'dflt', run: async () => 'd' }),
+      })
+      .step('report', async ({ getStepResult }) => ({
+        warnings: getStepResult('review/lint').warnings,
+        passed: getStepResult('review').test.passed,
+        never: getStepResult('pick/never') ?? null,
+        dflt: getStepResult('pick/dflt'),
+      }))
+      .commit();
+    const r = await createEngine({ store }).run(wf).start({ input: undefined });
+    expect(r).toMatchObject({ status: 'success', output: { warnings: 2, passed: true, never: null, dflt: 'd' } });
+  });
+});
+
 describe('bail', () => {
   it('ends the run successfully with the bailed output; later steps never run, and a replay ends there too', async () => {
     let later = 0;

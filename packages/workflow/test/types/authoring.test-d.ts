@@ -108,3 +108,39 @@ describe('bail, interceptors, findCause', () => {
     expectTypeOf(findCause(e, 'WEFT_TIMEOUT')).toEqualTypeOf<(Error & { code: string }) | undefined>();
   });
 });
+
+describe('branch and parallel arm outputs in steps', () => {
+  const lint = step({ id: 'lint', input: z.object({ code: z.string() }), run: async () => ({ warnings: 2 }) });
+  const test = step({ id: 'test', input: z.object({ code: z.string() }), run: async () => ({ passed: true }) });
+  const big = step({ id: 'big', input: z.object({ code: z.string() }), run: async () => 'big' as const });
+  const small = step({ id: 'small', input: z.object({ code: z.string() }), run: async () => 1 });
+
+  it('a parallel with an id types each arm at <id>/<armId>', () => {
+    workflow({ id: 'arms', input: z.object({ code: z.string() }) })
+      .parallel([lint, test], { id: 'review' })
+      .step('report', async ({ getStepResult }) => {
+        expectTypeOf(getStepResult('review')).toEqualTypeOf<{
+          lint: { warnings: number };
+          test: { passed: boolean };
+        }>();
+        expectTypeOf(getStepResult('review/lint')).toEqualTypeOf<{ warnings: number }>();
+        expectTypeOf(getStepResult('review/test')).toEqualTypeOf<{ passed: boolean }>();
+        // @ts-expect-error no such arm
+        getStepResult('review/deploy');
+        return 0;
+      })
+      .commit();
+  });
+
+  it('a branch with an id types each arm (optional: only one runs) and the union at the id', () => {
+    workflow({ id: 'arms2', input: z.object({ code: z.string() }) })
+      .branch([[({ input }) => input.code.length > 10, big]], { id: 'size', default: small })
+      .map(({ steps, getStepResult }) => {
+        expectTypeOf(steps.size).toEqualTypeOf<'big' | number>();
+        expectTypeOf(steps['size/big']).toEqualTypeOf<'big' | undefined>();
+        expectTypeOf(getStepResult('size/small')).toEqualTypeOf<number | undefined>();
+        return 0;
+      })
+      .commit();
+  });
+});
