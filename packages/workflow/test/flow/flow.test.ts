@@ -167,6 +167,24 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     );
     expect(ok.status).toBe(202);
     expect((await store.listRuns()).runs).toHaveLength(2);
+    expect((await handle(new Request('http://x/events/user.signup'))).status).toBe(405);
+    expect((await handle(new Request('http://x/events/user.signup', { method: 'POST', body: '{nope' }))).status).toBe(
+      400,
+    );
+    expect((await handle(new Request('http://x/other', { method: 'POST', body: '{}' }))).status).toBe(404);
+    const locked = createEventHandler({ engine, authorize: () => false });
+    expect((await locked(new Request('http://x/events/user.signup', { method: 'POST', body: '{}' }))).status).toBe(401);
+    const dupHttp = () =>
+      handle(
+        new Request('http://x/events/user.signup', {
+          method: 'POST',
+          headers: { 'idempotency-key': 'h1' },
+          body: '{"userId":"u4","plan":"pro"}',
+        }),
+      );
+    expect(((await (await dupHttp()).json()) as { duplicate: boolean }).duplicate).toBe(false);
+    expect(((await (await dupHttp()).json()) as { duplicate: boolean }).duplicate).toBe(true);
+    expect((await store.listRuns()).runs).toHaveLength(3);
     await store.close();
   });
 
@@ -216,6 +234,30 @@ describe.each(stores)('flow control on %s', (_name, makeStore) => {
     expect(out.map((r) => [r.runId, r.status])).toEqual([[waiting.runId, 'success']]);
     expect(out.started).toEqual([expect.objectContaining({ workflowId: 'starter', created: true })]);
     expect((await engine.getRun(out.started[0]?.runId as string))?.status).toBe('queued');
+    await store.close();
+  });
+
+  it('start() of a limited workflow waits for a slot in this process (no worker)', async () => {
+    const store = makeStore();
+    let running = 0;
+    let peak = 0;
+    const wf = workflow({
+      id: 'solo',
+      input: z.object({ i: z.number() }),
+      flow: { concurrency: { limit: 1 } },
+    })
+      .step('s', async ({ input }) => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(20);
+        running--;
+        return input;
+      })
+      .commit();
+    const engine = createEngine({ store, workflows: [wf] });
+    const results = await Promise.all([0, 1, 2].map((i) => engine.run(wf).start({ input: { i } })));
+    expect(results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    expect(peak).toBe(1);
     await store.close();
   });
 
