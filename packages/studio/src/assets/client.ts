@@ -86,7 +86,27 @@ export const STUDIO_JS = String.raw`(() => {
     try { e = JSON.parse(m.data); } catch { return; }
     if (e.seq <= last) return;
     last = e.seq;
-    if (e.type === 'log' || !body) { refreshTimeline(); return; }
+    if (e.type === 'log') {
+      const logs = $('table.logs tbody');
+      if (logs && e.data) {
+        const tr = document.createElement('tr');
+        tr.className = 'new';
+        cell(tr, '+' + fmt(e.at - start), 'mono nowrap');
+        const lv = cell(tr, '');
+        const span = document.createElement('span');
+        const level = String(e.data.level || 'info');
+        span.className = 'lvl lvl-' + level;
+        span.textContent = level;
+        lv.appendChild(span);
+        cell(tr, e.path || '', 'mono');
+        cell(tr, e.data.attempt === undefined ? '' : String(e.data.attempt), 'num');
+        cell(tr, String(e.data.message ?? ''));
+        cell(tr, preview(e.data.fields), 'mono muted data');
+        logs.appendChild(tr);
+      }
+      return;
+    }
+    if (!body) { refreshTimeline(); return; }
     const tr = document.createElement('tr');
     tr.dataset.seq = String(e.seq);
     tr.className = 'new';

@@ -29,6 +29,8 @@ export interface RunApproval {
 }
 
 const ACTIVE = new Set(['queued', 'running', 'suspended']);
+/** Step attempts listed at most on the page (the JSON view has all of them). */
+const STEP_ROWS = 2000;
 
 function section(id: string, title: string, body: SafeHtml, extra: SafeHtml | string = ''): SafeHtml {
   return html`<section id="${id}" class="card" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}${extra}</h2>${body}</section>`;
@@ -213,16 +215,19 @@ ${section(
   'Input & output',
   html`<div class="two"><div><h3>Input</h3>${jsonBlock(run.input, 'input')}</div><div><h3>Output</h3>${jsonBlock(run.output, 'output')}</div></div>
 <h3>Steps</h3>
-<table class="grid steps"><thead><tr><th scope="col">Step</th><th scope="col" class="num">Attempt</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col" class="num">Took</th><th scope="col">Output / error</th></tr></thead><tbody>${d.steps.map(
-    (s) =>
-      html`<tr><td class="mono">${s.path}</td><td class="num">${s.attempt}</td><td>${statusBadge(s.status)}</td><td class="mono nowrap">+${formatDuration(s.startedAt - run.createdAt)}</td><td class="num">${s.endedAt === undefined ? '…' : formatDuration(s.endedAt - s.startedAt)}</td><td>${
-        s.error
-          ? html`<details><summary class="err-sum"><span class="err-name">${s.error.code ?? s.error.name}</span> ${preview(s.error.message, 120)}</summary>${errorChain(s.error)}</details>`
-          : s.output !== undefined || s.input !== undefined
-            ? html`<details><summary class="mono muted">${preview(s.output, 100) || '(no output)'}</summary><div class="two"><div><h4>Input</h4>${jsonBlock(s.input, 'input')}</div><div><h4>Output</h4>${jsonBlock(s.output, 'output')}</div></div></details>`
-            : ''
-      }</td></tr>`,
-  )}</tbody></table>
+<table class="grid steps"><thead><tr><th scope="col">Step</th><th scope="col" class="num">Attempt</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col" class="num">Took</th><th scope="col">Output / error</th></tr></thead><tbody>${d.steps
+    .slice(0, STEP_ROWS)
+    .map(
+      (s) =>
+        html`<tr><td class="mono">${s.path}</td><td class="num">${s.attempt}</td><td>${statusBadge(s.status)}</td><td class="mono nowrap">+${formatDuration(s.startedAt - run.createdAt)}</td><td class="num">${s.endedAt === undefined ? '…' : formatDuration(s.endedAt - s.startedAt)}</td><td>${
+          s.error
+            ? html`<details><summary class="err-sum"><span class="err-name">${s.error.code ?? s.error.name}</span> ${preview(s.error.message, 120)}</summary>${errorChain(s.error)}</details>`
+            : s.output !== undefined || s.input !== undefined
+              ? html`<details><summary class="mono muted">${preview(s.output, 100) || '(no output)'}</summary><div class="two"><div><h4>Input</h4>${jsonBlock(s.input, 'input')}</div><div><h4>Output</h4>${jsonBlock(s.output, 'output')}</div></div></details>`
+              : ''
+        }</td></tr>`,
+    )}</tbody></table>
+${d.steps.length > STEP_ROWS ? html`<p class="muted small">${d.steps.length - STEP_ROWS} more attempts: see <a href="${base}.json">the run's JSON</a>.</p>` : ''}
 ${d.forks.length ? html`<h3>Forks</h3><ul class="plain-list">${d.forks.map((c) => html`<li><a class="mono" href="${ctx.base}/runs/${encodeURIComponent(c.id)}">${c.id}</a> ${c.step ? html`at <code>${c.step}</code>` : ''} ${statusBadge(c.status)} <span class="muted small">${formatAgo(c.createdAt, ctx.now)}</span></li>`)}</ul>` : ''}
 ${d.children.length ? html`<h3>Nested runs</h3><ul class="plain-list">${d.children.map((c) => html`<li><a class="mono" href="${ctx.base}/runs/${encodeURIComponent(c.id)}">${c.id}</a> ${c.workflowId} ${statusBadge(c.status)}</li>`)}</ul>` : ''}`,
 )}

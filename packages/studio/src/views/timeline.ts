@@ -32,11 +32,16 @@ export interface TimelineRow {
   bars: TimelineBar[];
 }
 
+/** Rows drawn at most; a bigger run (a foreach over thousands of items) says how many were left out. */
+export const TIMELINE_ROWS = 400;
+
 /** A computed timeline. */
 export interface Timeline {
   start: number;
   end: number;
   rows: TimelineRow[];
+  /** Step paths not drawn (beyond {@link TIMELINE_ROWS}); their time still counts in the axis. */
+  hidden: number;
   /** Axis ticks: offset from start (ms) and position (%). */
   ticks: { offset: number; left: number }[];
 }
@@ -89,7 +94,8 @@ export function computeTimeline(run: RunRecord, steps: readonly StepRecord[], no
   const step = niceStep(span / 5);
   const ticks: Timeline['ticks'] = [];
   for (let t = 0; t <= span && ticks.length < 12; t += step) ticks.push({ offset: t, left: (t / span) * 100 });
-  return { start, end, rows, ticks };
+  const hidden = Math.max(0, rows.length - TIMELINE_ROWS);
+  return { start, end, rows: hidden ? rows.slice(0, TIMELINE_ROWS) : rows, ticks, hidden };
 }
 
 function niceStep(raw: number): number {
@@ -119,5 +125,6 @@ ${t.rows.map((r) => {
   <div class="tl-dur num" role="cell">${formatDuration(total)}${last?.open ? '…' : ''}</div>
 </div>`;
 })}
+${t.hidden ? html`<p class="muted small tl-more">${t.hidden} more step paths are not drawn (the first ${TIMELINE_ROWS} by start time are); the steps table lists every attempt.</p>` : ''}
 </div>`;
 }
