@@ -21,7 +21,7 @@ export {
   SEARCH_WINDOW,
 } from './data/runs-query.js';
 export type { RunFacets, RunFilter, RunListItem, RunListPage } from './data/runs-query.js';
-export { computeTimeline } from './views/timeline.js';
+export { computeTimeline, TIMELINE_ROWS } from './views/timeline.js';
 export type { Timeline, TimelineBar, TimelineRow } from './views/timeline.js';
 export { migrateStudio, STUDIO_MIGRATION_TABLE } from './data/indexes.js';
 export {
