@@ -86,6 +86,7 @@ export const STUDIO_JS = String.raw`(() => {
     try { e = JSON.parse(m.data); } catch { return; }
     if (e.seq <= last) return;
     last = e.seq;
+    if (e.type === 'step:chunk') return; // token-level stream chunks: the step:stream summary follows
     if (e.type === 'log') {
       const logs = $('table.logs tbody');
       if (logs && e.data) {

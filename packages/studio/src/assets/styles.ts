@@ -158,7 +158,7 @@ label.block{display:flex;flex-direction:column;gap:4px;font-size:12px;color:var(
 .verdict{font-size:12px;font-weight:600;padding:1px 8px;border-radius:99px;background:var(--idle-bg);color:var(--idle)}
 .verdict.v-improved{background:var(--ok-bg);color:var(--ok)}.verdict.v-regressed{background:var(--bad-bg);color:var(--bad)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-form.inline{display:flex;gap:6px;align-items:center}
+form.inline{display:flex;gap:6px;align-items:center}form.inline select{max-width:190px}
 .plain-list{list-style:none;padding:0;margin:0}.plain-list li{padding:3px 0}
 .notice{background:var(--ok-bg);color:var(--ok);border-radius:6px;padding:8px 12px;margin-bottom:12px}
 .notice.error{background:var(--bad-bg);color:var(--bad)}

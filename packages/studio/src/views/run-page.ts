@@ -158,7 +158,9 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
   const active = ACTIVE.has(run.status);
   const end = active ? ctx.now : run.updatedAt;
   const logs = d.events.filter((e) => e.type === 'log' || e.type === 'log:truncated');
-  const events = d.events.filter((e) => e.type !== 'log' && e.type !== 'log:truncated');
+  // Streamed chunks (step:chunk, one per token) are live-only noise here; the compacted
+  // step:stream event of each attempt is shown instead.
+  const events = d.events.filter((e) => e.type !== 'log' && e.type !== 'log:truncated' && e.type !== 'step:chunk');
   const cost = d.llmCalls.reduce((a, c) => a + c.costUsd, 0);
   const pending =
     approvals.filter((a) => a.request.status === 'pending').length +
