@@ -150,6 +150,8 @@ function codeBlocks(file) {
           body: [],
           prelude: prelude?.lines ?? [],
           name: prelude?.name,
+          // A refused opt-out is reported once, not compiled as well.
+          skip: /\bnocheck\b/.test(m[4]),
         };
         prelude = null;
       } else if (/^\s*`{3,}/.test(line)) current = { fence: /`{3,}/.exec(line)[0], skip: true, body: [] };

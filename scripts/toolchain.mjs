@@ -62,7 +62,8 @@ function ensureToolchain() {
       'npm',
       ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', cache, ...specs],
       {
-        stdio: 'inherit',
+        // npm's output goes to stderr: the wrapped command's stdout stays its own (e.g. --print-path).
+        stdio: ['ignore', 2, 2],
         cwd: cache,
       },
     );

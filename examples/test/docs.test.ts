@@ -11,7 +11,7 @@ import { describeResult, repo, runProcess, tempDir } from './run-example.js';
 const check = join(repo, 'scripts/docs-check.mjs');
 
 describe('docs check', () => {
-  it('reports a dead link, a missing anchor and a ts block that does not compile; skips nocheck blocks', async () => {
+  it('reports a dead link, a missing anchor, a ts block that does not compile and a nocheck opt-out; compiles fragments with their prelude', async () => {
     const dir = tempDir('weft-docs-check-');
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub/target.md'), '# Target\n\n## Real heading\n');
@@ -37,6 +37,20 @@ describe('docs check', () => {
         'this is not TypeScript at all',
         '```',
         '',
+        '<!-- docs-check prelude',
+        'declare const runId: string;',
+        '-->',
+        '```ts',
+        'const id: string = runId;',
+        '```',
+        '',
+        '<!-- docs-check prelude',
+        'declare const count: number;',
+        '-->',
+        '```ts',
+        'const wrong: string = count;',
+        '```',
+        '',
       ].join('\n'),
     );
     const r = await runProcess(process.execPath, [check, join(dir, 'page.md')], { timeoutMs: 60_000 });
@@ -44,8 +58,12 @@ describe('docs check', () => {
     expect(r.stdout).toMatch(/3 relative links in 1 files, 2 broken/);
     expect(r.stdout).toMatch(/page\.md:4: link "sub\/missing\.md" → .*sub\/missing\.md does not exist/);
     expect(r.stdout).toMatch(/page\.md:4: link "sub\/target\.md#no-such-heading" → no heading #no-such-heading/);
-    expect(r.stdout).toMatch(/2 ts code blocks typechecked, 1 errors/);
+    // 4 blocks compiled (2 with a prelude); errors: the bad block, the nocheck opt-out, the bad fragment.
+    expect(r.stdout).toMatch(/4 ts code blocks typechecked, 3 errors/);
     expect(r.stdout).toMatch(/page\.md:13:\d+: error TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(r.stdout).toMatch(/page\.md:16: a ```ts block may not opt out with nocheck/);
+    // The error of a fragment points at its line in the Markdown, not at the prelude's.
+    expect(r.stdout).toMatch(/page\.md:31:\d+: error TS2322: Type 'number' is not assignable to type 'string'/);
   });
 
   it('the README, docs/ and the examples index have no dead links', async () => {
