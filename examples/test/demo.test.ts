@@ -423,7 +423,7 @@ describe('the demo (npm run demo)', () => {
       expect(out).toMatch(/\[a\]pprove \(edited\)/);
       // The plan is shown once, compactly (no JSON dump of the payload).
       expect(out.match(/── approval gate "review"/g)).toHaveLength(2); // the plan, then the edited plan
-      expect(out).toMatch(/Edited:\s+── approval gate "review"[^]*EDITED /);
+      expect(out).toMatch(/Edited:\s+── approval gate "review"[\s\S]*EDITED /);
       expect(out).not.toMatch(/"proposal":/);
       const runId = summaryRunId(out);
       expect(runId, out).toBeDefined();

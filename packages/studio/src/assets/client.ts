@@ -6,7 +6,7 @@
  * It never inserts user data as HTML: live rows are built with textContent; the only innerHTML is
  * the server-rendered (escaped) timeline fragment.
  */
-export const STUDIO_JS = String.raw`(() => {
+export const STUDIO_JS = `(() => {
   'use strict';
   const $ = (s, el) => (el || document).querySelector(s);
   const $$ = (s, el) => Array.from((el || document).querySelectorAll(s));
