@@ -38,6 +38,13 @@ export function workflow<
   if (typeof config !== 'object' || config === null || typeof config.id !== 'string' || config.id === '') {
     throw new TypeError('Expected workflow({ id, … }) with a non-empty string id');
   }
+  if (config.timeout !== undefined) {
+    try {
+      toMs(config.timeout);
+    } catch (e) {
+      throw new TypeError(`Expected workflow "${config.id}" \`timeout\` to be a duration: ${(e as Error).message}`);
+    }
+  }
   const v = (config as { version?: unknown }).version;
   if (
     v !== undefined &&

@@ -603,8 +603,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
 /** A run's deadline: `start`/`enqueue`'s `timeout`, else the workflow's, from `now`. */
 function deadlineOf(wf: Workflow, now: number, timeout: Duration | undefined): number | undefined {
-  const ms = timeout === undefined ? wf.timeoutMs : toMs(timeout);
-  return ms === undefined ? undefined : now + ms;
+  if (timeout === undefined) return wf.timeoutMs === undefined ? undefined : now + wf.timeoutMs;
+  try {
+    return now + toMs(timeout);
+  } catch (e) {
+    throw new TypeError(
+      `Expected the run \`timeout\` of workflow "${wf.id}" to be a duration: ${(e as Error).message}`,
+    );
+  }
 }
 
 let defaultEngine: Engine | undefined;

@@ -219,6 +219,20 @@ describe('timeouts and deadlines', () => {
     expect(findCause(new Error('x'), 'WEFT_TIMEOUT')).toBeUndefined();
   });
 
+  it('a bad run timeout is a TypeError naming the workflow; nothing is stored', async () => {
+    const wf = workflow({ id: 'bad-timeout' })
+      .step('a', async () => 'a')
+      .commit();
+    const engine = createEngine({ store, workflows: [wf] });
+    const run = engine.run(wf);
+    await expect(run.start({ input: undefined, timeout: -1 })).rejects.toThrow(
+      /run `timeout` of workflow "bad-timeout".*>= 0, got -1/,
+    );
+    await expect(run.start({ input: undefined, timeout: 'soon' as never })).rejects.toThrow(TypeError);
+    expect(await store.getRun(run.runId)).toBeUndefined();
+    expect(() => workflow({ id: 'x', timeout: 'never' as never })).toThrow(TypeError);
+  });
+
   it('a run deadline aborts the running step and fails the run with RunTimeoutError', async () => {
     let aborted: unknown;
     const wf = workflow({ id: 'deadline', timeout: '5s' })
