@@ -22,10 +22,20 @@ import {
   StoreReadOnlyError,
   StoreUnavailableError,
 } from '../../src/store/kysely/index.js';
-import { tmpDir } from './helpers/stores.js';
+import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
+import pg from 'pg';
 
 const tmp = tmpDir('weft-store-fail-');
 afterAll(() => tmp.cleanup());
+async function pgAdmin(text: string, params: unknown[]): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 // Every step execution is counted, so a step that ran before a failure is seen not to run again.
@@ -176,5 +186,54 @@ describe('Postgres unreachable', () => {
     expect(error.driverCode).toBe('ECONNREFUSED');
     expect(error.message).toContain('127.0.0.1:9/none');
     await store.close();
+  });
+});
+
+describe('Postgres connections', () => {
+  const schema = uniqueSchema('storefail');
+  afterAll(() => dropSchema(schema));
+  const terminate = (app: string) =>
+    pgAdmin(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [app],
+    );
+  const open = async (app: string) =>
+    Number(
+      (
+        (await pgAdmin('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [app]))[0] as {
+          n: string;
+        }
+      ).n,
+    );
+
+  it('a user-supplied pool without an error listener survives terminated connections; close() ends it', async () => {
+    const app = `weft_store_userpool_${process.pid}`;
+    await pgAdmin(`CREATE SCHEMA IF NOT EXISTS "${schema}"`, []);
+    const pool = new pg.Pool({
+      connectionString: PG_URL,
+      application_name: app,
+      max: 3,
+      options: `-c search_path=${schema}`,
+    });
+    const store = createStore({ dialect: 'postgres', pool });
+    const engine = createEngine({ store, workflows: [report], logger: quiet });
+    expect((await engine.run(report).start({ input: { text: 'a' } })).status).toBe('success');
+    // Idle connections die: without the store's listeners this is `Unhandled 'error' event`.
+    await terminate(app);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await engine.run(report).start({ input: { text: 'b' } })).status).toBe('success');
+    await store.close();
+    expect(pool.ended).toBe(true);
+    expect(pool.totalCount).toBe(0);
+  });
+
+  it('close() resolves after every connection of its own pool is closed', async () => {
+    const app = `weft_store_close_${process.pid}`;
+    const store = createStore({ url: `${PG_URL}?application_name=${app}`, poolSize: 4, schema });
+    const engine = createEngine({ store, workflows: [report], logger: quiet });
+    await Promise.all(Array.from({ length: 8 }, () => engine.run(report).start({ input: { text: 'c' } })));
+    expect(await open(app)).toBeGreaterThan(0);
+    await store.close();
+    expect(await open(app)).toBe(0);
   });
 });
