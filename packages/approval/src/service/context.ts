@@ -17,6 +17,11 @@ export const SYSTEM: ApprovalActor = { id: 'system', name: 'Weft timer' };
 /** A closed-but-unresumed request is retried by `sync()` only after this grace (the closer resumes first). */
 export const RESUME_GRACE_MS = 5_000;
 
+/** How a resume reports a lost race. */
+export interface ResumeOptions {
+  quietRace?: boolean;
+}
+
 /** Shared state and helpers of one service instance. */
 export interface ServiceContext {
   readonly options: ApprovalServiceOptions;
@@ -42,10 +47,15 @@ export interface ServiceContext {
     votes: ApprovalVote[],
     payload: unknown,
   ): Promise<RequestRecord | undefined>;
-  /** Resumes the run of a closed request; failures are reported and retried by `sync()`. */
-  resume(row: RequestRecord): Promise<void>;
+  /**
+   * Resumes the run of a closed request; failures are reported and retried by `sync()`. With
+   * `quietRace`, losing the race to another process (the run is no longer suspended) is not reported.
+   */
+  resume(row: RequestRecord, options?: ResumeOptions): Promise<void>;
   /** Resumes now (`awaitResume`) or in the background, tracked so `settled()` can wait for it. */
-  continueRun(row: RequestRecord): Promise<void>;
+  continueRun(row: RequestRecord, options?: ResumeOptions): Promise<void>;
+  /** Whether this process is resuming that request right now. */
+  resuming(id: string): boolean;
   /** Resolves when every background resume started by this process has finished. */
   settled(): Promise<void>;
 }
@@ -63,6 +73,44 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
   const urlOf = (id: string) => (options.publicUrl ? detailPath(options.publicUrl, id) : undefined);
   let ready: Promise<void> | undefined;
   const inflight = new Set<Promise<void>>();
+  const resumingIds = new Set<string>();
+  // A run parked by a deploy is reported once per request, not at every sync.
+  const parkedReported = new Set<string>();
+
+  const resumeOnce = async (row: RequestRecord, resumeOptions: ResumeOptions): Promise<void> => {
+    const approved = row.status === 'approved';
+
+    const deciders = row.votes.filter((v) => v.decision === (approved ? 'approve' : 'reject'));
+    const comment = [...deciders].reverse().find((v) => v.comment)?.comment;
+    try {
+      await options.engine.resume(row.runId, {
+        step: row.path,
+        data: {
+          decision: approved ? 'approve' : 'reject',
+          ...(approved ? { payload: row.payload } : {}),
+          actors: deciders.length ? deciders.map((v) => v.actor.id) : [SYSTEM.id],
+          ...(comment ? { comment } : {}),
+        },
+      });
+    } catch (err) {
+      // Resumed elsewhere (or the run was canceled): the suspension is gone, nothing to retry.
+      const open = await options.store.listSuspensions?.(row.runId).catch(() => undefined);
+      if (!open || open.some((s) => s.path === row.path)) {
+        const code = (err as { code?: unknown } | null)?.code;
+        // Lost the race to another process resuming it: it carries on there.
+        if (resumeOptions.quietRace && code === 'WEFT_RUN_NOT_SUSPENDED') return;
+        if (code === 'WEFT_RUN_PARKED') {
+          // A deploy parked the run: the decision stays recorded; after `weft runs migrate` it resumes.
+          if (!parkedReported.has(row.id)) report(err, { phase: 'resume', approvalId: row.id });
+          parkedReported.add(row.id);
+          return;
+        }
+        report(err, { phase: 'resume', approvalId: row.id });
+        return;
+      }
+    }
+    await storage.markResumed(row.id, now());
+  };
 
   const ctx: ServiceContext = {
     options,
@@ -137,37 +185,23 @@ export function createServiceContext(options: ApprovalServiceOptions): ServiceCo
       await storage.deleteTimersOf(row.id);
       return closed;
     },
-    async resume(row) {
-      const approved = row.status === 'approved';
-      const deciders = row.votes.filter((v) => v.decision === (approved ? 'approve' : 'reject'));
-      const comment = [...deciders].reverse().find((v) => v.comment)?.comment;
+    resuming: (id) => resumingIds.has(id),
+    async resume(row, resumeOptions = {}) {
+      if (resumingIds.has(row.id)) return;
+      resumingIds.add(row.id);
       try {
-        await options.engine.resume(row.runId, {
-          step: row.path,
-          data: {
-            decision: approved ? 'approve' : 'reject',
-            ...(approved ? { payload: row.payload } : {}),
-            actors: deciders.length ? deciders.map((v) => v.actor.id) : [SYSTEM.id],
-            ...(comment ? { comment } : {}),
-          },
-        });
-      } catch (err) {
-        // Resumed elsewhere (or the run was canceled): the suspension is gone, nothing to retry.
-        const open = await options.store.listSuspensions?.(row.runId).catch(() => undefined);
-        if (!open || open.some((s) => s.path === row.path)) {
-          report(err, { phase: 'resume', approvalId: row.id });
-          return;
-        }
+        await resumeOnce(row, resumeOptions);
+      } finally {
+        resumingIds.delete(row.id);
       }
-      await storage.markResumed(row.id, now());
     },
-    async continueRun(row) {
-      if (options.awaitResume) return ctx.resume(row);
+    async continueRun(row, resumeOptions) {
+      if (options.awaitResume) return ctx.resume(row, resumeOptions);
       // The decision is committed; the rest of the run (maybe minutes of LLM calls) must not hold
       // the caller (an HTTP request, a CLI). Durability does not depend on this promise: if the
       // process dies, `sync()` elsewhere resumes (resumed_at is still empty) or the engine recovers.
       const p: Promise<void> = ctx
-        .resume(row)
+        .resume(row, resumeOptions)
         .catch((err: unknown) => report(err, { phase: 'resume', approvalId: row.id }));
       inflight.add(p);
       void p.finally(() => inflight.delete(p));

@@ -16,6 +16,7 @@ import { createDecisionToken, verifyDecisionToken } from '../tokens/signed-link.
 import { createServiceContext } from './context.js';
 import { decide as decideWith } from './decide.js';
 import { validateWithSchema } from './definitions.js';
+import { watchDecisions } from './decisions.js';
 import { syncGates } from './sync.js';
 import { processTimers as runTimers } from './timers.js';
 import type {
@@ -54,6 +55,7 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
   let stopped = true;
   let unsubscribe: (() => void) | undefined;
   let kick: (() => void) | undefined;
+  let stopWatch: (() => Promise<void>) | undefined;
 
   function tokenFor(input: DecisionTokenInput): string {
     return createDecisionToken(options.linkSecret, {
@@ -150,6 +152,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       if (!stopped) return;
       stopped = false;
       const pollMs = startOptions.pollMs ?? 1000;
+      const decisionPollMs = startOptions.decisionPollMs ?? 100;
+      if (decisionPollMs > 0) stopWatch = watchDecisions(ctx, decisionPollMs);
       const loop = async () => {
         if (stopped) return;
         if (timer) clearTimeout(timer);
@@ -176,8 +180,16 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
       stopped = true;
       unsubscribe?.();
       if (timer) clearTimeout(timer);
+      await stopWatch?.();
+      stopWatch = undefined;
       await running;
       await ctx.settled();
+    },
+    close() {
+      return service.stop();
+    },
+    [Symbol.asyncDispose]() {
+      return service.stop();
     },
   };
   return service;

@@ -76,7 +76,7 @@ export async function syncGates(ctx: ServiceContext, state: { lastOrphanCheck: n
       await ctx.notify('request', row);
     }
     for (const row of await storage.listUnresumed()) {
-      if ((row.decidedAt ?? 0) <= now() - RESUME_GRACE_MS) await ctx.resume(row);
+      if ((row.decidedAt ?? 0) <= now() - (options.resumeGraceMs ?? RESUME_GRACE_MS)) await ctx.resume(row);
     }
     await closeOrphans(ctx, state, new Set(ids));
   } catch (err) {

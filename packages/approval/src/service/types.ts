@@ -84,6 +84,12 @@ export interface ApprovalServiceOptions {
   now?: () => number;
   /** Called when a notifier, a resume or a timer fails (they never throw into callers). */
   onError?: (error: unknown, context: ApprovalErrorContext) => void;
+  /**
+   * `sync()` resumes a decided-but-unresumed request only this long after its decision (default
+   * 5000 ms), leaving the deciding process the first go. `start()`'s decision watcher does not wait:
+   * it resumes as soon as it sees the decision while the run is still suspended.
+   */
+  resumeGraceMs?: number;
 }
 
 /** Who may decide a request, as shown to people. */
@@ -298,12 +304,20 @@ export interface ApprovalService {
   decideWithToken(token: string, input?: DecideWithTokenInput): Promise<DecideResult>;
   /** Fires due timeouts, escalations and reminders. Returns how many timers ran. */
   processTimers(): Promise<number>;
-  /** Polls `sync()` and `processTimers()` every `pollMs` (default 1000) until `stop()`. */
-  start(options?: { pollMs?: number }): void;
+  /**
+   * Polls `sync()` and `processTimers()` every `pollMs` (default 1000) until `stop()`, and watches
+   * for decisions taken elsewhere (the CLI, another process) every `decisionPollMs` (default 100,
+   * `0` turns the watcher off): a run continues within about that long of the decision.
+   */
+  start(options?: { pollMs?: number; decisionPollMs?: number }): void;
   /** Resolves when the runs this process resumed in the background have finished or suspended again. */
   settled(): Promise<void>;
   /** Stops the loop started by `start()` and waits for the current round and background resumes. */
   stop(): Promise<void>;
+  /** `stop()`: no timer of the service is left afterwards. Also `await using approvals = createApprovalService(…)`. */
+  close(): Promise<void>;
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export type { ApprovalNotification, AuditEntry, ApprovalStatus };

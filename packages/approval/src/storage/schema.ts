@@ -10,7 +10,7 @@
  * - weft_approval_timers: durable deadlines and reminders, claimed with a lease so a crash between
  *   claiming and handling only delays a timer.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import { ApprovalError } from '../errors/errors.js';
 
@@ -99,6 +99,19 @@ const migrations: Record<string, Migration> = {
         .ifNotExists()
         .on('weft_approval_timers')
         .column('due_at')
+        .execute();
+    },
+  },
+  '0002_unresumed_index': {
+    // The decision watcher polls decided-but-unresumed requests every ~100 ms: a partial index holds
+    // only those rows, so the poll costs the same with millions of closed requests.
+    async up(db: Db) {
+      await db.schema
+        .createIndex('weft_approval_requests_unresumed')
+        .ifNotExists()
+        .on('weft_approval_requests')
+        .column('decided_at')
+        .where(sql.ref('resumed_at'), 'is', null)
         .execute();
     },
   },
