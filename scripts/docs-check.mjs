@@ -100,6 +100,12 @@ function checkLinks(files) {
         const path = decodeURIComponent(pathPart ?? '');
         const dest = path === '' ? file : resolve(dirname(file), path);
         const where = `${rel(file)}:${i + 1}`;
+        // A package README is read on npm, where only the package's own files exist.
+        const pkg = /^packages\/[^/]+\/README\.md$/.test(rel(file)) ? dirname(file) : undefined;
+        if (pkg && relative(pkg, dest).startsWith('..')) {
+          problems.push(`${where}: link "${target}" leaves the package (broken on npm): use an absolute GitHub URL`);
+          continue;
+        }
         if (!existsSync(dest)) {
           problems.push(`${where}: link "${target}" → ${rel(dest)} does not exist`);
           continue;
