@@ -9,6 +9,8 @@ export type { RoutedModelOptions, WeftCallMetadata } from './router/routed-model
 export type {
   CallContext,
   ProviderLike,
+  RecordContentOptions,
+  RecordedContent,
   RetryOptions,
   RouterEvent,
   RouterOptions,
@@ -36,6 +38,10 @@ export { costOf, DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, lookupPrice, tokenCounts 
 export type { ModelPrice, PriceTable, TokenCounts } from './pricing/price-table.js';
 
 export { createMemoryUsageStore, summarizeCalls } from './store/usage-store.js';
+export { runUsage, summarizeBySteps } from './store/step-usage.js';
+export type { RunUsage, StepUsage } from './store/step-usage.js';
+export { currentLlmScope, STEP_SCOPE_KEY, withLlmScope } from './scope/llm-scope.js';
+export type { LlmScope } from './scope/llm-scope.js';
 export type { CallOutcome, CallRecord, UsageQuery, UsageStore, UsageSummary } from './store/usage-store.js';
 export { createKyselyQualityStore, createKyselyUsageStore, migrateLlmTables } from './store/kysely-usage-store.js';
 export type { KyselyStoreOptions, SqlDialectName } from './store/kysely-usage-store.js';

@@ -95,7 +95,24 @@ for (const [name, open] of [
       const [third] = await store.listCalls({ stepId: 's' });
       expect(third).toEqual(record(3, { stepId: 's', task: 't', error: 'boom', outcome: 'error' }));
       const migrations = await opts.db.selectFrom('weft_llm_migrations').selectAll().execute();
-      expect(migrations.map((m) => m.name)).toEqual(['0001_calls_cache_quality']);
+      expect(migrations.map((m) => m.name)).toEqual(['0001_calls_cache_quality', '0002_step_scope_content']);
+    });
+
+    it('keeps the step path, attempt, finish reason and recorded content of a call', async () => {
+      const opts = await open();
+      const store = createKyselyUsageStore(opts);
+      const rec = record(9, {
+        runId: 'r9',
+        stepId: 'write',
+        stepPath: 'items[2]/write',
+        attempt: 2,
+        finishReason: 'length',
+        prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+        response: 'hello',
+      });
+      await store.recordCall(rec);
+      expect(await store.listCalls({ runId: 'r9', stepPath: 'items[2]/write' })).toEqual([rec]);
+      expect(await store.listCalls({ runId: 'r9', stepPath: 'other' })).toEqual([]);
     });
 
     it('caches with a TTL and upserts', async () => {

@@ -49,12 +49,17 @@ export type {
   BuiltInEventType,
   Engine,
   EngineOptions,
+  ExecuteOptions,
   EventListener,
   ResumeArgs,
   Run,
   RunResult,
   WeftEvent,
 } from './engine/types.js';
+export { isStepScoped, STEP_SCOPE } from './engine/step-scope.js';
+export type { StepScope, StepScoped } from './engine/step-scope.js';
+export { DEFAULT_MAX_LOG_LINES } from './logs/run-logs.js';
+export type { LogLevel, LogLine, LogTruncated, RunLogOptions } from './logs/run-logs.js';
 export type { ForkOptions, RestartOptions, RunLineage } from './engine/restart.js';
 export type { CloseOptions } from './engine/close.js';
 export type { RecoverOptions, Recovery, RecoveryProgress } from './engine/recovery.js';

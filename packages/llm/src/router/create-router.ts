@@ -15,6 +15,8 @@ import type { ProviderHealth } from './circuit-breaker.js';
 import type { CallContext, RouterOptions } from './options.js';
 import { type RoutedModelOptions, routedModel } from './routed-model.js';
 import { RouterCore } from './router-core.js';
+import { type LlmScope, STEP_SCOPE_KEY, withLlmScope } from '../scope/llm-scope.js';
+import { type RunUsage, runUsage } from '../store/step-usage.js';
 
 /** Input of {@link Router.recordOutcome}. */
 export interface OutcomeInput {
@@ -39,8 +41,9 @@ export interface Router {
   task(tag: string, options?: Omit<RoutedModelOptions, 'task'>): LanguageModelV4;
   /**
    * A view of this router whose calls are attributed to `context` (shares all state). Only `runId`,
-   * `stepId`, `workflowId` and `task` are read, so a workflow step can pass its own `ctx`:
-   * `ctx.resources.llm.withContext(ctx)`.
+   * `stepId`, `stepPath` (or a step context's `path`), `attempt`, `workflowId` and `task` are read,
+   * so a workflow step can pass its own `ctx`: `ctx.resources.llm.withContext(ctx)`. Inside a
+   * step of an engine that has the router as a resource this is not needed (the step scope does it).
    */
   withContext(context: CallContext): Router;
   /** The attribution context of this view. */
@@ -55,6 +58,14 @@ export interface Router {
   health(): Record<string, ProviderHealth>;
   /** The usage store (calls and cache). */
   readonly store: UsageStore;
+  /** A run's usage per step and in total (calls, tokens, cost, latency, fallbacks); defaults to this view's run. */
+  runUsage(runId?: string): Promise<RunUsage>;
+  /**
+   * Weft's step-scope protocol: an engine given this router as a resource runs every step
+   * attempt through this method, so the calls made in the step record its run id, step path and
+   * attempt (see {@link withLlmScope}). Not for direct use.
+   */
+  [STEP_SCOPE_KEY]<T>(scope: LlmScope, run: () => T): T;
 }
 
 /**
@@ -103,11 +114,17 @@ function view(core: RouterCore, context: CallContext): Router {
       core.invalidateQuality(input.task);
     },
     health: () => core.health(),
+    runUsage: (runId) => runUsage(core.store, runId ?? context.runId ?? ''),
+    [STEP_SCOPE_KEY]: (scope, run) => withLlmScope(scope, run),
   };
 }
 
-function pickContext(ctx: CallContext): CallContext {
+/** The attribution fields of `ctx`; a workflow step's own `ctx` gives its `path` as the step path. */
+function pickContext(ctx: CallContext & { path?: unknown }): CallContext {
   const out: CallContext = {};
-  for (const k of ['runId', 'stepId', 'workflowId', 'task'] as const) if (typeof ctx[k] === 'string') out[k] = ctx[k];
+  for (const k of ['runId', 'stepId', 'stepPath', 'workflowId', 'task'] as const)
+    if (typeof ctx[k] === 'string') out[k] = ctx[k];
+  if (out.stepPath === undefined && typeof ctx.path === 'string') out.stepPath = ctx.path;
+  if (typeof ctx.attempt === 'number') out.attempt = ctx.attempt;
   return out;
 }

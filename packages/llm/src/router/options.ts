@@ -34,7 +34,12 @@ export interface RetryOptions {
 /** Who a call is attributed to; set with `router.withContext()` or per call in `providerOptions.weft`. */
 export interface CallContext {
   runId?: string;
+  /** The step's own id. */
   stepId?: string;
+  /** The step's full path in its run (`items[3]/summarize`); set by the engine's step scope. */
+  stepPath?: string;
+  /** The step attempt that made the call. */
+  attempt?: number;
   workflowId?: string;
   /** Task tag: picks a route through `tasks`, keys learned routing, and is stored on the call. */
   task?: string;
@@ -49,6 +54,26 @@ export interface WeftCallOptions extends CallContext {
   route?: string;
   /** Enable or disable the response cache for this call. */
   cache?: boolean;
+}
+
+/** What {@link RecordContentOptions.redact} sees and returns: the prompt as sent and the answer's text. */
+export interface RecordedContent {
+  /** The prompt messages as the AI SDK handed them to the model (JSON). */
+  prompt: unknown;
+  /** The text the model answered (empty for a call that failed or only called tools). */
+  response: string;
+}
+
+/** Storing prompts and responses with each call record (off unless `createRouter({ recordContent })`). */
+export interface RecordContentOptions {
+  /**
+   * Called before a call's content is stored: return what to store (e.g. with secrets masked),
+   * or `undefined` to store none for this call. Should not throw (a throw stores nothing).
+   */
+  redact?: (
+    content: RecordedContent,
+    call: { route: string; model?: string; runId?: string; stepPath?: string },
+  ) => RecordedContent | undefined;
 }
 
 /** Something that happened inside the router, for logs and metrics. */
@@ -87,6 +112,12 @@ export interface RouterOptions {
    * `BudgetUnpricedModelError` (see {@link BudgetOptions.unpricedModels}).
    */
   budgets?: BudgetOptions;
+  /**
+   * Store each call's prompt and response text with its record (`CallRecord.prompt/response`).
+   * Off by default: prompts often hold personal data. `true` stores them as they are; pass
+   * `{ redact }` to mask or drop them first.
+   */
+  recordContent?: boolean | RecordContentOptions;
   /** Opt-in response cache (kept in `store`). */
   cache?: CacheOptions | false;
   /** Learned routing by task tag. */

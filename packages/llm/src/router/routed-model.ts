@@ -18,6 +18,7 @@ import { cacheKey, deserializeResult, serializeResult } from './cache.js';
 import { openUntilFirstToken, passThrough } from './first-token.js';
 import type { CallContext } from './options.js';
 import { resultToStream } from './result-stream.js';
+import { textOf } from './content.js';
 import type { PreparedCall, RouterCore } from './router-core.js';
 import { StreamCollector } from './stream-collector.js';
 
@@ -140,6 +141,8 @@ export function routedModel(
         ...tokens,
         costUsd: usd,
         unpriced,
+        ...finishOf(result.finishReason),
+        response: textOf(result.content as { type: string; text?: string }[]),
       });
       const meta: WeftCallMetadata = {
         callId: prepared.id,
@@ -193,12 +196,17 @@ export function routedModel(
       }
       const fallbacks = fallbacksOf(chain.attempts, chain.model);
       let usage: LanguageModelV4Usage | undefined;
+      let finish: { finishReason?: string } = {};
+      let text = '';
+      const keepText = !!core.options.recordContent;
       const collector = key ? new StreamCollector() : undefined;
       const stream = passThrough(chain.value, {
         onPart(part) {
           collector?.add(part);
+          if (keepText && part.type === 'text-delta') text += part.delta;
           if (part.type === 'finish') {
             usage = part.usage;
+            finish = finishOf(part.finishReason);
             const { usd, unpriced } = settleCost(chain.model, part.usage);
             part.providerMetadata = metadata(part.providerMetadata, {
               callId: prepared.id,
@@ -242,6 +250,8 @@ export function routedModel(
             ...tokens,
             costUsd: usd,
             unpriced,
+            ...finish,
+            ...(keepText ? { response: text } : {}),
             ...(error !== undefined
               ? { error: error instanceof Error ? error.message : String(error) }
               : canceled
@@ -257,6 +267,11 @@ export function routedModel(
       };
     },
   };
+}
+
+function finishOf(reason: { unified?: string } | string | undefined): { finishReason?: string } {
+  const r = typeof reason === 'string' ? reason : reason?.unified;
+  return r ? { finishReason: r } : {};
 }
 
 function fallbacksOf(attempts: CallRecord['fallbackChain'], served: string): string[] {

@@ -29,6 +29,8 @@ import { AttemptTimeoutError, backoffDelay, classifyFailure, sleep } from './fai
 import { estimateInputTokens, raceAbort } from './call-helpers.js';
 import { orderByQuality } from './learned.js';
 import { ProviderLimiter } from './limiter.js';
+import { currentLlmScope } from '../scope/llm-scope.js';
+import { addContent } from './content.js';
 import type { CallContext, ProviderLike, RouterEvent, RouterOptions, WeftCallOptions } from './options.js';
 
 /** What a successful chain returns. */
@@ -215,7 +217,8 @@ export class RouterCore {
     call: LanguageModelV4CallOptions,
   ): Promise<PreparedCall> {
     const weft = readWeftOptions(call);
-    const ctx: CallContext = { ...context, ...pick(weft, ['runId', 'stepId', 'workflowId']) };
+    // The ambient step scope (set by the engine around a step attempt) under explicit context.
+    const ctx: CallContext = { ...currentLlmScope(), ...context, ...pick(weft, ['runId', 'stepId', 'workflowId']) };
     const task = weft.task ?? defaults.task ?? context.task;
     if (task !== undefined) ctx.task = task;
     const { route, candidates } = this.resolveRoute(weft.route ?? spec, task);
@@ -365,9 +368,12 @@ export class RouterCore {
       costUsd: 0,
       unpriced: false,
       latencyMs: this.now() - prepared.startedAt,
-      ...pick(prepared.context, ['runId', 'stepId', 'workflowId', 'task']),
+      ...pick(prepared.context, ['runId', 'stepId', 'stepPath', 'attempt', 'workflowId', 'task']),
       ...fields,
     };
+    if (this.options.recordContent)
+      addContent(rec, prepared.inner.prompt, this.options.recordContent, (e) => this.emit(e));
+    else delete rec.response;
     try {
       await this.store.recordCall(rec);
     } catch (error) {

@@ -86,6 +86,28 @@ const migrations: { name: string; up: (db: Db) => Promise<void> }[] = [
         .execute();
     },
   },
+  {
+    // Calls made in a workflow step: its full path and attempt; why the model stopped; and the
+    // prompt and response when the router records content (off by default).
+    name: '0002_step_scope_content',
+    async up(db) {
+      for (const [column, type] of [
+        ['step_path', 'text'],
+        ['attempt', 'integer'],
+        ['finish_reason', 'text'],
+        ['prompt', 'text'],
+        ['response', 'text'],
+      ] as const) {
+        await db.schema.alterTable('weft_llm_calls').addColumn(column, type).execute();
+      }
+      await db.schema
+        .createIndex('weft_llm_calls_run_step')
+        .ifNotExists()
+        .on('weft_llm_calls')
+        .columns(['run_id', 'step_path'])
+        .execute();
+    },
+  },
 ];
 
 const migrated = new WeakMap<Db, Promise<void>>();
@@ -144,6 +166,7 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
     let b = qb;
     if (q.runId !== undefined) b = b.where('run_id', '=', q.runId);
     if (q.stepId !== undefined) b = b.where('step_id', '=', q.stepId);
+    if (q.stepPath !== undefined) b = b.where('step_path', '=', q.stepPath);
     if (q.workflowId !== undefined) b = b.where('workflow_id', '=', q.workflowId);
     if (q.since !== undefined) b = b.where('started_at', '>=', q.since);
     if (q.until !== undefined) b = b.where('started_at', '<', q.until);
@@ -174,6 +197,11 @@ export function createKyselyUsageStore(options: KyselyStoreOptions): UsageStore 
           streamed: r.streamed ? 1 : 0,
           fallback_chain: JSON.stringify(r.fallbackChain),
           error: r.error ?? null,
+          step_path: r.stepPath ?? null,
+          attempt: r.attempt ?? null,
+          finish_reason: r.finishReason ?? null,
+          prompt: r.prompt === undefined ? null : JSON.stringify(r.prompt),
+          response: r.response ?? null,
         })
         .execute();
     },
@@ -251,6 +279,11 @@ function rowToCall(row: any): CallRecord {
   if (row.task != null) rec.task = row.task;
   if (row.model != null) rec.model = row.model;
   if (row.error != null) rec.error = row.error;
+  if (row.step_path != null) rec.stepPath = row.step_path;
+  if (row.attempt != null) rec.attempt = Number(row.attempt);
+  if (row.finish_reason != null) rec.finishReason = row.finish_reason;
+  if (row.prompt != null) rec.prompt = JSON.parse(row.prompt);
+  if (row.response != null) rec.response = row.response;
   return rec;
 }
 

@@ -13,7 +13,12 @@ export interface CallRecord {
   /** Epoch milliseconds. */
   startedAt: number;
   runId?: string;
+  /** The step's own id. */
   stepId?: string;
+  /** The step's path in its run, when the call ran inside a workflow step (`items[3]/summarize`). */
+  stepPath?: string;
+  /** The step attempt that made the call. */
+  attempt?: number;
   workflowId?: string;
   /** Task tag used for routing and learned routing. */
   task?: string;
@@ -33,6 +38,12 @@ export interface CallRecord {
   streamed: boolean;
   /** Every attempt in order, including failed ones and candidates skipped during a cooldown. */
   fallbackChain: AttemptInfo[];
+  /** Why the model stopped (`stop`, `length`, `tool-calls`, …), when it answered. */
+  finishReason?: string;
+  /** The prompt as sent, only with `createRouter({ recordContent })` (after its `redact`). */
+  prompt?: unknown;
+  /** The answer's text, only with `createRouter({ recordContent })` (after its `redact`). */
+  response?: string;
   error?: string;
 }
 
@@ -40,6 +51,7 @@ export interface CallRecord {
 export interface UsageQuery {
   runId?: string;
   stepId?: string;
+  stepPath?: string;
   workflowId?: string;
   /** Epoch ms, inclusive. */
   since?: number;
@@ -116,6 +128,7 @@ export function matchesQuery(c: CallRecord, q: UsageQuery): boolean {
   return (
     (q.runId === undefined || c.runId === q.runId) &&
     (q.stepId === undefined || c.stepId === q.stepId) &&
+    (q.stepPath === undefined || c.stepPath === q.stepPath) &&
     (q.workflowId === undefined || c.workflowId === q.workflowId) &&
     (q.since === undefined || c.startedAt >= q.since) &&
     (q.until === undefined || c.startedAt < q.until)

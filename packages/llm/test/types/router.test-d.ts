@@ -61,3 +61,11 @@ describe('router types', () => {
     ).toEqualTypeOf<import('../../src/index.js').LlmErrorCode>();
   });
 });
+
+describe('the router as a workflow resource (types)', () => {
+  it('implements @weft/workflow step scopes structurally, without either package importing the other', () => {
+    const router = createRouter({ providers: {} });
+    expectTypeOf(router).toExtend<import('@weft/workflow').StepScoped>();
+    expectTypeOf<import('../../src/index.js').LlmScope>().toExtend<Partial<import('@weft/workflow').StepScope>>();
+  });
+});

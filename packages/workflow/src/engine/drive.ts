@@ -21,6 +21,16 @@ export interface History {
   resume?: ResumeRequest;
   /** Paths of steps that called `bail()`. */
   bails?: Set<string>;
+  /** Whether the run's `log:truncated` marker is stored (then no more lines are). */
+  logs?: { cut: boolean };
+  /** Attempts lost with a dead process, per path (`step:lost` events). */
+  lostAttempts?: Map<string, number>;
+  /**
+   * True when the run's last lifecycle event is an execution (`run:start`, `run:recover`,
+   * `run:resume`) rather than a hand-off (`run:queued`, `run:restart`, `run:suspended`): a
+   * process was executing it. When such a run is executed again elsewhere, that process was lost.
+   */
+  wasExecuting?: boolean;
 }
 
 type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
@@ -29,10 +39,28 @@ type PendingEvent = Omit<EventRecord, 'seq' | 'runId'>;
 export interface DriveOptions {
   /** The run's deadline (epoch ms): past it, the execution aborts and the run fails with a RunTimeoutError. */
   deadlineAt?: number;
+  /** Set when this execution takes over from a lost process: the reason shown with its lost attempts. */
+  lost?: string;
 }
 
-/** Events folded into the history: state patches, bails, and restarts (which reset the state). */
-const STATE_EVENTS = ['state:patch', 'step:bail', 'run:restart'];
+/**
+ * Events folded into the history: state patches, bails, restarts (which reset the state), lost
+ * attempts, the log cap marker and the lifecycle events that tell whether a process was executing.
+ */
+const STATE_EVENTS = [
+  'state:patch',
+  'step:bail',
+  'run:restart',
+  'step:lost',
+  'log:truncated',
+  'run:start',
+  'run:recover',
+  'run:resume',
+  'run:queued',
+  'run:suspended',
+];
+const EXECUTING = new Set(['run:start', 'run:recover', 'run:resume']);
+const HANDED_OFF = new Set(['run:queued', 'run:restart', 'run:suspended']);
 
 /** Loads a run's committed steps and open suspensions: the durable state an execution replays. */
 export async function loadHistory(store: Store, runId: string): Promise<History> {
@@ -43,8 +71,17 @@ export async function loadHistory(store: Store, runId: string): Promise<History>
   ]);
   let state: Record<string, unknown> = {};
   let bails: Set<string> | undefined;
+  let lost: Map<string, number> | undefined;
+  let cut = false;
+  let executing: boolean | undefined;
   for (const e of events) {
+    if (EXECUTING.has(e.type)) executing = true;
+    else if (HANDED_OFF.has(e.type)) executing = false;
     if (e.type === 'state:patch') state = { ...state, ...(e.data as Record<string, unknown>) };
+    else if (e.type === 'step:lost' && e.path !== undefined) {
+      const n = (e.data as { attempt?: unknown } | undefined)?.attempt;
+      (lost ??= new Map()).set(e.path, Math.max(lost.get(e.path) ?? 0, typeof n === 'number' ? n : 1));
+    } else if (e.type === 'log:truncated') cut = true;
     else if (e.type === 'step:bail' && e.path !== undefined) (bails ??= new Set()).add(e.path);
     else if (e.type === 'run:restart') {
       const d = e.data as { state?: Record<string, unknown> } | undefined;
@@ -58,7 +95,17 @@ export async function loadHistory(store: Store, runId: string): Promise<History>
     // A success is final whatever its order; otherwise the latest record wins.
     if (prev?.status !== 'success') memo.set(s.path, s);
   }
-  return { memo, state, suspensions: new Map(sus.map((s) => [s.path, s])), ...(bails ? { bails } : {}) };
+  return {
+    memo,
+    state,
+    suspensions: new Map(sus.map((s) => [s.path, s])),
+    ...(bails ? { bails } : {}),
+    logs: { cut },
+    ...(lost ? { lostAttempts: lost } : {}),
+    // No lifecycle event at all: a run from before these events, or one whose first execution died
+    // before its first commit (queued runs always have `run:queued`).
+    wasExecuting: executing ?? true,
+  };
 }
 
 /** Builds a result from a stored run that is not executing here. */
@@ -102,7 +149,10 @@ export async function drive(
     x.resume = history.resume;
     x.state = history.state;
     x.bails = history.bails;
+    x.countLogsLazily(history.logs?.cut ?? false);
+    x.lostAttempts = history.lostAttempts;
   }
+  x.lost = options.lost;
   for (const e of events) x.custom(e.type, e.path as string, e.data);
   const last = wf.nodes[wf.nodes.length - 1];
   if (last?.kind === 'step') x.lastStepPath = last.id;

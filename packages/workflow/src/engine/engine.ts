@@ -31,7 +31,17 @@ import { WorkflowRegistry } from '../versioning/registry.js';
 import { createVersioning } from '../versioning/resolve.js';
 import { migrateRun } from '../versioning/migrate.js';
 import { MigrationError } from '../versioning/errors.js';
-import type { Engine, EngineOptions, EventListener, ResumeArgs, Run, RunResult, WeftEvent } from './types.js';
+import type {
+  Engine,
+  EngineOptions,
+  EventListener,
+  ExecuteOptions,
+  ResumeArgs,
+  Run,
+  RunResult,
+  WeftEvent,
+} from './types.js';
+import { runLogSettings } from '../logs/run-logs.js';
 
 const consoleLogger: Logger = {
   debug: () => {},
@@ -70,6 +80,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     resources: options.resources ?? {},
     maxInProcessSleepMs: toMs(options.maxInProcessSleep ?? '5m'),
     interceptors: options.interceptors,
+    runLogs: runLogSettings(options.runLogs),
   };
   const registry = new WorkflowRegistry();
   const versioning = createVersioning(store, registry, {
@@ -222,7 +233,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   const isCorrupt = (e: unknown) => (e as { code?: unknown } | null)?.code === 'WEFT_STORE_CORRUPT_ROW';
 
-  const execute = async (runId: string): Promise<RunResult> => {
+  const execute = async (runId: string, execOptions?: ExecuteOptions): Promise<RunResult> => {
     const inFlight = executions.get(runId);
     if (inFlight) return inFlight;
     open();
@@ -272,9 +283,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const wf = resolved.wf;
     ensureRenewal();
     const type = history.memo.size ? 'run:recover' : 'run:start';
+    // A run that was `running` and is not executing here had a process executing it: that process
+    // was lost (its lease expired, or this identity restarted). Say so with the lost attempts.
+    const lost =
+      rec.status === 'running' && history.wasExecuting
+        ? rec.leaseOwner !== ownerId || execOptions?.claimed
+          ? 'process lost: lease expired'
+          : 'process lost: recovered at start-up'
+        : undefined;
     return track(
       runId,
-      drive(core, active, wf, runId, rec.input, history, [{ type, at: now }], { deadlineAt: rec.deadlineAt }),
+      drive(
+        core,
+        active,
+        wf,
+        runId,
+        rec.input,
+        history,
+        [{ type, at: now, ...(lost ? { data: { reason: lost } } : {}) }],
+        {
+          deadlineAt: rec.deadlineAt,
+          ...(lost ? { lost } : {}),
+        },
+      ),
     );
   };
 
@@ -418,7 +449,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         undefined,
         rec.leaseOwner,
       );
-      return took ? execute(rec.id) : undefined;
+      return took ? execute(rec.id, { claimed: true }) : undefined;
     },
     emit(e) {
       emitter.emit(e.type, e);
@@ -588,7 +619,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           undefined,
           rec.leaseOwner,
         );
-        return took ? execute(rec.id) : undefined;
+        return took ? execute(rec.id, { claimed: true }) : undefined;
       }
       const at = Date.now();
       const e: WeftEvent = { runId: timer.runId, type: 'timer', path: timer.path, data: timer, at };

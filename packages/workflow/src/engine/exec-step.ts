@@ -72,7 +72,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     await committed;
     throw err;
   }
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = x.lost === undefined || x.committed ? 1 : lostAttempt(x, path); ; attempt++) {
     const startedAt = Date.now();
     x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
     let output: unknown;
@@ -135,6 +135,20 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     x.steps[path] = output;
     return output;
   }
+}
+
+/**
+ * A step starting in an execution that took over a lost run, before that execution's first
+ * commit, was in flight when the previous process died: that attempt counts (a `step:lost` event
+ * with the reason rides on the step's commit), and this one is the next. The retry policy counts
+ * the lost attempt too, but a lost attempt alone never fails a step: this attempt always runs.
+ */
+function lostAttempt(x: RunExec, path: string): number {
+  const rec = x.memo?.get(path);
+  const before = Math.max(rec?.status === 'failed' ? rec.attempt : 0, x.lostAttempts?.get(path) ?? 0);
+  x.custom('step:lost', path, { attempt: before + 1, reason: x.lost });
+  (x.lostAttempts ??= new Map()).set(path, before + 1);
+  return before + 2;
 }
 
 /** A step called `bail(output)`: commit its success (with a `step:bail` event), then end the run. */
@@ -236,6 +250,16 @@ function attemptStep(
 
 /** Calls the step's body, through the engine's and the workflow's interceptors when there are any. */
 function invoke(x: RunExec, node: StepNode, args: Args): unknown {
+  const scope = x.scope;
+  if (scope !== null)
+    return scope(
+      { runId: x.runId, workflowId: x.workflow.id, stepId: node.step.id, stepPath: args.path, attempt: args.attempt },
+      () => intercepted(x, node, args),
+    );
+  return intercepted(x, node, args);
+}
+
+function intercepted(x: RunExec, node: StepNode, args: Args): unknown {
   const outer = x.core.interceptors;
   const own = node.defaults?.interceptors;
   if (!outer?.length && !own?.length) return node.step.run(args);

@@ -11,7 +11,7 @@ import type { Logger } from '../step/types.js';
 import type { Store } from '../store/store.js';
 import { RunParkedError } from '../versioning/errors.js';
 import { RunLeasedError } from './lifecycle-errors.js';
-import type { RunResult } from './types.js';
+import type { ExecuteOptions, RunResult } from './types.js';
 
 /** Options of `engine.recover()`. */
 export interface RecoverOptions {
@@ -60,7 +60,7 @@ export interface RecoveryDeps {
   ownerId: string;
   leaseMs: number;
   workflowIds: () => string[];
-  execute: (runId: string) => Promise<RunResult>;
+  execute: (runId: string, options?: ExecuteOptions) => Promise<RunResult>;
   isExecuting: (runId: string) => boolean;
   logger: Logger;
 }
@@ -76,11 +76,11 @@ export function startRecovery(deps: RecoveryDeps, options: RecoverOptions = {}):
   const changed = () => options.onProgress?.({ ...progress });
   const inflight = new Set<Promise<void>>();
 
-  const launch = (runId: string) => {
+  const launch = (runId: string, claimed: boolean) => {
     progress.claimed++;
     progress.running++;
     const p = deps
-      .execute(runId)
+      .execute(runId, claimed ? { claimed } : undefined)
       .then(
         (r) => {
           results.push(r);
@@ -127,7 +127,7 @@ export function startRecovery(deps: RecoveryDeps, options: RecoverOptions = {}):
     for (const id of own) {
       while (room() <= 0 && !stopped && progress.claimed < limit) await Promise.race(inflight);
       if (stopped || progress.claimed >= limit) break;
-      launch(id);
+      launch(id, false);
     }
     // 2. Queued runs and expired leases, a page at a time, never more claimed than can execute.
     while (!stopped && progress.claimed < limit) {
@@ -142,7 +142,7 @@ export function startRecovery(deps: RecoveryDeps, options: RecoverOptions = {}):
         limit: Math.min(pageSize, free),
         workflowIds: ids,
       });
-      for (const r of claimed) launch(r.id);
+      for (const r of claimed) launch(r.id, true);
       if (claimed.length === 0) {
         if (inflight.size === 0) break;
         // Nothing claimable now; executions still running may free more work (or none): wait for one.

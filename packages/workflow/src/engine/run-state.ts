@@ -14,10 +14,12 @@ import {
 import { WeftError } from '../errors/weft-error.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { StepInterceptor } from '../step/interceptors.js';
-import { createWriter, type StepWriter } from '../stream/writer.js';
 import type { Logger, StepContext } from '../step/types.js';
+import { Ctx } from './step-context.js';
 import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
 import type { WeftEvent } from './types.js';
+import { type LogLevel, logLine, type RunLogSettings, stores } from '../logs/run-logs.js';
+import { scopeRunner, type StepScopeRunner } from './step-scope.js';
 
 /** Thrown (not an Error: no stack to capture) to unwind a run that suspended somewhere. */
 export class SuspendSignal {
@@ -56,6 +58,8 @@ export interface EngineCore {
   maxInProcessSleepMs: number;
   /** `createEngine({ interceptors })`: around every step attempt, outermost. */
   interceptors?: readonly StepInterceptor<any, any>[];
+  /** `createEngine({ runLogs })`, resolved; undefined when run logs are off. */
+  runLogs?: RunLogSettings | undefined;
 }
 
 /** Resume request for one path of this execution. */
@@ -78,6 +82,11 @@ export const toIssues = (
     message: i.message,
     code: i.code,
   }));
+
+const truncatedData = (maxLines: number) => ({
+  maxLines,
+  message: `this run reached its cap of ${maxLines} stored log lines: later lines reach the engine's logger only (createEngine({ runLogs: { maxLines } }))`,
+});
 
 /** The state of one execution of one run. */
 export class RunExec {
@@ -108,6 +117,24 @@ export class RunExec {
   /** Paths of steps that called `bail()` (from history): replaying one ends the run there. */
   bails: Set<string> | undefined;
   #pending: PendingEvent[] | undefined;
+  /** Log lines this execution stored or buffered, and whether the run's cap marker is stored. */
+  logsStored = 0;
+  logsCut = false;
+  /**
+   * Lines stored by earlier executions: 0 for a fresh run; undefined for a replayed one until its
+   * first line, which counts them (one read, only for runs that log) before the next commit.
+   */
+  #logBase: number | undefined = 0;
+  #counting: Promise<void> | undefined;
+  /**
+   * Set when this execution takes over a run whose previous process died mid-run (`process lost:
+   * …`): the steps it starts before its first commit were in flight there, and count a lost attempt.
+   */
+  lost: string | undefined;
+  /** Lost attempts per path, from history (`step:lost` events). */
+  lostAttempts: Map<string, number> | undefined;
+  /** True once this execution issued a commit (steps started later were not in flight at the crash). */
+  committed = false;
 
   constructor(
     core: EngineCore,
@@ -170,6 +197,73 @@ export class RunExec {
     (this.#pending ??= []).push({ type, path, data, at });
   }
 
+  /**
+   * A `ctx.logger` line: buffered as a `log` event that rides on the next commit (the step's own);
+   * over the run's cap, one `log:truncated` marker instead and nothing after it.
+   */
+  log(path: string, attempt: number, level: LogLevel, message: string, fields?: Record<string, unknown>): void {
+    const s = this.core.runLogs;
+    if (!s || this.logsCut || !stores(s, level)) return;
+    if (this.#logBase === undefined && !this.#counting) {
+      const count = this.store.countEvents
+        ? this.store.countEvents(this.runId, ['log'])
+        : this.store.readEvents(this.runId, 0, ['log']).then((e) => e.length);
+      this.#counting = count.then(
+        (n) => {
+          this.#logBase = n;
+        },
+        () => {
+          this.#logBase = 0; // a failed count must not fail the step: the per-execution cap still holds
+        },
+      );
+    }
+    if ((this.#logBase ?? 0) + this.logsStored >= s.maxLines) {
+      this.logsCut = true;
+      this.custom('log:truncated', path, truncatedData(s.maxLines));
+      return;
+    }
+    this.logsStored++;
+    this.custom('log', path, logLine(s, level, message, attempt, fields));
+  }
+
+  /** Replayed runs: the stored lines are counted on the first log line (see {@link RunExec.log}). */
+  countLogsLazily(cut: boolean): void {
+    this.logsCut = cut;
+    if (!cut) this.#logBase = undefined;
+  }
+
+  /** Now that earlier executions' lines are counted: drops buffered lines over the cap, adds the marker. */
+  #trimLogs(): void {
+    const s = this.core.runLogs;
+    const pending = this.#pending;
+    if (!s || !pending || this.logsCut) return;
+    const room = s.maxLines - (this.#logBase ?? 0);
+    if (this.logsStored <= room) return;
+    let kept = 0;
+    let marked = false;
+    const out: PendingEvent[] = [];
+    for (const e of pending) {
+      if (e.type !== 'log') out.push(e);
+      else if (kept < room) {
+        kept++;
+        out.push(e);
+      } else if (!marked) {
+        marked = true;
+        out.push({ type: 'log:truncated', path: e.path, data: truncatedData(s.maxLines), at: e.at });
+      }
+    }
+    this.#pending = out;
+    this.logsStored = kept;
+    this.logsCut = true;
+  }
+
+  #scope: StepScopeRunner | null | undefined;
+  /** Runs `fn` inside the step scope of every resource that takes one (e.g. an @weft/llm router); undefined when none does. */
+  get scope(): StepScopeRunner | null {
+    if (this.#scope === undefined) this.#scope = scopeRunner(this.resources);
+    return this.#scope;
+  }
+
   /** Merges a state patch; persisted with the next commit (the calling step's own). */
   setState(path: string, patch: Record<string, unknown>): void {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
@@ -191,6 +285,18 @@ export class RunExec {
    * later commit flushes a held one first.
    */
   commit(c: StepCommit, defer = false): Promise<void> {
+    this.committed = true;
+    const counting = this.#counting;
+    if (counting) {
+      // Commits issued while the stored lines are being counted wait for it, in issue order.
+      return counting.then(() => {
+        if (this.#counting === counting) {
+          this.#counting = undefined;
+          this.#trimLogs();
+        }
+        return this.commit(c, defer);
+      });
+    }
     if (this.#pending) {
       c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
       this.#pending = undefined;
@@ -297,57 +403,5 @@ export class RunExec {
   /** A step context for one attempt. */
   context(stepId: string, path: string, attempt: number, signal: AbortSignal): StepContext<never> {
     return new Ctx(this, stepId, path, attempt, signal) as unknown as StepContext<never>;
-  }
-}
-
-class Ctx {
-  readonly runId: string;
-  readonly workflowId: string;
-  readonly stepId: string;
-  readonly path: string;
-  readonly attempt: number;
-  readonly signal: AbortSignal;
-  readonly resources: Record<string, unknown>;
-  #x: RunExec;
-  #logger: Logger | undefined;
-  constructor(x: RunExec, stepId: string, path: string, attempt: number, signal: AbortSignal) {
-    this.#x = x;
-    this.runId = x.runId;
-    this.workflowId = x.workflow.id;
-    this.stepId = stepId;
-    this.path = path;
-    this.attempt = attempt;
-    this.signal = signal;
-    this.resources = x.resources;
-  }
-  get idempotencyKey(): string {
-    return `${this.runId}:${this.path}`;
-  }
-  get logger(): Logger {
-    if (!this.#logger) {
-      const base = this.#x.core.logger;
-      const bind = { runId: this.runId, workflowId: this.workflowId, path: this.path, attempt: this.attempt };
-      this.#logger = {
-        debug: (m, d) => base.debug(m, { ...bind, ...d }),
-        info: (m, d) => base.info(m, { ...bind, ...d }),
-        warn: (m, d) => base.warn(m, { ...bind, ...d }),
-        error: (m, d) => base.error(m, { ...bind, ...d }),
-      };
-    }
-    return this.#logger;
-  }
-  emit(type: string, data?: unknown): void {
-    this.#x.custom(type, this.path, data);
-  }
-  #writer: StepWriter | undefined;
-  get writer(): StepWriter {
-    this.#writer ??= createWriter(this.#x, this.path, this.attempt);
-    return this.#writer;
-  }
-  get state(): Readonly<Record<string, unknown>> {
-    return this.#x.state;
-  }
-  setState(patch: Record<string, unknown>): void {
-    this.#x.setState(this.path, patch);
   }
 }

@@ -3,6 +3,7 @@ import type { CanceledError } from '../errors/errors.js';
 import type { Workflow } from '../definition/workflow.js';
 import type { StepInterceptor } from '../step/interceptors.js';
 import type { Logger } from '../step/types.js';
+import type { RunLogOptions } from '../logs/run-logs.js';
 import type { RunRecord, Store, SuspensionRecord, TimerRecord } from '../store/store.js';
 import type { QueueDepth, RunFlowInfo, StartOptions } from '../flow-control/types.js';
 import type { ScheduleApi } from '../schedule/scheduler.js';
@@ -46,6 +47,9 @@ export type BuiltInEventType =
   | 'step:retry'
   | 'step:suspended'
   | 'step:resume'
+  | 'step:lost'
+  | 'log'
+  | 'log:truncated'
   | 'timer';
 
 /** An event of a run, live or replayed. `seq` is set on events read back from the store. */
@@ -91,6 +95,16 @@ export interface Run<I = unknown, O = unknown> {
   stream(): AsyncIterable<WeftEvent>;
 }
 
+/** Options of `engine.execute(runId, options)`. */
+export interface ExecuteOptions {
+  /**
+   * The caller took this run's lease from another owner (`store.claimRuns`, as workers do): a run
+   * taken from a lost process then reports `process lost: lease expired` rather than `recovered at
+   * start-up` (which is what a run already leased to this engine's `ownerId` means).
+   */
+  claimed?: boolean;
+}
+
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
   /** Where runs live (default: a new in-memory store). */
@@ -127,6 +141,11 @@ export interface EngineOptions {
   maxInProcessSleep?: import('../util/duration.js').Duration;
   /** Interceptors around every step attempt of every run (outside the workflows' own). */
   interceptors?: readonly StepInterceptor<any, any>[];
+  /**
+   * How `ctx.logger` lines are stored with their run (default: `info` and up, at most 1000 lines
+   * per run, then one `log:truncated` marker); `false` stores none. Lines always reach `logger` too.
+   */
+  runLogs?: RunLogOptions | false;
 }
 
 /** The engine: starts, resumes, recovers and observes runs stored in a {@link Store}. */
@@ -154,9 +173,11 @@ export interface Engine {
   /**
    * Executes a queued run, a run this engine's `ownerId` holds (after `store.claimRuns`, or left by a
    * previous process with the same id) or one whose lease expired, memoizing committed steps. A run
-   * another live owner holds is a `RunLeasedError`; a parked one a `RunParkedError`.
+   * another live owner holds is a `RunLeasedError`; a parked one a `RunParkedError`. A run that
+   * was `running` when its process died counts the attempts in flight there as lost (`step:lost`
+   * events with the reason) and continues with the next attempt.
    */
-  execute(runId: string): Promise<RunResult>;
+  execute(runId: string, options?: ExecuteOptions): Promise<RunResult>;
   /** Resumes a suspended run at `step` with `data`, from any process. */
   resume<T = unknown>(runId: string, args: ResumeArgs<T>): Promise<RunResult>;
   /** Cancels a run (any non-finished status); running steps in this process see their signal abort. */

@@ -173,6 +173,13 @@ export function createMemoryStore(): Store {
       return Promise.resolve(types ? events.filter((e) => types.includes(e.type)) : events);
     },
 
+    countEvents(runId, types) {
+      const s = runs.get(runId);
+      let n = 0;
+      for (const e of s?.events ?? []) if (types.includes(e.type)) n++;
+      return Promise.resolve(n);
+    },
+
     claimRuns(options: ClaimOptions) {
       const now = options.now ?? Date.now();
       const out: RunRecord[] = [];

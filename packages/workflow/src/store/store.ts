@@ -28,6 +28,7 @@
  *   `getDefinition`, `listDefinitions` keep a snapshot of each definition a run started on, so a
  *   later deploy can be compared with it (a store without them falls back to checking stored
  *   outputs against the new schemas).
+ * - Run logs (observability): optional `countEvents(runId, types)`.
  */
 
 /**
@@ -243,6 +244,11 @@ export interface Store {
   appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
   /** A run's events in `seq` order, after `afterSeq` when given, only of `types` when given. */
   readEvents(runId: string, afterSeq?: number, types?: string[]): Promise<EventRecord[]>;
+  /**
+   * How many events of `types` a run has (the engine counts a run's stored `log` lines against its
+   * cap without reading them). Optional: without it the engine counts what `readEvents` returns.
+   */
+  countEvents?(runId: string, types: string[]): Promise<number>;
 
   /** Atomically takes up to `limit` queued runs or running runs whose lease expired. */
   claimRuns(options: ClaimOptions): Promise<RunRecord[]>;

@@ -125,7 +125,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const launch = (run: RunRecord) => {
     const p = engine
-      .execute(run.id)
+      .execute(run.id, { claimed: true })
       .then(
         () => undefined,
         // Lost to another worker (this one stalled past its lease): the engine logged it and the

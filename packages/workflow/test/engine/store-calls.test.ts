@@ -51,7 +51,7 @@ describe('store calls per run', () => {
     ]);
   });
 
-  it('a suspend + resume round trip costs 4 writes and 4 reads, reading only the history events (state patches, bails, restarts)', async () => {
+  it('a suspend + resume round trip costs 4 writes and 4 reads, reading only the history events (state patches, bails, restarts, lost attempts, the log cap, lifecycle)', async () => {
     const { store, calls, args } = counting(createMemoryStore());
     const gate = workflow({ id: 'gate', input: S })
       .step(
@@ -79,7 +79,22 @@ describe('store calls per run', () => {
     expect(calls.slice().sort()).toEqual(
       ['getRun', 'listSteps', 'listSuspensions', 'readEvents', 'updateRun', 'commitStep'].sort(),
     );
-    expect(args.readEvents?.[0]).toEqual([r.runId, 0, ['state:patch', 'step:bail', 'run:restart']]);
+    expect(args.readEvents?.[0]).toEqual([
+      r.runId,
+      0,
+      [
+        'state:patch',
+        'step:bail',
+        'run:restart',
+        'step:lost',
+        'log:truncated',
+        'run:start',
+        'run:recover',
+        'run:resume',
+        'run:queued',
+        'run:suspended',
+      ],
+    ]);
     expect(await store.listSuspensions(r.runId)).toEqual([]);
     expect((await store.readEvents(r.runId)).map((e) => e.type)).toEqual([
       'run:start',

@@ -529,6 +529,16 @@ export class KyselyStoreImpl implements KyselyStore {
     return rows.map(toEvent);
   }
 
+  async countEvents(runId: string, types: string[]): Promise<number> {
+    if (types.length === 0) return 0;
+    const sql = await this.#exec();
+    const rows = await sql.all<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM weft_events WHERE run_id = ? AND type IN (${placeholders(types.length)})`,
+      [runId, ...types],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   // ---- leases ----
 
   async claimRuns(options: ClaimOptions): Promise<RunRecord[]> {
