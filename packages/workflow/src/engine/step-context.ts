@@ -1,4 +1,5 @@
 /** The context object a step attempt sees as `ctx` (created only when the step reads it). */
+import type { LogLevel } from '../logs/run-logs.js';
 import type { Logger } from '../step/types.js';
 import { createWriter, type StepWriter } from '../stream/writer.js';
 import type { RunExec } from './run-state.js';
@@ -35,24 +36,13 @@ export class Ctx {
       const path = this.path;
       const attempt = this.attempt;
       // Forwarded to the engine's logger (with the run's coordinates) and stored with the run.
-      this.#logger = {
-        debug: (m, d) => {
-          base.debug(m, { ...bind, ...d });
-          x.log(path, attempt, 'debug', m, d);
-        },
-        info: (m, d) => {
-          base.info(m, { ...bind, ...d });
-          x.log(path, attempt, 'info', m, d);
-        },
-        warn: (m, d) => {
-          base.warn(m, { ...bind, ...d });
-          x.log(path, attempt, 'warn', m, d);
-        },
-        error: (m, d) => {
-          base.error(m, { ...bind, ...d });
-          x.log(path, attempt, 'error', m, d);
-        },
-      };
+      const line =
+        (level: LogLevel) =>
+        (m: string, d?: Record<string, unknown>): void => {
+          base[level](m, { ...bind, ...d });
+          x.log(path, attempt, level, m, d);
+        };
+      this.#logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
     }
     return this.#logger;
   }
