@@ -7,3 +7,5 @@
 export { runCli, USAGE, VERSION } from './run-cli.js';
 export type { CliIo, OutputStream } from './context.js';
 export { CliNotFoundError, CliUsageError, StoreMissingError } from './errors.js';
+export { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
+export type { ErrorEmitter } from './broken-pipe.js';

@@ -10,24 +10,33 @@ export const USAGE = `Usage: weft <command> [options]
 
 Commands:
   runs list [--status s[,s]] [--workflow id] [--limit n]   runs, newest first
-  runs show <run-id>                                       steps, timings, outputs, waits, events
+  runs show <run-id>                                       steps, timings, outputs, waits, events, logs
+  runs tail <run-id>                                       events and log lines as they come, until the run ends
+  runs watch [--status s[,s]] [--since 10m|date] [--workflow id]
+                                                           runs as they start and change status (Ctrl+C stops)
+  runs cancel <run-id> [--reason text]                     cancel a queued, running, suspended or parked run
+  runs retry <run-id> [--from step-path]                   queue a failed or canceled run to run again in place
   runs migrate <run-id> [--to version|hash] [--actor name] [--reason text]
                                                            move a parked run to another definition
   approvals list [--all] [--workflow id]                   pending approval gates (every one with --all)
+  approvals show <id>                                      one gate: approvers, votes, payload, audit log
   approvals approve <id> [--actor name] [--comment text]   approve a gate
   approvals reject <id> [--actor name] [--comment text]    reject a gate
   schedules list [--workflow id]                           schedules: cron/interval, next tick, paused
   schedules pause|resume|delete|trigger <schedule-id>      control one schedule (trigger: run it now)
+  llm usage --run <run-id>                                 a run's LLM calls, tokens, cost, latency, fallbacks per step
   eval <files…> | eval compare <a> <b> [options]           run evals / compare runs (weft eval --help)
   studio [--port 4400] [--host 127.0.0.1]                  Weft Studio: runs, timelines, approvals, LLM cost in a browser
 
 Options:
   --db <url>   the Weft store: file:path.db (libsql) or postgres://…[?schema=name]
                default $WEFT_DB_URL, else file:.weft/weft.db under the current directory
-  --json       print JSON instead of tables
+  --json       print JSON instead of tables (tail and watch: one JSON object per line)
   -h, --help   this help        -v, --version   the CLI's version
 
-Exit codes: 0 ok · 1 failed (not found, refused, a failed eval threshold) · 2 usage error.`;
+Output piped into a command that stops reading (\`weft runs list | head -1\`) ends quietly with 0.
+Exit codes: 0 ok · 1 failed (not found, refused, a failed eval threshold; tail: the run failed or
+was canceled) · 2 usage error.`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -44,6 +53,10 @@ const OPTIONS = {
   host: { type: 'string' },
   to: { type: 'string' },
   reason: { type: 'string' },
+  from: { type: 'string' },
+  since: { type: 'string' },
+  run: { type: 'string' },
+  interval: { type: 'string' },
 } as const;
 
 /** The CLI's version (kept in step with package.json by the release). */
@@ -108,6 +121,21 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const json = values.json === true;
     if (group === 'runs' && action === 'list' && id === undefined) return await runsList(ctx, { ...values, json });
     if (group === 'runs' && action === 'show') return await runsShow(ctx, id, { json });
+    if (group === 'runs' && (action === 'cancel' || action === 'retry')) {
+      const { runsCancel, runsRetry } = await import('./commands/runs-control.js');
+      return action === 'cancel'
+        ? await runsCancel(ctx, id, { ...values, json })
+        : await runsRetry(ctx, id, { ...values, json });
+    }
+    if (group === 'runs' && (action === 'tail' || (action === 'watch' && id === undefined))) {
+      const { runsTail, runsWatch } = await import('./commands/runs-live.js');
+      const live = { ...values, json, ...(io.signal ? { signal: io.signal } : {}) };
+      return action === 'tail' ? await runsTail(ctx, id, live) : await runsWatch(ctx, live);
+    }
+    if (group === 'llm' && id === undefined) {
+      const { llmUsage } = await import('./commands/llm.js');
+      return await llmUsage(ctx, action, { ...values, json });
+    }
     if (group === 'runs' && action === 'migrate') {
       const { runsMigrate } = await import('./commands/migrate.js');
       return await runsMigrate(ctx, id, { ...values, json });
@@ -115,6 +143,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     if (group === 'approvals' && action === 'list' && id === undefined) {
       const { approvalsList } = await import('./commands/approvals.js');
       return await approvalsList(ctx, { ...values, json });
+    }
+    if (group === 'approvals' && action === 'show') {
+      const { approvalsShow } = await import('./commands/approvals.js');
+      return await approvalsShow(ctx, id, { ...values, json });
     }
     if (group === 'approvals' && (action === 'approve' || action === 'reject')) {
       const { approvalsDecide } = await import('./commands/approvals.js');

@@ -61,6 +61,8 @@ export type { StepScope, StepScoped } from './engine/step-scope.js';
 export { DEFAULT_MAX_LOG_LINES } from './logs/run-logs.js';
 export type { LogLevel, LogLine, LogTruncated, RunLogOptions } from './logs/run-logs.js';
 export type { ForkOptions, RestartOptions, RunLineage } from './engine/restart.js';
+export { queueRestart } from './engine/restart.js';
+export { cancelStoredRun } from './engine/cancel.js';
 export type { CloseOptions } from './engine/close.js';
 export type { RecoverOptions, Recovery, RecoveryProgress } from './engine/recovery.js';
 export { EngineClosedError, RunLeasedError } from './engine/lifecycle-errors.js';

@@ -9,7 +9,7 @@
 import { type ApprovalRequest, createApprovalService } from '@weft/approval';
 import type { CommandContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
-import { duration, preview, table } from '../format/text.js';
+import { duration, preview, table, timestamp } from '../format/text.js';
 
 /** Options of `weft approvals …`. */
 export interface ApprovalsOptions {
@@ -126,5 +126,60 @@ export async function approvalsDecide(
   } else if (r.status === 'pending') {
     ctx.out(`Still pending: ${r.approvals}/${r.quorum} approvals.`);
   }
+  return 0;
+}
+
+/** Shows one approval request: the gate, who may decide, the votes, the payload and its audit log. */
+export async function approvalsShow(
+  ctx: CommandContext,
+  id: string | undefined,
+  opts: ApprovalsOptions,
+): Promise<number> {
+  if (!id)
+    throw new CliUsageError(
+      'Expected an approval id: `weft approvals show <id>` (ids are listed by `weft approvals list --all`).',
+    );
+  const store = await ctx.store();
+  const approvals = service(ctx, store, []);
+  await approvals.sync();
+  const [request, audit] = await Promise.all([approvals.get(id), approvals.audit(id)]);
+  if (opts.json) {
+    ctx.out(JSON.stringify({ request, audit }, null, 2));
+    return 0;
+  }
+  const r = request;
+  const who = [
+    ...r.approvers.users.map((u) => `user ${u}`),
+    ...r.approvers.groups.map((g) => `group ${g}`),
+    ...(r.approvers.policy ? ['a policy'] : []),
+    ...(r.approvers.anyone ? ['anyone signed in'] : []),
+  ];
+  ctx.out(`approval ${r.id}: ${r.title}`);
+  if (r.summary) ctx.out(`  summary    ${r.summary}`);
+  ctx.out(`  status     ${r.status}${r.closedBy ? ` (by ${r.closedBy})` : ''} · ${r.approvals}/${r.quorum} approvals`);
+  ctx.out(`  run        ${r.runId} · workflow ${r.workflowId} · gate ${r.path}`);
+  ctx.out(`  approvers  ${who.join(', ') || '—'}${r.allowEdit ? ' · may edit the payload' : ''}`);
+  ctx.out(
+    `  opened     ${timestamp(r.createdAt)}${r.dueAt ? ` · due ${timestamp(r.dueAt)} (then ${r.onTimeout})` : ''}${r.decidedAt ? ` · closed ${timestamp(r.decidedAt)}` : ''}`,
+  );
+  ctx.out(`  payload    ${preview(r.payload, 400)}${r.edited ? ' (edited)' : ''}`);
+  if (r.votes.length > 0) {
+    ctx.out(`\nvotes (${r.votes.length})`);
+    ctx.out(
+      table(
+        ['actor', 'decision', 'via', 'edited', 'comment'],
+        r.votes.map((v) => [v.actor.id, v.decision, v.via, v.edited ? 'yes' : '', v.comment ?? '']),
+      ),
+    );
+  }
+  ctx.out(`\naudit log (${audit.length})`);
+  if (audit.length > 0)
+    ctx.out(
+      table(
+        ['at', 'action', 'actor', 'via', 'comment'],
+        audit.map((a) => [timestamp(a.at), a.action, a.actor?.id ?? '—', a.via, a.comment ?? '']),
+      ),
+    );
+  if (r.status === 'pending') ctx.out(`\nDecide with: weft approvals approve ${r.id}  (or reject ${r.id})`);
   return 0;
 }

@@ -3,6 +3,7 @@ import type { RunStatus } from '@weft/workflow';
 import type { CommandContext } from '../context.js';
 import { CliNotFoundError, CliUsageError } from '../errors.js';
 import { duration, preview, table, timestamp } from '../format/text.js';
+import { eventLine } from '../format/events.js';
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'suspended', 'parked', 'success', 'failed', 'canceled'];
 
@@ -14,7 +15,8 @@ export interface RunsListOptions {
   json?: boolean;
 }
 
-function parseStatuses(value: string | undefined): RunStatus[] | undefined {
+/** Parses `--status a,b` against the run statuses. */
+export function parseStatuses(value: string | undefined): RunStatus[] | undefined {
   if (value === undefined) return undefined;
   const list = value
     .split(',')
@@ -119,6 +121,11 @@ export async function runsShow(ctx: CommandContext, id: string | undefined, opts
       ctx.out(`  ${s.path}${s.eventName ? ` · event "${s.eventName}"` : ''} · since ${timestamp(s.createdAt)}`);
     }
     if (suspensions.some((s) => s.eventName === 'approval')) ctx.out('  decide with: weft approvals list');
+  }
+  const logs = events.filter((e) => e.type === 'log' || e.type === 'log:truncated' || e.type === 'step:lost');
+  if (logs.length > 0) {
+    ctx.out(`\nlogs and lost attempts (${logs.length})`);
+    for (const e of logs) ctx.out(`  ${eventLine(e, run.createdAt)}`);
   }
   // The engine stores run-level events and step failures, suspensions and custom events; a plain
   // step success is its step row. The timeline merges both, so every step shows up in order.

@@ -4,7 +4,7 @@
  * @weft/approval's service (its policy, quorum, audit log), never around it.
  */
 import { type ApprovalActor, type ApprovalDecision, type ApprovalService, createApprovalService } from '@weft/approval';
-import { CanceledError, serializeError } from '@weft/workflow';
+import { cancelStoredRun } from '@weft/workflow';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RunDetail } from '../data/run-detail.js';
@@ -162,18 +162,9 @@ export async function handleAction(
   if (verb === 'cancel' && approvalId === undefined) {
     const reason = `canceled in Weft Studio by ${actor.name ?? actor.id}`;
     if (ctx.engine?.cancel) await ctx.engine.cancel(runId, reason);
-    else {
-      // Same write as engine.cancel: CAS to canceled with its event; the process holding the run
-      // sees the cancel on its next lease renewal and aborts the run's steps.
-      const at = ctx.now();
-      const ok = await ctx.store.updateRun(
-        runId,
-        { status: 'canceled', error: serializeError(new CanceledError(runId, reason)), updatedAt: at },
-        ['queued', 'running', 'suspended'],
-        [{ type: 'run:canceled', data: { reason }, at }],
-      );
-      if (ok) await ctx.store.deleteTimers(runId);
-    }
+    // Same write as engine.cancel: CAS to canceled with its event; the process holding the run
+    // sees the cancel on its next lease renewal and aborts the run's steps.
+    else await cancelStoredRun(ctx.store, runId, reason, ctx.now());
     return back('cancel');
   }
 

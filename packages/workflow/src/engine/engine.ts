@@ -22,6 +22,7 @@ import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
 import { DEADLINE_KIND, type DeadlineHost, fireDeadline } from './deadline.js';
 import { forkRun, lineageOf, type RestartHost, restartRun } from './restart.js';
 import { streamRun } from './stream.js';
+import { cancelStoredRun } from './cancel.js';
 import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
 import type { StartOptions } from '../flow-control/types.js';
 import { closeEngine, type EngineLifecycle } from './close.js';
@@ -384,18 +385,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   const cancel = async (runId: string, reason?: string): Promise<void> => {
     const now = Date.now();
+    if (!(await cancelStoredRun(store, runId, reason, now))) return; // already finished: nothing to cancel
     const error = new CanceledError(runId, reason);
-    const ok = await store.updateRun(
-      runId,
-      { status: 'canceled', error: serializeError(error), updatedAt: now },
-      ['queued', 'running', 'suspended', 'parked'],
-      [{ type: 'run:canceled', data: reason === undefined ? undefined : { reason }, at: now }],
-    );
-    if (!ok) {
-      if (!(await store.getRun(runId))) throw new RunNotFoundError(runId);
-      return; // already finished: nothing to cancel
-    }
-    await store.deleteTimers(runId);
     const x = active.get(runId);
     if (x) {
       x.live('run:canceled', undefined, { reason }, now);

@@ -119,7 +119,45 @@ const deadline = (wf: Workflow, now: number, timeout: Duration | undefined) => {
 
 /** `engine.restart()`: a failed or canceled run runs again, in place, from its failure or `from`. */
 export async function restartRun(host: RestartHost, runId: string, options: RestartOptions = {}): Promise<RunResult> {
-  const { store } = host;
+  await markRestarted(host.store, runId, options, (rec, now) => {
+    const wf = host.lookup(rec);
+    return {
+      status: 'running',
+      leaseOwner: host.ownerId,
+      leaseExpiresAt: now + host.leaseMs,
+      deadlineAt: deadline(wf, now, options.timeout),
+    };
+  });
+  return host.execute(runId);
+}
+
+/**
+ * Queues a failed or canceled run to run again in place, from its failure or from `options.from`,
+ * with nothing but the store (no workflow code here): the run becomes `queued` with a
+ * `run:restart` event, and a worker or `engine.recover()` that has its workflow executes it, like
+ * `engine.restart()` would. Its new deadline is `options.timeout` from now, else none.
+ *
+ * @example
+ * ```ts
+ * await queueRestart(store, runId, { from: 'summarize' }); // `weft runs retry <id> --from summarize`
+ * ```
+ */
+export async function queueRestart(store: Store, runId: string, options: RestartOptions = {}): Promise<void> {
+  await markRestarted(store, runId, options, (_rec, now) => ({
+    status: 'queued',
+    leaseOwner: undefined,
+    leaseExpiresAt: undefined,
+    deadlineAt: options.timeout === undefined ? undefined : now + toMs(options.timeout),
+  }));
+}
+
+/** The restart write shared by restart and queueRestart: checks, cut, CAS with `run:restart`, deleteSteps. */
+async function markRestarted(
+  store: Store,
+  runId: string,
+  options: RestartOptions,
+  target: (rec: RunRecord, now: number) => Pick<RunRecord, 'status' | 'leaseOwner' | 'leaseExpiresAt' | 'deadlineAt'>,
+): Promise<void> {
   const rec = await store.getRun(runId);
   if (!rec) throw new RunNotFoundError(runId);
   if (rec.status !== 'failed' && rec.status !== 'canceled') {
@@ -128,33 +166,25 @@ export async function restartRun(host: RestartHost, runId: string, options: Rest
       `its status is "${rec.status}"; only failed or canceled runs restart. Use engine.fork(runId, { from }) to run a finished run again as a new run`,
     );
   }
-  const wf = host.lookup(rec);
+  const now = Date.now();
+  const patch = target(rec, now);
   const [steps, events] = await Promise.all([
     options.from === undefined ? Promise.resolve([]) : store.listSteps(runId),
     options.from === undefined ? Promise.resolve([]) : store.readEvents(runId),
   ]);
   const split = options.from === undefined ? undefined : cut(runId, steps, events, options.from);
-  const now = Date.now();
   const data: Record<string, unknown> = { previous: rec.status };
   if (options.from !== undefined) data.from = options.from;
   // The state as it was before `from`: replays fold from here on.
   if (split) data.state = stateWithout(events, split.drop);
   const ok = await store.updateRun(
     runId,
-    {
-      status: 'running',
-      error: undefined,
-      leaseOwner: host.ownerId,
-      leaseExpiresAt: now + host.leaseMs,
-      updatedAt: now,
-      deadlineAt: deadline(wf, now, options.timeout),
-    },
+    { ...patch, error: undefined, updatedAt: now },
     ['failed', 'canceled'],
     [{ type: 'run:restart', data, at: now }],
   );
   if (!ok) throw new RunNotRestartableError(runId, 'another process restarted or changed it first');
   if (split) await store.deleteSteps(runId, [...split.drop]);
-  return host.execute(runId);
 }
 
 /** `engine.fork()`: a new run of the same workflow, linked to its parent, from step `from`. */
