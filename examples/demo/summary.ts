@@ -125,6 +125,7 @@ export async function printSummary(input: SummaryInput): Promise<number> {
   const weft = weftCommand();
   console.log('inspect:');
   console.log(`  ${weft} runs show ${runId}${db}`);
+  console.log(`  ${weft} llm usage --run ${runId}${db}`);
   console.log(`  ${weft} runs list${db}`);
   console.log(`  ${weft} approvals list --all${db}`);
   // Weft Studio: the same store in a browser (timeline, approvals, LLM cost, eval history).

@@ -182,6 +182,9 @@ describe('the demo (npm run demo)', () => {
     // It ends with the Studio command and the run's page in Studio.
     expect(out).toMatch(/^ {2}(npm run weft --|node \S*packages\/cli\/dist\/cli\.js) studio( --db \S+)?$/m);
     expect(out).toContain(`http://127.0.0.1:4400/runs/${firstRunId}`);
+    expect(out).toMatch(new RegExp(`llm usage --run ${firstRunId}`));
+    // The demo ends with Studio: its command and the run's link are the last things it prints.
+    expect(out.trimEnd().split('\n').at(-1)).toContain(`http://127.0.0.1:4400/runs/${firstRunId}`);
   });
 
   it('left its rows in the store: run, steps, approval with audit, eval history, LLM calls, snapshot cache', async () => {
@@ -235,6 +238,13 @@ describe('the demo (npm run demo)', () => {
       runId: firstRunId,
     });
     expect(calls.length).toBe(1 + plan.tasks.length); // the plan, then one call per subtask
+    // Each call is attributed to the step (path and attempt) that made it: `weft llm usage --run`.
+    expect(calls.map((c) => [c.stepPath, c.attempt]).sort()).toEqual([
+      ['execute/client', 1],
+      ['execute/log', 1],
+      ['execute/retry', 1],
+      ['plan', 1],
+    ]);
     const cached = await store.db.selectFrom('weft_demo_cache').select('key').execute();
     expect(cached.map((c) => c.key).sort()).toEqual([`cochange:${repo}`, `snapshot:${repo}`]);
   });

@@ -21,7 +21,12 @@ const dbUrl = `file:${join(dir, 'app.db')}`;
 const env = { ...process.env, WEFT_DB_URL: dbUrl, NO_COLOR: '1', USER: 'tester' };
 
 function weft(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', hooks, bin, ...args], { cwd: dir, encoding: 'utf8', env, timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', hooks, bin, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env,
+    timeout: 30_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -112,7 +117,8 @@ const chat = workflow({ id: 'chat', input: z.object({ q: z.string() }) })
   .then(
     step({
       id: 'sum',
-      run: async ({ ctx }) => (await generateText({ model: (ctx.resources as { llm: Router }).llm.model(), prompt: 'sum' })).text,
+      run: async ({ ctx }) =>
+        (await generateText({ model: (ctx.resources as { llm: Router }).llm.model(), prompt: 'sum' })).text,
     }),
   )
   .commit();
@@ -159,7 +165,10 @@ describe('weft runs tail', () => {
     // --json: one event per line, in seq order, for a finished run at once.
     const json = weft(['runs', 'tail', runId, '--json']);
     expect(json.code).toBe(0);
-    const events = json.out.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string });
+    const events = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; type: string });
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
     expect(events.filter((e) => e.type === 'log')).toHaveLength(2);
     expect(weft(['runs', 'tail', 'nope']).code).toBe(1);
@@ -279,7 +288,9 @@ describe('weft llm usage', () => {
     expect(out.err).toBe('');
     expect(out.code).toBe(0);
     expect(out.out).toContain(`LLM usage of run ${r.runId} (workflow chat)`);
-    expect(out.out).toMatch(/^step\s+calls\s+failed\s+in tokens\s+out tokens\s+cost\s+avg latency\s+fallbacks\s+models$/m);
+    expect(out.out).toMatch(
+      /^step\s+calls\s+failed\s+in tokens\s+out tokens\s+cost\s+avg latency\s+fallbacks\s+models$/m,
+    );
     expect(out.out).toMatch(/^ask\s+2\s+/m);
     expect(out.out).toMatch(/^sum\s+1\s+/m);
     expect(out.out).toMatch(/^total\s+3\s+.*offline\/default$/m);
@@ -312,10 +323,16 @@ describe('output into a reader that goes away', () => {
         createdAt: now - i,
         updatedAt: now - i,
       });
-    for (const args of [['runs', 'list', '--limit', '1500'], ['runs', 'list', '--limit', '1500', '--json']]) {
+    for (const args of [
+      ['runs', 'list', '--limit', '1500'],
+      ['runs', 'list', '--limit', '1500', '--json'],
+    ]) {
       const r = spawnSync(
         'bash',
-        ['-c', `"${process.execPath}" --import "${hooks}" "${bin}" ${args.join(' ')} | head -1; echo "weft-exit=\${PIPESTATUS[0]}" >&2`],
+        [
+          '-c',
+          `"${process.execPath}" --import "${hooks}" "${bin}" ${args.join(' ')} | head -1; echo "weft-exit=\${PIPESTATUS[0]}" >&2`,
+        ],
         { cwd: dir, encoding: 'utf8', env, timeout: 30_000 },
       );
       expect(r.stdout.trim().split('\n')).toHaveLength(1);

@@ -40,7 +40,7 @@ let seq = 0;
 
 async function llmCall(
   runId: string,
-  stepId: string,
+  stepPath: string,
   model: string,
   tokensIn: number,
   tokensOut: number,
@@ -50,9 +50,12 @@ async function llmCall(
     id: `call-${Date.now()}-${seq++}`,
     startedAt: Date.now(),
     runId,
-    stepId,
+    // As the router records a call made in a step: the step's id, its path and attempt.
+    stepId: stepPath.split('/').at(-1) as string,
+    stepPath,
+    attempt: 1,
     workflowId: 'release',
-    task: stepId,
+    task: stepPath,
     route: 'default',
     model,
     inputTokens: tokensIn,

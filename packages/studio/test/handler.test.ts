@@ -43,6 +43,24 @@ describe('Studio handler', () => {
     await f?.close();
   });
 
+  it('a run page shows the ctx.logger lines stored with the run and the LLM calls by step path and attempt', async () => {
+    const page = await (await get(`/runs/${encodeURIComponent(suspended)}`)).text();
+    const logs = page.slice(
+      page.indexOf('<table class="grid logs">'),
+      page.indexOf('</table>', page.indexOf('<table class="grid logs">')),
+    );
+    // One stored `log` event per check step, with its level, step path and attempt.
+    for (const id of ['lint', 'unit-tests', 'review-code'])
+      expect(logs).toMatch(
+        new RegExp(`<td class="mono">checks/${id}</td><td class="num">1</td><td>running ${id}</td>`),
+      );
+    expect(logs).toContain('lvl-info');
+    const calls = page.slice(page.indexOf('<details class="calls">'));
+    expect(calls).toMatch(
+      /<td class="mono">checks\/review-code<\/td><td class="num">1<\/td><td class="mono">openai\/gpt-5-mini/,
+    );
+  });
+
   it('refuses a foreign Host header (DNS rebinding) and unauthenticated requests', async () => {
     const evil = await h(new Request('http://evil.example:4400/', { headers: { authorization: `Bearer ${TOKEN}` } }));
     expect(evil.status).toBe(403);

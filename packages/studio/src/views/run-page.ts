@@ -51,6 +51,14 @@ function logLevel(data: unknown): string {
   return typeof l === 'string' ? l : 'info';
 }
 
+/** "attempt 1 lost" next to the attempt that ran after a lost one. */
+function lostTag(list: { attempt: number; reason: string }[] | undefined, attempt: number): SafeHtml | string {
+  const before = list?.filter((l) => l.attempt === attempt - 1);
+  if (!before?.length) return '';
+  const l = before[0] as { attempt: number; reason: string };
+  return html` <span class="tag warn" title="attempt ${l.attempt}: ${l.reason}">attempt ${l.attempt} lost</span>`;
+}
+
 function logsView(logs: EventRecord[], start: number): SafeHtml {
   if (logs.length === 0)
     return html`<p class="muted small">No log lines stored for this run. Steps log with <code>ctx.logger.info('…', { fields })</code>.</p>`;
@@ -97,9 +105,9 @@ function llmView(ctx: PageContext, calls: LlmCall[]): SafeHtml {
         html`<tr><td class="mono">${k}</td><td class="num">${formatInt(g.calls)}</td><td class="num">${formatInt(g.tokens)}</td><td class="num">${formatUsd(g.cost)}</td><td class="bar-col"><span class="hbar" style="width:${((g.cost / max) * 100).toFixed(1)}%"></span></td></tr>`,
     )}</tbody></table>
 <details class="calls"><summary>All ${formatInt(calls.length)} calls</summary>
-<table class="grid"><thead><tr><th scope="col">Started</th><th scope="col">Step</th><th scope="col">Model</th><th scope="col">Outcome</th><th scope="col" class="num">In</th><th scope="col" class="num">Out</th><th scope="col" class="num">Latency</th><th scope="col" class="num">Cost</th></tr></thead><tbody>${calls.map(
+<table class="grid"><thead><tr><th scope="col">Started</th><th scope="col">Step</th><th scope="col" class="num">Attempt</th><th scope="col">Model</th><th scope="col">Outcome</th><th scope="col" class="num">In</th><th scope="col" class="num">Out</th><th scope="col" class="num">Latency</th><th scope="col" class="num">Cost</th></tr></thead><tbody>${calls.map(
     (c) =>
-      html`<tr><td class="mono nowrap">${formatTime(c.startedAt)}</td><td class="mono">${c.stepId ?? ''}</td><td class="mono">${c.model ?? c.route}${c.fallbacks ? html` <span class="tag warn">${c.fallbacks} fallback${c.fallbacks > 1 ? 's' : ''}</span>` : ''}</td><td>${c.outcome}${c.error ? html` <span class="muted">${preview(c.error, 80)}</span>` : ''}</td><td class="num">${formatInt(c.inputTokens)}</td><td class="num">${formatInt(c.outputTokens)}</td><td class="num">${formatDuration(c.latencyMs)}</td><td class="num">${c.unpriced ? html`<span class="muted" title="No price for this model">n/a</span>` : formatUsd(c.costUsd)}</td></tr>`,
+      html`<tr><td class="mono nowrap">${formatTime(c.startedAt)}</td><td class="mono">${c.stepId ?? ''}</td><td class="num">${c.attempt ?? ''}</td><td class="mono">${c.model ?? c.route}${c.fallbacks ? html` <span class="tag warn">${c.fallbacks} fallback${c.fallbacks > 1 ? 's' : ''}</span>` : ''}</td><td>${c.outcome}${c.error ? html` <span class="muted">${preview(c.error, 80)}</span>` : ''}</td><td class="num">${formatInt(c.inputTokens)}</td><td class="num">${formatInt(c.outputTokens)}</td><td class="num">${formatDuration(c.latencyMs)}</td><td class="num">${c.unpriced ? html`<span class="muted" title="No price for this model">n/a</span>` : formatUsd(c.costUsd)}</td></tr>`,
   )}</tbody></table></details>
 <p class="small"><a href="${ctx.base}/llm">LLM cost across runs →</a></p>`;
 }
@@ -162,6 +170,15 @@ export function runPage(ctx: PageContext, d: RunDetail, approvals: RunApproval[]
   // step:stream event of each attempt is shown instead.
   const events = d.events.filter((e) => e.type !== 'log' && e.type !== 'log:truncated' && e.type !== 'step:chunk');
   const cost = d.llmCalls.reduce((a, c) => a + c.costUsd, 0);
+  // Attempts that died with their process (`step:lost`): shown next to the attempt that followed.
+  const lost = new Map<string, { attempt: number; reason: string }[]>();
+  for (const e of d.events)
+    if (e.type === 'step:lost' && e.path !== undefined) {
+      const data = (e.data ?? {}) as { attempt?: number; reason?: string };
+      const list = lost.get(e.path) ?? [];
+      list.push({ attempt: data.attempt ?? 1, reason: data.reason ?? 'process lost' });
+      lost.set(e.path, list);
+    }
   const pending =
     approvals.filter((a) => a.request.status === 'pending').length +
     d.suspensions.filter((s) => !approvals.some((a) => a.request.path === s.path)).length;
@@ -221,7 +238,7 @@ ${section(
     .slice(0, STEP_ROWS)
     .map(
       (s) =>
-        html`<tr><td class="mono">${s.path}</td><td class="num">${s.attempt}</td><td>${statusBadge(s.status)}</td><td class="mono nowrap">+${formatDuration(s.startedAt - run.createdAt)}</td><td class="num">${s.endedAt === undefined ? '…' : formatDuration(s.endedAt - s.startedAt)}</td><td>${
+        html`<tr><td class="mono">${s.path}</td><td class="num">${s.attempt}${lostTag(lost.get(s.path), s.attempt)}</td><td>${statusBadge(s.status)}</td><td class="mono nowrap">+${formatDuration(s.startedAt - run.createdAt)}</td><td class="num">${s.endedAt === undefined ? '…' : formatDuration(s.endedAt - s.startedAt)}</td><td>${
           s.error
             ? html`<details><summary class="err-sum"><span class="err-name">${s.error.code ?? s.error.name}</span> ${preview(s.error.message, 120)}</summary>${errorChain(s.error)}</details>`
             : s.output !== undefined || s.input !== undefined
