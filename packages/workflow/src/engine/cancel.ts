@@ -15,7 +15,12 @@ import type { Store } from '../store/store.js';
  * const canceled = await cancelStoredRun(store, runId, 'canceled by ops'); // `weft runs cancel <id>`
  * ```
  */
-export async function cancelStoredRun(store: Store, runId: string, reason?: string, now = Date.now()): Promise<boolean> {
+export async function cancelStoredRun(
+  store: Store,
+  runId: string,
+  reason?: string,
+  now = Date.now(),
+): Promise<boolean> {
   const error = new CanceledError(runId, reason);
   const ok = await store.updateRun(
     runId,
