@@ -6,6 +6,7 @@
 
 /** A stream that reports write errors as `'error'` events (`process.stdout`). */
 export interface ErrorEmitter {
+  /** Subscribes to the stream's write errors. */
   on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
 }
 
