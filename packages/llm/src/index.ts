@@ -57,3 +57,6 @@ export type { CompressErrorOptions, ErrorHint } from './compress/compress-error.
 
 export { openaiCompatible } from './providers/openai-compatible.js';
 export type { OpenAICompatibleSettings } from './providers/openai-compatible.js';
+
+// Tracing (OpenTelemetry, when a tracer provider is registered)
+export { LLM_SPAN_ATTRIBUTES } from './tracing/call-span.js';

@@ -122,3 +122,6 @@ export { createMemoryStore } from './store/memory-store.js';
 export type * from './store/store.js';
 export * from './store/kysely/index.js';
 export * from './worker/index.js';
+
+// Tracing (OpenTelemetry, when a tracer provider is registered)
+export { TRACE_ATTRIBUTES } from './tracing/attributes.js';

@@ -21,6 +21,7 @@ import { resultToStream } from './result-stream.js';
 import { textOf } from './content.js';
 import type { PreparedCall, RouterCore } from './router-core.js';
 import { StreamCollector } from './stream-collector.js';
+import { noteFinishReason } from '../tracing/call-span.js';
 
 /** Defaults of a routed model; per-call `providerOptions.weft` overrides them. */
 export interface RoutedModelOptions {
@@ -130,6 +131,7 @@ export function routedModel(
       }
       chain.dispose();
       const result = chain.value;
+      noteFinishReason(prepared.span, result.finishReason);
       const { tokens, usd, unpriced } = settleCost(chain.model, result.usage);
       chain.release(tokens.inputTokens + tokens.outputTokens);
       reservation.settle({ usd, inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens });
@@ -207,6 +209,7 @@ export function routedModel(
           if (part.type === 'finish') {
             usage = part.usage;
             finish = finishOf(part.finishReason);
+            noteFinishReason(prepared.span, part.finishReason);
             const { usd, unpriced } = settleCost(chain.model, part.usage);
             part.providerMetadata = metadata(part.providerMetadata, {
               callId: prepared.id,

@@ -32,6 +32,7 @@ import { ProviderLimiter } from './limiter.js';
 import { currentLlmScope } from '../scope/llm-scope.js';
 import { addContent } from './content.js';
 import type { CallContext, ProviderLike, RouterEvent, RouterOptions, WeftCallOptions } from './options.js';
+import { type CallSpan, endCallSpan, startCallSpan } from '../tracing/call-span.js';
 
 /** What a successful chain returns. */
 export interface ChainSuccess<T> {
@@ -55,6 +56,8 @@ export interface PreparedCall {
   /** Options passed to the provider models. */
   inner: LanguageModelV4CallOptions;
   estimate: { inputTokens: number; outputTokens: number; usd: number };
+  /** The call's OpenTelemetry span, when a tracer provider is registered (ended by `record`). */
+  span?: CallSpan;
 }
 
 export function splitModelId(id: string): { provider: string; model: string } {
@@ -243,6 +246,7 @@ export class RouterCore {
       cache: cacheEnabled,
       inner,
       estimate: { inputTokens, outputTokens, usd },
+      span: startCallSpan(route, ordered, inner),
     };
   }
 
@@ -371,6 +375,7 @@ export class RouterCore {
       ...pick(prepared.context, ['runId', 'stepId', 'stepPath', 'attempt', 'workflowId', 'task']),
       ...fields,
     };
+    endCallSpan(prepared.span, rec);
     if (this.options.recordContent)
       addContent(rec, prepared.inner.prompt, this.options.recordContent, (e) => this.emit(e));
     else delete rec.response;

@@ -10,6 +10,7 @@ import { armDeadline, deadlineTimer } from './deadline.js';
 import { execSequence } from './exec-node.js';
 import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
 import { BailSignal, type EngineCore, type ResumeRequest, RunExec, SuspendSignal } from './run-state.js';
+import type { RunTrace } from '../tracing/run-trace.js';
 import type { RunResult } from './types.js';
 
 /** What an execution starts from: committed history (absent for a fresh run) and a resume request. */
@@ -41,6 +42,10 @@ export interface DriveOptions {
   deadlineAt?: number;
   /** Set when this execution takes over from a lost process: the reason shown with its lost attempts. */
   lost?: string;
+  /** The execution's spans (src/tracing), when a tracer provider is registered. */
+  trace?: RunTrace;
+  /** The run has no stored trace context yet: the final write stores this execution's. */
+  storeTraceparent?: boolean;
 }
 
 /**
@@ -131,7 +136,23 @@ export async function resultFromRecord(store: Store, rec: RunRecord): Promise<Ru
 }
 
 /** Executes `wf` for run `runId` from `input`, replaying `history` when given. Never throws for workflow failures. */
-export async function drive(
+export function drive(...args: Parameters<typeof driveRun>): Promise<RunResult> {
+  const trace = args[7]?.trace;
+  if (!trace) return driveRun(...args);
+  // The run span ends with the execution's outcome (src/tracing).
+  return driveRun(...args).then(
+    (r) => {
+      trace.endRun(r);
+      return r;
+    },
+    (e: unknown) => {
+      trace.endRun(undefined, e);
+      throw e;
+    },
+  );
+}
+
+async function driveRun(
   core: EngineCore,
   active: Map<string, RunExec>,
   wf: Workflow,
@@ -143,6 +164,7 @@ export async function drive(
 ): Promise<RunResult> {
   const limiter: LimitFunction | undefined = wf.concurrency ? pLimit(wf.concurrency) : undefined;
   const x = new RunExec(core, runId, wf, resourcesOf(core, wf), limiter);
+  x.trace = options.trace;
   if (history) {
     x.memo = history.memo;
     x.suspensions = history.suspensions;
@@ -166,9 +188,10 @@ export async function drive(
    * `running` and fenced by the lease; with a held-back step commit, all of it in that commit.
    */
   const finish = async (
-    patch: Partial<Pick<RunRecord, 'status' | 'output' | 'error' | 'updatedAt'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'output' | 'error' | 'updatedAt' | 'traceparent'>>,
     final: PendingEvent[],
   ): Promise<boolean> => {
+    if (options.storeTraceparent && x.trace) patch.traceparent = x.trace.traceparent;
     const held = x.takeDeferred();
     if (!held) return store.updateRun(runId, patch, ['running'], final, owner);
     const runEvents = (held.events ?? []).filter((e) => e.path === undefined);

@@ -23,6 +23,8 @@ import { DEADLINE_KIND, type DeadlineHost, fireDeadline } from './deadline.js';
 import { forkRun, lineageOf, type RestartHost, restartRun } from './restart.js';
 import { streamRun } from './stream.js';
 import { cancelStoredRun } from './cancel.js';
+import { activeTraceparent } from '../tracing/active.js';
+import { startRunTrace } from '../tracing/run-trace.js';
 import { createEngineFlow, registerFlow } from '../flow-control/engine-flow.js';
 import type { StartOptions } from '../flow-control/types.js';
 import { closeEngine, type EngineLifecycle } from './close.js';
@@ -185,9 +187,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
     const now = Date.now();
     const deadlineAt = deadlineOf(wf, now, opts?.timeout);
+    // The run span opens before the run is stored, so its context is stored with the run (one write).
+    const trace = startRunTrace(wf, runId, 'start');
     try {
-      await createRunRecord(wf, runId, input, now, deadlineAt);
+      await createRunRecord(wf, runId, input, now, deadlineAt, trace?.traceparent);
     } catch (e) {
+      trace?.endRun(undefined, e);
       // Full, read-only, locked, unreachable: a failed result, and no run was stored.
       if (isStoreUnavailable(e)) return storeFailedResult(runId, e, core.logger, 'nothing');
       throw e;
@@ -195,10 +200,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ensureRenewal();
     return track(
       runId,
-      drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }], { deadlineAt }),
+      drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }], { deadlineAt, trace }),
     );
   };
-  const createRunRecord = (wf: Workflow, runId: string, input: unknown, now: number, deadlineAt?: number) =>
+  const createRunRecord = (
+    wf: Workflow,
+    runId: string,
+    input: unknown,
+    now: number,
+    deadlineAt?: number,
+    traceparent?: string,
+  ) =>
     store.createRun({
       id: runId,
       workflowId: wf.id,
@@ -210,6 +222,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       createdAt: now,
       updatedAt: now,
       ...(deadlineAt === undefined ? {} : { deadlineAt }),
+      ...(traceparent === undefined ? {} : { traceparent }),
     });
 
   /**
@@ -292,6 +305,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           ? 'process lost: lease expired'
           : 'process lost: recovered at start-up'
         : undefined;
+    const trace = startRunTrace(wf, runId, type === 'run:recover' ? 'recover' : 'start', rec.traceparent);
     return track(
       runId,
       drive(
@@ -305,6 +319,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
         {
           deadlineAt: rec.deadlineAt,
           ...(lost ? { lost } : {}),
+          trace,
+          storeTraceparent: rec.traceparent === undefined,
         },
       ),
     );
@@ -365,6 +381,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!ok) throw new RunNotSuspendedError(runId, path, 'another process resumed or canceled it first');
     history.resume = { path, data: parsed, suspension, timedOut };
     ensureRenewal();
+    const trace = startRunTrace(wf, runId, 'resume', rec.traceparent);
     return track(
       runId,
       drive(
@@ -378,7 +395,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           { type: 'run:resume', at: now },
           { type: 'step:resume', path, data: timedOut ? { timedOut } : undefined, at: now },
         ],
-        { deadlineAt: rec.deadlineAt },
+        { deadlineAt: rec.deadlineAt, trace, storeTraceparent: rec.traceparent === undefined },
       ),
     );
   };
@@ -421,9 +438,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     execute,
     driveNew: (wf, runId, input, deadlineAt) => {
       ensureRenewal();
+      const trace = startRunTrace(wf, runId, 'start');
       return track(
         runId,
-        drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }], { deadlineAt }),
+        drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: Date.now() }], {
+          deadlineAt,
+          trace,
+          storeTraceparent: trace !== undefined,
+        }),
       );
     },
     deadlineOf: (wf, now, timeout) => deadlineOf(wf, now, timeout as Duration | undefined),
@@ -492,6 +514,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const id = opts?.runId ?? randomUUID();
       const now = Date.now();
       const deadlineAt = deadlineOf(wf, now, opts?.timeout);
+      // The enqueuer's span (an HTTP request, a job) becomes the parent of the run's executions.
+      const traceparent = activeTraceparent();
       await store.createRun({
         id,
         workflowId: wf.id,
@@ -501,6 +525,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         createdAt: now,
         updatedAt: now,
         ...(deadlineAt === undefined ? {} : { deadlineAt }),
+        ...(traceparent === undefined ? {} : { traceparent }),
       });
       await store.appendEvents(id, [{ type: 'run:queued', at: now }]);
       return id;

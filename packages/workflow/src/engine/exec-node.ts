@@ -12,7 +12,7 @@ import type {
 import { execDag } from './exec-dag.js';
 import { execStep } from './exec-step.js';
 import { execApproval, execEvent, execSleep } from './exec-wait.js';
-import { type RunExec, SuspendSignal } from './run-state.js';
+import { BailSignal, type RunExec, SuspendSignal } from './run-state.js';
 import { dataArgs, initDataAt, stepResultAt } from './upstream.js';
 
 /** Runs `nodes` in order from `input`; each output is the next input. */
@@ -27,8 +27,32 @@ export async function execSequence(
   return v;
 }
 
+/** Node kinds whose children run inside them: with tracing on, each gets a span its children nest under. */
+const CONTAINERS = new Set<Node['kind']>(['parallel', 'foreach', 'dag', 'loop', 'branch', 'workflow']);
+
 /** Runs one node at `path`. */
 export function execNode(x: RunExec, node: Node, input: unknown, path: string): Promise<unknown> {
+  const t = x.trace;
+  if (t !== undefined && CONTAINERS.has(node.kind)) {
+    const c = t.container(node.kind, path);
+    return execKind(x, node, input, path).then(
+      (v) => {
+        t.leave(c, 'success');
+        return v;
+      },
+      (e: unknown) => {
+        // A suspension inside is no failure of the container.
+        if (e instanceof SuspendSignal) t.leave(c, 'suspended');
+        else if (e instanceof BailSignal) t.leave(c, 'bail');
+        else t.leave(c, 'failed', e);
+        throw e;
+      },
+    );
+  }
+  return execKind(x, node, input, path);
+}
+
+function execKind(x: RunExec, node: Node, input: unknown, path: string): Promise<unknown> {
   switch (node.kind) {
     case 'step':
       return execStep(x, node, input, path);

@@ -10,6 +10,7 @@ import { BailSignal, type ResumeRequest, type RunExec, SuspendSignal } from './r
 import { flushStream, type StepWriter } from '../stream/writer.js';
 import { initDataAt, stepResultAt } from './upstream.js';
 import { isReparseIdentity } from './schema-purity.js';
+import { endSpan } from '../tracing/span-end.js';
 
 /** Thrown by `suspend(payload)` inside a step's run. */
 class StepSuspend {
@@ -75,9 +76,13 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
   for (let attempt = x.lost === undefined || x.committed ? 1 : lostAttempt(x, path); ; attempt++) {
     const startedAt = Date.now();
     x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
+    const t = x.trace;
+    const span = t ? t.step(path, step.id, attempt) : undefined;
     let output: unknown;
     try {
-      output = await attemptStep(x, node, parsed, path, attempt, resume?.data);
+      output = await (t && span
+        ? t.within(path, span, () => attemptStep(x, node, parsed, path, attempt, resume?.data))
+        : attemptStep(x, node, parsed, path, attempt, resume?.data));
       flushStream(x, path);
       if (x.aborted) throw x.abortReason;
       if (step.outputSchema) {
@@ -87,16 +92,24 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
       }
     } catch (err) {
       flushStream(x, path); // what the attempt streamed rides on its commit (failure, retry, suspend)
-      if (err instanceof StepSuspend)
+      if (err instanceof StepSuspend) {
+        endSpan(x, span, 'suspended');
         return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
-      if (err instanceof StepBail && !x.aborted)
+      }
+      if (err instanceof StepBail && !x.aborted) {
+        endSpan(x, span, 'bail');
         return bailStep(x, parsed, path, attempt, startedAt, err.output, resume);
-      if (x.aborted) throw x.abortReason;
+      }
+      if (x.aborted) {
+        endSpan(x, span, 'failed', x.abortReason);
+        throw x.abortReason;
+      }
       const endedAt = Date.now();
       const error = serializeError(err);
       const retry = step.retry ?? node.defaults?.retry;
       if (shouldRetry(retry, err, attempt)) {
         const delay = backoffDelay(retry as NonNullable<Step['retry']>, attempt);
+        endSpan(x, span, 'retry', err, delay);
         const committed = x.commit({
           step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
           events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
@@ -111,6 +124,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
         events: [{ type: 'step:failed', path, data: { attempt, error }, at: endedAt }],
       });
       x.live('step:failed', path, { attempt, error: err }, endedAt);
+      endSpan(x, span, 'failed', err);
       await committed;
       // Validation errors and the step's own timeout reach the run as they are (the docs' errors
       // table); anything else is wrapped in a StepFailedError naming the step and the attempts.
@@ -118,6 +132,7 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
         ? err
         : new StepFailedError(x.workflow.id, path, attempt, err);
     }
+    endSpan(x, span, 'success');
     const endedAt = Date.now();
     // The `step:success` event row (no data: stream() fills it from the step row) rides in the
     // same commit, so replay knows where the step's commit sits among the run's other events (its

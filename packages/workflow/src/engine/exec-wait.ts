@@ -7,6 +7,7 @@ import { sleep } from '../util/sleep.js';
 import { replayed } from './exec-step.js';
 import { type RunExec, SuspendSignal } from './run-state.js';
 import { dataArgs } from './upstream.js';
+import { endWait, waitSpan } from '../tracing/span-end.js';
 
 const toEpoch = (d: unknown): number => (d instanceof Date ? d.getTime() : Number(d));
 
@@ -40,6 +41,7 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
   const timer = { id: `${x.runId}:${path}:sleep`, runId: x.runId, path, kind: 'sleep', dueAt };
   const remaining = dueAt - startedAt;
   if (!resume && remaining > x.core.maxInProcessSleepMs) {
+    endWait(x, waitSpan(x, 'sleep', path, startedAt), 'suspended');
     const payload = { kind: 'sleep', dueAt };
     const committed = x.commit({
       step: {
@@ -68,8 +70,15 @@ export async function execSleep(x: RunExec, node: SleepNode, input: unknown, pat
     });
   }
   x.live('step:start', path, { dueAt }, startedAt);
+  const span = waitSpan(x, 'sleep', path, resume ? resume.suspension.createdAt : startedAt);
   // A resumed (woken) sleep finishes now; otherwise wait for what remains.
-  if (!resume && remaining > 0) await sleep(remaining, x.signal);
+  try {
+    if (!resume && remaining > 0) await sleep(remaining, x.signal);
+  } catch (e) {
+    endWait(x, span, 'waited', e);
+    throw e;
+  }
+  endWait(x, span, resume ? 'resumed' : 'waited');
   const endedAt = Date.now();
   const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'success', input: { dueAt }, output: input, startedAt, endedAt },
@@ -89,8 +98,10 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
   const resume = x.resume?.path === path ? x.resume : undefined;
   const at = Date.now();
   if (resume) {
+    const span = waitSpan(x, 'event', path, resume.suspension.createdAt);
     if (resume.timedOut) {
       const err = new TimeoutError(x.workflow.id, path, node.timeoutMs ?? 0);
+      endWait(x, span, 'resumed', err);
       await x.commit({
         step: {
           runId: x.runId,
@@ -119,6 +130,7 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
       events: [{ type: 'step:success', path, at }],
       resolvedSuspensionPath: path,
     });
+    endWait(x, span, 'resumed');
     x.live('step:success', path, resume.data, at);
     await committed;
     await x.store.deleteTimers(x.runId, path);
@@ -126,6 +138,7 @@ export async function execEvent(x: RunExec, node: EventNode, _input: unknown, pa
     return resume.data;
   }
   const payload = { kind: 'event', event: node.event };
+  endWait(x, waitSpan(x, 'event', path, at), 'suspended');
   const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'suspended', output: payload, startedAt: at, endedAt: at },
     events: [{ type: 'step:suspended', path, data: payload, at }],
@@ -170,8 +183,10 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
   const at = Date.now();
   if (resume) {
     const d = resume.data as ApprovalDecision;
+    const span = waitSpan(x, 'approval', path, resume.suspension.createdAt);
     if (d.decision === 'rejected') {
       const err = new ApprovalRejectedError(x.workflow.id, path, d.actors, d.comment);
+      endWait(x, span, 'resumed', err, d.decision);
       await x.commit({
         step: {
           runId: x.runId,
@@ -204,6 +219,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
       ],
       resolvedSuspensionPath: path,
     });
+    endWait(x, span, 'resumed', undefined, d.decision);
     x.live('step:success', path, d.payload, at);
     await committed;
     x.steps[path] = d.payload;
@@ -214,6 +230,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
     ? await x.guard(path, 'the approval payload function', () => o.payload?.(dataArgs(x, input, path)))
     : input;
   if (o.schema) value = x.validate(o.schema, value, path, 'output');
+  endWait(x, waitSpan(x, 'approval', path, at), 'suspended');
   const payload = {
     kind: 'approval',
     workflowId: x.workflow.id,

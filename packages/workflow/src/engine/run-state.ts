@@ -17,6 +17,7 @@ import type { StepInterceptor } from '../step/interceptors.js';
 import type { Logger, StepContext } from '../step/types.js';
 import { Ctx } from './step-context.js';
 import type { EventRecord, StepCommit, StepRecord, Store, SuspensionRecord } from '../store/store.js';
+import type { RunTrace } from '../tracing/run-trace.js';
 import type { WeftEvent } from './types.js';
 import { type LogLevel, logLine, type RunLogSettings, stores } from '../logs/run-logs.js';
 import { scopeRunner, type StepScopeRunner } from './step-scope.js';
@@ -116,6 +117,8 @@ export class RunExec {
   readonly inits = new Map<string, unknown>();
   /** Paths of steps that called `bail()` (from history): replaying one ends the run there. */
   bails: Set<string> | undefined;
+  /** This execution's spans, when an OpenTelemetry tracer provider is registered (src/tracing). */
+  trace: RunTrace | undefined;
   #pending: PendingEvent[] | undefined;
   /** Log lines this execution stored or buffered, and whether the run's cap marker is stored. */
   logsStored = 0;

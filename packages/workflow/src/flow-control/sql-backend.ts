@@ -85,6 +85,7 @@ const RUN_VALUES: Record<string, (run: FlowRun) => unknown> = {
   deadline_at: (r) => r.deadlineAt ?? null,
   forked_from_run_id: (r) => r.forkedFrom?.runId ?? null,
   forked_from_step: (r) => r.forkedFrom?.step ?? null,
+  traceparent: (r) => r.traceparent ?? null,
 };
 const BASE_COLUMNS = RUN_COLUMNS.split(',').map((c) => c.trim());
 

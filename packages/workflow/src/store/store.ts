@@ -29,6 +29,7 @@
  *   later deploy can be compared with it (a store without them falls back to checking stored
  *   outputs against the new schemas).
  * - Run logs (observability): optional `countEvents(runId, types)`.
+ * - Tracing: `RunRecord.traceparent` (migration 0007), written by `createRun` and `updateRun`.
  */
 
 /**
@@ -71,6 +72,12 @@ export interface RunRecord {
   deadlineAt?: number;
   /** Set on a run created by `engine.fork()`: the run and step it was forked from. */
   forkedFrom?: { runId: string; step: string };
+  /**
+   * The run's trace context (a W3C `traceparent`), when it was started or enqueued with an
+   * OpenTelemetry tracer provider registered: every later execution (resume, takeover) continues
+   * that trace (migration 0007).
+   */
+  traceparent?: string;
   /** Worker that holds the run, and until when (epoch ms). Expired leases are recoverable. */
   leaseOwner?: string;
   leaseExpiresAt?: number;

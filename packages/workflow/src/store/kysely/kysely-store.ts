@@ -191,11 +191,12 @@ export class KyselyStoreImpl implements KyselyStore {
       run.deadlineAt ?? null,
       run.forkedFrom?.runId ?? null,
       run.forkedFrom?.step ?? null,
+      run.traceparent ?? null,
     ];
     try {
       // Postgres: a dropped connection mid-INSERT is settled by looking for this very row.
       await settle(
-        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(15)})`, params),
+        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(16)})`, params),
         () => runCreated(sql, run),
       );
     } catch (cause) {

@@ -65,7 +65,7 @@ function optStr(value: unknown): string | undefined {
 }
 
 export const RUN_COLUMNS =
-  'id, workflow_id, definition_hash, status, input, output, error, parent_run_id, lease_owner, lease_expires_at, created_at, updated_at, deadline_at, forked_from_run_id, forked_from_step';
+  'id, workflow_id, definition_hash, status, input, output, error, parent_run_id, lease_owner, lease_expires_at, created_at, updated_at, deadline_at, forked_from_run_id, forked_from_step, traceparent';
 
 export interface RunRow {
   id: string;
@@ -83,6 +83,7 @@ export interface RunRow {
   deadline_at?: number | string | null;
   forked_from_run_id?: string | null;
   forked_from_step?: string | null;
+  traceparent?: string | null;
 }
 
 export function toRun(row: RunRow): RunRecord {
@@ -110,6 +111,8 @@ export function toRun(row: RunRow): RunRecord {
   if (deadline !== undefined) run.deadlineAt = deadline;
   const forkedFrom = optStr(row.forked_from_run_id);
   if (forkedFrom !== undefined) run.forkedFrom = { runId: forkedFrom, step: optStr(row.forked_from_step) ?? '' };
+  const traceparent = optStr(row.traceparent);
+  if (traceparent !== undefined) run.traceparent = traceparent;
   return run;
 }
 

@@ -175,4 +175,11 @@ export const workflowMigrations: Record<string, Migration> = {
   },
   // Schedules, triggers and flow control (src/flow-control, src/schedule).
   '0006_flow_control': flowControlMigration,
+  '0007_tracing': {
+    // The run's trace context (W3C traceparent), so a resume or takeover in another process
+    // continues the same trace (src/tracing).
+    async up(db: Db) {
+      await db.schema.alterTable('weft_runs').addColumn('traceparent', 'varchar(64)').execute();
+    },
+  },
 };

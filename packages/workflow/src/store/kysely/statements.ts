@@ -21,6 +21,7 @@ export const RUN_PATCH_COLUMNS: Record<string, string> = {
   leaseExpiresAt: 'lease_expires_at',
   updatedAt: 'updated_at',
   deadlineAt: 'deadline_at',
+  traceparent: 'traceparent',
 };
 export const JSON_COLUMNS = new Set(['input', 'output', 'error']);
 
