@@ -305,7 +305,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           ? 'process lost: lease expired'
           : 'process lost: recovered at start-up'
         : undefined;
-    const trace = startRunTrace(wf, runId, type === 'run:recover' ? 'recover' : 'start', rec.traceparent);
+    const trace = startRunTrace(wf, runId, type === 'run:recover' || lost ? 'recover' : 'start', rec.traceparent);
     return track(
       runId,
       drive(
