@@ -63,9 +63,13 @@ export function parseWorkspace(root: string, options?: ParseWorkspaceOptions): W
 
 /**
  * Groups nodes into levels that can run in parallel (Kahn's algorithm). An edge `[a, b]` means `b`
- * depends on `a` (`a` runs first). Inside a level, nodes keep the order of `nodes`.
+ * depends on `a` (`a` runs first). Inside a level, nodes keep the order of `nodes`. A name listed
+ * twice in `nodes` is one node; a duplicate edge changes nothing; a self-loop `[a, a]` is a cycle.
  *
- * @throws {@link CycleError} when the graph has a cycle; `err.cycle` is one cycle's path.
+ * @throws {@link CycleError} when the graph has a cycle; `err.cycle` is a real cycle of the input:
+ * every hop is an edge, no node appears twice except the first, which is repeated at the end, and it
+ * starts at its node listed first in `nodes` (a self-loop is `['a', 'a']`). Both backends name the
+ * same cycle.
  * @example
  * ```ts
  * topoBatches(['build', 'lint', 'test'], [['build', 'test'], ['lint', 'test']]);
@@ -79,7 +83,7 @@ export function topoBatches(nodes: readonly string[], edges: readonly Edge[]): s
 /**
  * The longest path through the DAG, each node weighing `weights[node]` (default 1).
  *
- * @throws {@link CycleError} when the graph has a cycle.
+ * @throws {@link CycleError} when the graph has a cycle (the same `cycle` {@link topoBatches} reports).
  * @example
  * ```ts
  * criticalPath(['a', 'b', 'c'], [['a', 'b'], ['a', 'c']], { c: 5 }); // { path: ['a', 'c'], length: 6 }

@@ -64,6 +64,9 @@ pub fn levels(g: &Graph) -> Option<Vec<Vec<u32>>> {
     }
 }
 
+/// One real cycle, same walk as findCycle in src/topo/topo.ts: backwards along the lowest-index
+/// remaining predecessor from the lowest-index node Kahn could not remove, then turned forwards,
+/// rotated to start at its lowest index and closed by repeating that node.
 pub fn find_cycle(g: &Graph) -> Vec<u32> {
     let n = g.n;
     let mut indeg = g.indeg.clone();
@@ -81,6 +84,18 @@ pub fn find_cycle(g: &Graph) -> Vec<u32> {
             }
         }
     }
+    // pick[v] = lowest-index remaining node with an edge into v (every remaining node has one).
+    let mut pick = vec![u32::MAX; n];
+    for u in 0..n {
+        if removed[u] {
+            continue;
+        }
+        for &v in g.out(u) {
+            if !removed[v as usize] && pick[v as usize] == u32::MAX {
+                pick[v as usize] = u as u32;
+            }
+        }
+    }
     let mut start = 0;
     while start < n && removed[start] {
         start += 1;
@@ -88,26 +103,24 @@ pub fn find_cycle(g: &Graph) -> Vec<u32> {
     if start >= n {
         return Vec::new();
     }
-    let mut pos = vec![-1i64; n];
-    let mut path: Vec<u32> = Vec::new();
+    let mut pos = vec![usize::MAX; n];
+    let mut back: Vec<u32> = Vec::new();
     let mut u = start;
-    while pos[u] == -1 {
-        pos[u] = path.len() as i64;
-        path.push(u as u32);
-        let mut nxt = usize::MAX;
-        for &v in g.out(u) {
-            if !removed[v as usize] {
-                nxt = v as usize;
-                break;
-            }
-        }
-        if nxt == usize::MAX {
-            break;
-        }
-        u = nxt;
+    while pos[u] == usize::MAX {
+        pos[u] = back.len();
+        back.push(u as u32);
+        u = pick[u] as usize;
     }
-    let mut cyc: Vec<u32> = path[pos[u].max(0) as usize..].to_vec();
-    cyc.push(u as u32);
+    let mut cyc: Vec<u32> = back[pos[u]..].to_vec();
+    cyc.reverse();
+    let mut low = 0;
+    for i in 1..cyc.len() {
+        if cyc[i] < cyc[low] {
+            low = i;
+        }
+    }
+    cyc.rotate_left(low);
+    cyc.push(cyc[0]);
     cyc
 }
 

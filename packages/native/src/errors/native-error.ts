@@ -22,10 +22,12 @@ export class NativeError extends Error {
 
 /**
  * Thrown by {@link topoBatches} and {@link criticalPath} when the graph has a cycle. `cycle` is one
- * cycle's path, first node repeated at the end (`['a', 'b', 'a']`).
+ * real cycle of the input, first node repeated at the end (`['a', 'b', 'a']`; a self-loop is
+ * `['a', 'a']`): every consecutive pair is an edge you passed, no node repeats except the closing
+ * one, and it starts at its node listed first in `nodes`.
  */
 export class CycleError extends NativeError {
-  /** One cycle, as a path that starts and ends at the same node. */
+  /** One cycle, as a path of input edges that starts and ends at the same node. */
   readonly cycle: string[];
 
   constructor(cycle: string[]) {

@@ -104,7 +104,14 @@ function levels(g: Graph): number[][] | null {
   return seen === n ? out : null;
 }
 
-/** Finds one cycle: from the lowest-index node left with in-degree > 0, walk to unvisited successors. */
+/**
+ * Finds one real cycle. Kahn's pass removes every node that is not on a cycle and not downstream of
+ * one; each node left keeps a predecessor that is also left (its in-degree counts only those), so
+ * walking backwards along "the lowest-index remaining predecessor" from the lowest-index remaining
+ * node must revisit a node, and the stretch between the two visits is a cycle whose every hop is an
+ * input edge. The cycle is turned forwards and rotated to start at its lowest-index node, then that
+ * node is repeated at the end. src/topo.rs does exactly the same, so both backends name the same cycle.
+ */
 function findCycle(g: Graph, names: string[]): string[] {
   const n = g.indeg.length;
   const indeg = g.indeg.slice();
@@ -116,38 +123,40 @@ function findCycle(g: Graph, names: string[]): string[] {
     removed[u] = 1;
     for (const v of g.succ[u]!) if (--indeg[v]! === 0) queue.push(v);
   }
-  // Every remaining node has a remaining predecessor; walking backwards would also work, but walking
-  // forward along remaining successors from a remaining node must eventually revisit a node.
+  // pick[v] = the lowest-index remaining node with an edge into v (a self-loop counts).
+  const pick = new Int32Array(n).fill(-1);
+  for (let u = 0; u < n; u++) {
+    if (removed[u]) continue;
+    for (const v of g.succ[u]!) if (!removed[v] && pick[v] === -1) pick[v] = u;
+  }
   let start = 0;
   while (start < n && removed[start]) start++;
+  if (start >= n) return [];
   const pos = new Int32Array(n).fill(-1);
-  const path: number[] = [];
+  const back: number[] = [];
   let u = start;
   while (pos[u] === -1) {
-    pos[u] = path.length;
-    path.push(u);
-    let nxt = -1;
-    for (const v of g.succ[u]!) {
-      // A remaining node that is on a cycle or leads to one: successors still not removed.
-      if (!removed[v]) {
-        nxt = v;
-        break;
-      }
-    }
-    if (nxt === -1) break; // cannot happen in a non-removed component, kept for safety
-    u = nxt;
+    pos[u] = back.length;
+    back.push(u);
+    u = pick[u]!;
   }
-  const cyc = path.slice(pos[u]!).map((i) => names[i]!);
-  cyc.push(names[u]!);
-  return cyc;
+  const cyc = back.slice(pos[u]!).reverse();
+  let low = 0;
+  for (let i = 1; i < cyc.length; i++) if (cyc[i]! < cyc[low]!) low = i;
+  const rotated = [...cyc.slice(low), ...cyc.slice(0, low)];
+  rotated.push(rotated[0]!);
+  return rotated.map((i) => names[i]!);
 }
 
 /**
  * Groups nodes into levels that can run in parallel (Kahn's algorithm). An edge `[a, b]` means
  * `b` depends on `a`: `a` lands in an earlier level. Inside a level, nodes keep the order of
- * `nodes`. Duplicate nodes are listed once; duplicate edges are allowed.
+ * `nodes`. A node name listed twice is one node (its first position counts); a duplicate edge is
+ * the same dependency again (allowed, no effect on the result); a self-loop `[a, a]` is a cycle.
  *
- * @throws CycleError when the graph has a cycle (`err.cycle` is one cycle's path).
+ * @throws CycleError when the graph has a cycle: `err.cycle` is a real cycle of the input (every
+ * hop is an edge, no node twice but the first, which is repeated at the end; it starts at its node
+ * listed first in `nodes`); a self-loop is reported as `['a', 'a']`.
  * @example
  * ```ts
  * topoBatches(['build', 'lint', 'test', 'ship'], [['build', 'test'], ['lint', 'ship'], ['test', 'ship']]);
@@ -166,7 +175,7 @@ export function topoBatches(nodes: readonly string[], edges: readonly Edge[]): s
  * The longest path through the DAG, weighing each node by `weights[node]` (default 1). Ties go to
  * the path found first in `nodes` order.
  *
- * @throws CycleError when the graph has a cycle.
+ * @throws CycleError when the graph has a cycle (the same `cycle` {@link topoBatches} reports).
  * @example
  * ```ts
  * criticalPath(['a', 'b', 'c'], [['a', 'b'], ['a', 'c']], { c: 5 });
