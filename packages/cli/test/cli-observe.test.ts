@@ -171,6 +171,10 @@ describe('weft runs tail', () => {
       .map((l) => JSON.parse(l) as { seq: number; type: string });
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
     expect(events.filter((e) => e.type === 'log')).toHaveLength(2);
+    // runs show lists the run's log lines too.
+    const show = weft(['runs', 'show', runId]);
+    expect(show.out).toMatch(/^logs and lost attempts \(2\)$/m);
+    expect(show.out).toMatch(/\[warn\] almost there \{"left":1\} \(attempt 1\)/);
     expect(weft(['runs', 'tail', 'nope']).code).toBe(1);
     expect(weft(['runs', 'tail']).code).toBe(2);
   });

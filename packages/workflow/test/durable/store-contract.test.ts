@@ -234,6 +234,24 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     expect(await store.listSteps('no-such-run')).toEqual([]);
   });
 
+  it("counts a run's events of some types (run logs against their cap)", async () => {
+    const r = run();
+    await store.createRun(r);
+    await store.appendEvents(r.id, [
+      { type: 'log', path: 'a', data: { level: 'info', message: 'one', attempt: 1 }, at: 1 },
+      { type: 'state:patch', path: 'a', data: { x: 1 }, at: 2 },
+      { type: 'log', path: 'a', data: { level: 'warn', message: 'two', attempt: 1 }, at: 3 },
+    ]);
+    await store.commitStep({
+      step: { runId: r.id, path: 'a', attempt: 1, status: 'success', output: 1, startedAt: 4, endedAt: 5 },
+      events: [{ type: 'log', path: 'a', data: { level: 'info', message: 'three', attempt: 1 }, at: 5 }],
+    });
+    expect(await store.countEvents?.(r.id, ['log'])).toBe(3);
+    expect(await store.countEvents?.(r.id, ['log', 'state:patch'])).toBe(4);
+    expect(await store.countEvents?.(r.id, ['nothing'])).toBe(0);
+    expect(await store.countEvents?.('no-such-run', ['log'])).toBe(0);
+  });
+
   it('lists runs with filters and paging', async () => {
     const wf = `list-${kind}`;
     const made: RunRecord[] = [];

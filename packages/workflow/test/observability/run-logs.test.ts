@@ -18,10 +18,14 @@ import {
   step,
   workflow,
 } from '../../src/index.js';
-import { tmpDir } from '../durable/helpers/stores.js';
+import { dropSchema, PG_URL, tmpDir, uniqueSchema } from '../durable/helpers/stores.js';
 
 const tmp = tmpDir('weft-logs-');
-afterAll(() => tmp.cleanup());
+const schema = uniqueSchema('runlogs');
+afterAll(async () => {
+  tmp.cleanup();
+  await dropSchema(schema);
+});
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const lines = (events: EventRecord[]) => events.filter((e) => e.type === 'log').map((e) => e.data as LogLine);
 
@@ -109,35 +113,41 @@ describe('ctx.logger lines stored with the run', () => {
     await engine.close();
   });
 
-  it('caps lines per run across a suspend and a resume in another engine, with one marker (libsql file)', async () => {
-    const url = `file:${join(tmp.dir, 'cap.db')}`;
-    const wf = chatty(4);
-    const first = createStore({ url });
-    const e1 = createEngine({ store: first, workflows: [wf], logger: quiet, runLogs: { maxLines: 6 } });
-    const r = await e1.run(wf).start({ input: {} });
-    expect(r.status).toBe('suspended');
-    await e1.close();
-    await first.close();
-    const second = createStore({ url });
-    const e2 = createEngine({ store: second, workflows: [wf], logger: quiet, runLogs: { maxLines: 6 } });
-    const done = await e2.resume(r.runId, { step: 'gate', data: { ok: true } });
-    expect(done.status).toBe('success');
-    const events = await second.readEvents(r.runId);
-    expect(lines(events).map((l) => l.message)).toEqual([
-      'a line 0',
-      'a line 1',
-      'a line 2',
-      'a line 3',
-      'b line 0',
-      'b line 1',
-    ]);
-    const cut = events.filter((e) => e.type === 'log:truncated');
-    expect(cut).toHaveLength(1);
-    expect(cut[0]?.path).toBe('b');
-    expect(cut[0]?.data).toMatchObject({ maxLines: 6 });
-    await e2.close();
-    await second.close();
-  });
+  it.each(['libsql', 'postgres'] as const)(
+    'caps lines per run across a suspend and a resume in another engine, with one marker (%s)',
+    async (kind) => {
+      const open = () =>
+        kind === 'libsql'
+          ? createStore({ url: `file:${join(tmp.dir, 'cap.db')}` })
+          : createStore({ url: PG_URL, schema });
+      const wf = chatty(4);
+      const first = open();
+      const e1 = createEngine({ store: first, workflows: [wf], logger: quiet, runLogs: { maxLines: 6 } });
+      const r = await e1.run(wf).start({ input: {} });
+      expect(r.status).toBe('suspended');
+      await e1.close();
+      await first.close();
+      const second = open();
+      const e2 = createEngine({ store: second, workflows: [wf], logger: quiet, runLogs: { maxLines: 6 } });
+      const done = await e2.resume(r.runId, { step: 'gate', data: { ok: true } });
+      expect(done.status).toBe('success');
+      const events = await second.readEvents(r.runId);
+      expect(lines(events).map((l) => l.message)).toEqual([
+        'a line 0',
+        'a line 1',
+        'a line 2',
+        'a line 3',
+        'b line 0',
+        'b line 1',
+      ]);
+      const cut = events.filter((e) => e.type === 'log:truncated');
+      expect(cut).toHaveLength(1);
+      expect(cut[0]?.path).toBe('b');
+      expect(cut[0]?.data).toMatchObject({ maxLines: 6 });
+      await e2.close();
+      await second.close();
+    },
+  );
 
   it('runLogs: false stores nothing; level and sizes are configurable; bad options are TypeErrors', async () => {
     const wf = workflow({ id: 'log-opts', input: z.object({}) })
