@@ -4,12 +4,20 @@
  * millisecond, filters and their errors, cancel without an engine, and the live stream over a real
  * node:http server.
  */
+import { spawn } from 'node:child_process';
 import { request as httpRequest, createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '@weft/workflow';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudioHandler, type StudioHandler, toNodeListener } from '../src/index.js';
 import { type Fixture, flaky, flip, flipState, openFixture, release } from './fixtures.js';
 
+import { hang } from './lost-child.js';
+
+const HOOKS = fileURLToPath(new URL('../../../scripts/ts-hooks.mjs', import.meta.url));
+const LOST_CHILD = fileURLToPath(new URL('./lost-child.ts', import.meta.url));
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const TOKEN = 'handler-token-0123456789';
 const BASE = 'http://127.0.0.1:4400';
 
@@ -242,6 +250,30 @@ describe('Studio handler', () => {
     expect(parent).toContain(`href="/runs/${newId}"`);
     await he.close();
     await bare.close();
+  });
+
+  it('a step lost with its SIGKILLed process shows as "attempt 1 lost" before attempt 2, with the reason', async () => {
+    const child = spawn(process.execPath, ['--import', HOOKS, LOST_CHILD, f.url, 'lost-run'], {
+      env: { ...process.env, WEFT_HANG: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('in-two') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited (${code}) before the step`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => setTimeout(r, 350)); // its lease runs out
+    const worker = createEngine({ store: f.store, workflows: [hang], ownerId: 'worker-2', logger: quiet });
+    const results = await worker.recover();
+    expect(results.find((r) => r.runId === 'lost-run')?.status).toBe('success');
+    await worker.close();
+    const page = await (await get('/runs/lost-run')).text();
+    expect(page).toMatch(
+      /<td class="mono">two<\/td><td class="num">2 <span class="tag warn" title="attempt 1: process lost: lease expired">attempt 1 lost<\/span><\/td>/,
+    );
+    expect(page).toMatch(/<span class="ev ev-step">step:lost<\/span><\/td><td class="mono">two<\/td>/);
+    expect(page).toContain('process lost: lease expired');
   });
 
   describe('over node:http', () => {
