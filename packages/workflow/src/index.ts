@@ -39,6 +39,15 @@ export type {
   WorkflowBuilder,
   WorkflowConfig,
 } from './builder/types.js';
+export type {
+  ApprovalResume,
+  ArmsResume,
+  CompositePath,
+  ResumeAt,
+  ResumeMapOf,
+  ResumeTypes,
+  TypedResumeArgs,
+} from './builder/resume-types.js';
 export type { StepInfo, Workflow } from './definition/workflow.js';
 export type { DataArgs, Node, NodeKind, StepDefaults } from './definition/nodes.js';
 export type { Duration } from './util/duration.js';
@@ -52,6 +61,7 @@ export type {
   ExecuteOptions,
   EventListener,
   ResumeArgs,
+  ResumeArgsOf,
   Run,
   RunResult,
   WeftEvent,

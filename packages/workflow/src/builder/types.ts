@@ -8,6 +8,7 @@ import type { Trigger } from '../trigger/types.js';
 import type { StepInterceptor } from '../step/interceptors.js';
 import type { Resources, RetryOptions, Runnable, StepContext, StepOptions, StepRunArgs } from '../step/types.js';
 import type { Duration } from '../util/duration.js';
+import type { ApprovalResume, ArmsResume, CompositePath, ResumeAt, ResumeTypes } from './resume-types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -159,13 +160,33 @@ type CommitCheck<TOS, TPrev> = TOS extends z.ZodType
     : [error: { 'the last step output does not match the workflow output schema': TPrev; expected: z.input<TOS> }]
   : [];
 
+/** The resume entries of a loop body: `<loop>#<iteration>/<stepId>`. */
+type LoopResume<LId extends string, Kind extends string, SId extends string, K, RZ> = ResumeAt<
+  `${CompositePath<LId, Kind>}#${number}/${SId}`,
+  K,
+  RZ
+>;
+
+/** The builder after a step `SId` with output `O` (and resume entries `R`) was appended. */
+type Appended<Id extends string, TIn, TOS, TSteps, TRes, TInit, TResume, SId extends string, O, R> = WorkflowBuilder<
+  Id,
+  TIn,
+  TOS,
+  O,
+  TSteps & { [K in SId]: O },
+  TRes,
+  TInit,
+  TResume & R
+>;
+
 /**
  * The fluent builder returned by `workflow()`.
  *
  * - `Id`: the workflow id; `TIn`: what `start({ input })` accepts; `TOS`: the output schema type;
  * - `TPrev`: output of the last step so far (the next step's input);
  * - `TSteps`: outputs of completed steps by id; `TRes`: the workflow's resources;
- * - `TInit`: the parsed workflow input (`getInitData()`).
+ * - `TInit`: the parsed workflow input (`getInitData()`);
+ * - `TResume`: resume payloads by suspendable step path (type only, see `ResumeTypes`).
  */
 export interface WorkflowBuilder<
   Id extends string,
@@ -175,33 +196,34 @@ export interface WorkflowBuilder<
   TSteps extends Record<string, unknown>,
   TRes,
   TInit = unknown,
+  TResume = Record<never, never>,
 > {
   /** Appends a step (or a committed workflow). Its input must accept the previous output. */
-  step<SId extends string, O>(
-    step: Runnable<SId, TPrev, O>,
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes, TInit>;
+  step<SId extends string, O, K = unknown, RZ = unknown>(
+    step: Runnable<SId, TPrev, O> & { readonly kind?: K; readonly '~resume'?: RZ },
+  ): Appended<Id, TIn, TOS, TSteps, TRes, TInit, TResume, SId, O, ResumeAt<SId, K, RZ>>;
   /** Appends an inline step whose input type is the previous output. */
   step<SId extends string, O>(
     id: SId,
     run: (args: InlineStepArgs<TPrev, Resources & TRes, TInit, TSteps, BailOutput<TOS>>) => MaybePromise<O>,
     options?: StepOptions,
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes, TInit>;
+  ): Appended<Id, TIn, TOS, TSteps, TRes, TInit, TResume, SId, Awaited<O>, { [K in SId]: unknown }>;
   /** Same as {@link WorkflowBuilder.step}: reads well after the first step. */
-  then<SId extends string, O>(
-    step: Runnable<SId, TPrev, O>,
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps & { [K in SId]: O }, TRes, TInit>;
+  then<SId extends string, O, K = unknown, RZ = unknown>(
+    step: Runnable<SId, TPrev, O> & { readonly kind?: K; readonly '~resume'?: RZ },
+  ): Appended<Id, TIn, TOS, TSteps, TRes, TInit, TResume, SId, O, ResumeAt<SId, K, RZ>>;
   /** Same as {@link WorkflowBuilder.step} with an inline function. */
   then<SId extends string, O>(
     id: SId,
     run: (args: InlineStepArgs<TPrev, Resources & TRes, TInit, TSteps, BailOutput<TOS>>) => MaybePromise<O>,
     options?: StepOptions,
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps & { [K in SId]: Awaited<O> }, TRes, TInit>;
+  ): Appended<Id, TIn, TOS, TSteps, TRes, TInit, TResume, SId, Awaited<O>, { [K in SId]: unknown }>;
 
   /** Pure data reshaping between steps (not persisted; recomputed on replay). */
   map<O>(
     fn: (args: DataArgs<TPrev, TSteps, TInit>) => O,
     options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps, TRes, TInit>;
+  ): WorkflowBuilder<Id, TIn, TOS, Awaited<O>, TSteps, TRes, TInit, TResume>;
 
   /**
    * The first branch whose predicate returns true runs; its output flows on (the output type is
@@ -228,7 +250,8 @@ export interface WorkflowBuilder<
     OutOf<B[number][1]> | D,
     TSteps & ArmSteps<BId, OutOf<B[number][1]> | D, B[number][1] | DS, true>,
     TRes,
-    TInit
+    TInit,
+    TResume & ArmsResume<CompositePath<BId, 'branch'>, B[number][1] | DS>
   >;
 
   /**
@@ -245,56 +268,92 @@ export interface WorkflowBuilder<
     { [K in S[number] as K['id']]: OutOf<K> },
     TSteps & ArmSteps<PId, { [K in S[number] as K['id']]: OutOf<K> }, S[number], false>,
     TRes,
-    TInit
+    TInit,
+    TResume & ArmsResume<CompositePath<PId, 'parallel'>, S[number]>
   >;
 
   /** Runs a step for every item of the previous (array) output; outputs keep the items' order. */
-  foreach<SId extends string, O>(
-    step: Runnable<SId, ElementOf<TPrev>, O>,
-    options?: { id?: string; concurrency?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O[], TSteps, TRes, TInit>;
+  foreach<SId extends string, O, FId extends string = never, K = unknown, RZ = unknown>(
+    step: Runnable<SId, ElementOf<TPrev>, O> & { readonly kind?: K; readonly '~resume'?: RZ },
+    options?: { id?: FId; concurrency?: number },
+  ): WorkflowBuilder<
+    Id,
+    TIn,
+    TOS,
+    O[],
+    TSteps,
+    TRes,
+    TInit,
+    TResume & ResumeAt<`${CompositePath<FId, 'foreach'>}[${number}]/${SId}`, K, RZ>
+  >;
 
   /** Runs a step, then again on its own output while `condition` holds (at most `maxIterations`, default 100). */
-  dowhile<SId extends string, O>(
-    step: Runnable<SId, TPrev | NoInfer<O>, O>,
+  dowhile<SId extends string, O, LId extends string = never, K = unknown, RZ = unknown>(
+    step: Runnable<SId, TPrev | NoInfer<O>, O> & { readonly kind?: K; readonly '~resume'?: RZ },
     condition: (args: LoopConditionArgs<O, TSteps, TInit>) => boolean | Promise<boolean>,
-    options?: { id?: string; maxIterations?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit>;
+    options?: { id?: LId; maxIterations?: number },
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit, TResume & LoopResume<LId, 'dowhile', SId, K, RZ>>;
   /** Runs a step, then again on its own output until `condition` holds (at most `maxIterations`, default 100). */
-  dountil<SId extends string, O>(
-    step: Runnable<SId, TPrev | NoInfer<O>, O>,
+  dountil<SId extends string, O, LId extends string = never, K = unknown, RZ = unknown>(
+    step: Runnable<SId, TPrev | NoInfer<O>, O> & { readonly kind?: K; readonly '~resume'?: RZ },
     condition: (args: LoopConditionArgs<O, TSteps, TInit>) => boolean | Promise<boolean>,
-    options?: { id?: string; maxIterations?: number },
-  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit>;
+    options?: { id?: LId; maxIterations?: number },
+  ): WorkflowBuilder<Id, TIn, TOS, O, TSteps, TRes, TInit, TResume & LoopResume<LId, 'dountil', SId, K, RZ>>;
 
   /** Durable sleep; the previous output passes through. */
-  sleep(duration: Duration, options?: { id?: string }): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit>;
+  sleep(
+    duration: Duration,
+    options?: { id?: string },
+  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit, TResume>;
   /** Durable sleep until a date (or one computed from the input); the previous output passes through. */
   sleepUntil(
     until: Date | number | ((args: DataArgs<TPrev, TSteps, TInit>) => Date | number),
     options?: { id?: string },
-  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit>;
+  ): WorkflowBuilder<Id, TIn, TOS, TPrev, TSteps, TRes, TInit, TResume>;
 
   /** Suspends until `engine.sendEvent(event, payload)`; the payload (validated by `schema`) flows on. */
   waitForEvent<SId extends string, ES extends z.ZodType = z.ZodUnknown>(
     id: SId,
     options: { event: string; schema?: ES; timeout?: Duration },
-  ): WorkflowBuilder<Id, TIn, TOS, z.output<ES>, TSteps & { [K in SId]: z.output<ES> }, TRes, TInit>;
+  ): WorkflowBuilder<
+    Id,
+    TIn,
+    TOS,
+    z.output<ES>,
+    TSteps & { [K in SId]: z.output<ES> },
+    TRes,
+    TInit,
+    TResume & { [K in SId]: z.input<ES> }
+  >;
 
   /** Suspends for a human decision. Approved: the (possibly edited) payload flows on. Rejected: the run fails. */
   awaitApproval<SId extends string, T = TPrev>(
     id: SId,
     options?: ApprovalOptions<TPrev, T, TSteps>,
-  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes, TInit>;
+  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes, TInit, TResume & ApprovalResume<SId, T>>;
 
   /** Executes a task graph produced at run time, in topological batches. */
   dag<SId extends string, T extends DagTask = DagTask, O = unknown>(
     id: SId,
     options: DagOptions<TPrev, T, O, Resources & TRes>,
-  ): WorkflowBuilder<Id, TIn, TOS, DagResult<O, T>, TSteps & { [K in SId]: DagResult<O, T> }, TRes, TInit>;
+  ): WorkflowBuilder<
+    Id,
+    TIn,
+    TOS,
+    DagResult<O, T>,
+    TSteps & { [K in SId]: DagResult<O, T> },
+    TRes,
+    TInit,
+    TResume & { [K in `${SId}/${string}`]: unknown }
+  >;
 
-  /** Validates the definition, computes its hash and returns the runnable workflow. */
-  commit(...check: CommitCheck<TOS, TPrev>): Workflow<Id, TIn, FinalOutput<TOS, TPrev>>;
+  /**
+   * Validates the definition, computes its hash and returns the runnable workflow. Its type carries
+   * the resume payloads by step path (`ResumeTypes`), which `run.resume({ step, data })` checks.
+   */
+  commit(
+    ...check: CommitCheck<TOS, TPrev>
+  ): Workflow<Id, TIn, FinalOutput<TOS, TPrev>> & ResumeTypes<{ [P in keyof TResume]: TResume[P] }>;
 }
 
 /** Config of {@link workflow}. */

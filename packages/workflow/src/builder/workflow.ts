@@ -10,7 +10,7 @@ import type { WorkflowBuilder, WorkflowConfig } from './types.js';
 type In<S> = S extends z.ZodType ? z.input<S> : unknown;
 type Out<S> = S extends z.ZodType ? z.output<S> : unknown;
 type Fn = (...args: any[]) => any;
-type AnyBuilder = WorkflowBuilder<string, any, any, any, any, any, any>;
+type AnyBuilder = WorkflowBuilder<string, any, any, any, any, any, any, any>;
 
 /**
  * Starts a workflow definition. Chain steps, then `.commit()`.

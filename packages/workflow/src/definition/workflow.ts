@@ -53,8 +53,14 @@ export interface Workflow<Id extends string = string, I = any, O = any> extends 
   readonly steps: readonly StepInfo[];
   /** The node at a step path (`[i]` / `#i` markers are ignored), e.g. `getStep('ship-it')`. */
   getStep(path: string): StepInfo | undefined;
+  /**
+   * Type only (never set at run time): the resume payloads by step path, `{ [path]: data }`. A
+   * workflow built with `workflow()…commit()` carries its map here, so `run.resume({ step, data })`
+   * checks both; a plain `Workflow` (`unknown`) accepts any step and data.
+   */
+  readonly '~resume'?: unknown;
   /** A run on the default in-memory engine (see createEngine for durable stores). */
-  createRun(options?: { runId?: string }): Run<I, O>;
+  createRun<M = unknown>(this: { readonly '~resume'?: M }, options?: { runId?: string }): Run<I, O, M>;
 }
 
 /** Removes foreach item and loop iteration markers from a path. */
@@ -126,7 +132,7 @@ export function commitWorkflow(def: {
       const parent = index.get(p.slice(0, p.lastIndexOf('/')));
       return parent?.kind === 'dag' ? parent : undefined;
     },
-    createRun(options?: { runId?: string }): Run {
+    createRun(options?: { runId?: string }): Run<any, any, any> {
       if (!defaultRunFactory)
         throw new Error('weft: the engine module is not loaded; import createEngine from @weft/workflow');
       return defaultRunFactory(wf, options);

@@ -277,14 +277,17 @@ async function driveRun(
       const events = [...x.takePending(), { type: 'run:suspended', data, at }];
       let ok: boolean;
       try {
+        // Suspended, no process holds the run: a durable timer enforces its deadline. It is stored
+        // *before* the run becomes suspended, so a crash between the two writes leaves a running
+        // run (recovered, and failed at its deadline) with the timer, never a suspended run
+        // without one. A timer left on a run that goes on is harmless: fireDeadline checks the run.
+        if (options.deadlineAt !== undefined) await store.addTimer(deadlineTimer(runId, options.deadlineAt));
         ok = await finish({ status: 'suspended', updatedAt: at }, events);
       } catch (writeError) {
         // The held-back suspension could not be stored (e.g. a payload over the size limit).
         return fail(writeError);
       }
       if (!ok) return lost(x);
-      // Suspended, no process holds the run: a durable timer enforces its deadline.
-      if (options.deadlineAt !== undefined) await store.addTimer(deadlineTimer(runId, options.deadlineAt));
       x.live('run:suspended', undefined, data, at);
       return { status: 'suspended', runId, suspended, steps: x.steps, state: x.state };
     }

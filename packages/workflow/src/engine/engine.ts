@@ -486,14 +486,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     store,
     ownerId,
     register,
-    run<I, O>(wf: Workflow<string, I, O>, opts?: { runId?: string }): Run<I, O> {
+    run<I, O, M>(wf: Workflow<string, I, O>, opts?: { runId?: string }): Run<I, O, M> {
       open();
       register(wf);
       const runId = opts?.runId ?? randomUUID();
       return {
         runId,
         start: (args) => startRun(wf, runId, args?.input, args) as Promise<RunResult<O>>,
-        resume: (args) => engine.resume(runId, args) as Promise<RunResult<O>>,
+        resume: (args: ResumeArgs) => resumeAt(runId, args.step, args.data, false) as Promise<RunResult<O>>,
         cancel: () => cancel(runId),
         on: (type, listener) => on(type, (e) => e.runId === runId && listener(e)),
         stream: () => engine.stream(runId),

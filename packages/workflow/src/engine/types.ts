@@ -1,6 +1,7 @@
 /** Public types of the engine: run results, runs, events and the Engine interface. */
 import type { CanceledError } from '../errors/errors.js';
 import type { Workflow } from '../definition/workflow.js';
+import type { ResumeMapOf, ResumeTypes, TypedResumeArgs } from '../builder/resume-types.js';
 import type { StepInterceptor } from '../step/interceptors.js';
 import type { Logger } from '../step/types.js';
 import type { RunLogOptions } from '../logs/run-logs.js';
@@ -71,8 +72,18 @@ export interface ResumeArgs<T = unknown> {
   data?: T;
 }
 
-/** A handle on one run of one workflow. */
-export interface Run<I = unknown, O = unknown> {
+/**
+ * What `resume` accepts for a workflow whose resume map is `M`: with a typed map (a workflow built
+ * by `workflow()…commit()`), one `{ step, data }` per suspendable step path, `data` typed by the
+ * step's resume schema (an approval gate's decision, an event's schema); else `ResumeArgs<T>`.
+ */
+export type ResumeArgsOf<M, T = unknown> = unknown extends M ? ResumeArgs<T> : TypedResumeArgs<M>;
+
+/**
+ * A handle on one run of one workflow. `M` is the workflow's resume map (see {@link ResumeArgsOf}),
+ * `unknown` for any step and data.
+ */
+export interface Run<I = unknown, O = unknown, M = unknown> {
   readonly runId: string;
   /**
    * Starts the run and resolves when it finishes or suspends. With an `idempotencyKey` that
@@ -85,8 +96,11 @@ export interface Run<I = unknown, O = unknown> {
   start(
     args: { input: I; timeout?: Duration } & Pick<StartOptions, 'idempotencyKey' | 'idempotencyTtl' | 'priority'>,
   ): Promise<RunResult<O>>;
-  /** Resumes the run at a suspended step. */
-  resume<T = unknown>(args: ResumeArgs<T>): Promise<RunResult<O>>;
+  /**
+   * Resumes the run at a suspended step. For a typed workflow, `step` must be one of its
+   * suspendable step paths and `data` that step's resume payload type, or the call fails to compile.
+   */
+  resume<T = unknown>(args: ResumeArgsOf<M, T>): Promise<RunResult<O>>;
   /** Cancels the run: its status becomes `canceled` and running steps see their signal abort. */
   cancel(): Promise<void>;
   /** Listens to this run's events (`'*'` for all); returns an unsubscribe function. */
@@ -159,7 +173,7 @@ export interface Engine {
    */
   register(workflow: Workflow<string, any, any>): void;
   /** A handle to start a new run of `workflow` (registered on the fly). */
-  run<I, O>(workflow: Workflow<string, I, O>, options?: { runId?: string }): Run<I, O>;
+  run<I, O, M = unknown>(workflow: Workflow<string, I, O> & ResumeTypes<M>, options?: { runId?: string }): Run<I, O, M>;
   /**
    * Creates a `queued` run for a worker to claim; resolves to its id — with an `idempotencyKey`
    * that names a run already, or a debounce key with a run waiting, that run's id. Rejects with
@@ -178,8 +192,15 @@ export interface Engine {
    * events with the reason) and continues with the next attempt.
    */
   execute(runId: string, options?: ExecuteOptions): Promise<RunResult>;
-  /** Resumes a suspended run at `step` with `data`, from any process. */
-  resume<T = unknown>(runId: string, args: ResumeArgs<T>): Promise<RunResult>;
+  /**
+   * Resumes a suspended run at `step` with `data`, from any process. Pass the workflow's type to
+   * check both at compile time: `engine.resume<typeof wf>(runId, { step, data })` (or resume
+   * through a typed handle: `engine.run(wf, { runId }).resume(…)`); otherwise `T` is the data type.
+   */
+  resume<T = unknown>(
+    runId: string,
+    args: T extends { readonly kind: 'workflow' } ? ResumeArgsOf<ResumeMapOf<T>> : ResumeArgs<T>,
+  ): Promise<RunResult>;
   /** Cancels a run (any non-finished status); running steps in this process see their signal abort. */
   cancel(runId: string, reason?: string): Promise<void>;
   /**

@@ -67,14 +67,14 @@ export function step<
   IS extends AnySchema | undefined = undefined,
   SS = undefined,
   RS = undefined,
->(config: StepConfigWithOutput<Id, IS, OS, SS, RS, R> & ReturnCheck<R, OS>): Step<Id, In<IS>, z.output<OS>>;
+>(config: StepConfigWithOutput<Id, IS, OS, SS, RS, R> & ReturnCheck<R, OS>): Step<Id, In<IS>, z.output<OS>, In<RS>>;
 export function step<
   Id extends string,
   O,
   IS extends AnySchema | undefined = undefined,
   SS = undefined,
   RS = undefined,
->(config: StepConfigInferred<Id, IS, O, SS, RS>): Step<Id, In<IS>, Awaited<O>>;
+>(config: StepConfigInferred<Id, IS, O, SS, RS>): Step<Id, In<IS>, Awaited<O>, In<RS>>;
 export function step(
   config:
     | StepConfigInferred<string, AnySchema | undefined, unknown, unknown, unknown>

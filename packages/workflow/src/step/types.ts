@@ -147,9 +147,14 @@ export interface StepRunArgs<I, R = Resources, TSuspend = unknown, TResume = unk
   resumeData: TResume | undefined;
 }
 
-/** A step definition produced by {@link step}. Plain data plus the `run` function. */
-export interface Step<Id extends string = string, I = any, O = any> extends Runnable<Id, I, O> {
+/**
+ * A step definition produced by {@link step}. Plain data plus the `run` function. `RD` is what
+ * `resume({ step, data })` accepts for it: its resume schema's input type (`unknown` without one).
+ */
+export interface Step<Id extends string = string, I = any, O = any, RD = unknown> extends Runnable<Id, I, O> {
   readonly kind: 'step';
+  /** Type only (never set at run time): the resume data type, read by the workflow builder. */
+  readonly '~resume'?: RD;
   readonly description?: string;
   readonly inputSchema?: z.ZodType;
   readonly outputSchema?: z.ZodType;

@@ -119,4 +119,29 @@ describe('across processes (libsql file)', () => {
     });
     await store.close();
   });
+
+  it('a process killed right after its run suspended leaves the deadline timer: a worker started later fails the run', async () => {
+    const log = join(tmp.dir, 'gate-killed.log');
+    // The child SIGKILLs itself right after the write that makes the run suspended.
+    const child = spawnTs(CHILD, [url, log, 'start-die-suspended', 'gate', 'null', '300']);
+    await child.exited;
+    const runId = child.output().match(/RUN (\S+)/)?.[1] as string;
+    const store = createStore({ url });
+    expect(await store.getRun(runId)).toMatchObject({ status: 'suspended', deadlineAt: expect.any(Number) });
+    await store.close();
+    await sleep(350); // the deadline passes while no process is up
+    const ended = result(await runTs(CHILD, [url, log, 'worker', runId]));
+    expect(ended).toMatchObject({
+      runId,
+      status: 'failed',
+      error: { name: 'RunTimeoutError', code: 'WEFT_RUN_TIMEOUT' },
+    });
+    // Another engine cannot resume it: the run is over.
+    const again = createStore({ url });
+    const engine = createEngine({ store: again, workflows: [...authoringFlows(log)] });
+    await expect(engine.resume(runId, { step: 'ask', data: {} })).rejects.toMatchObject({
+      code: 'WEFT_RUN_NOT_SUSPENDED',
+    });
+    await again.close();
+  });
 });

@@ -2,6 +2,9 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { type DagResult, type RunResult, step, type Workflow, workflow } from '../../src/index.js';
 
+/** The committed workflow type without its resume map (checked in resume.test-d.ts). */
+type Plain<W> = W extends Workflow<infer Id, infer I, infer O> ? Workflow<Id, I, O> : never;
+
 const fetchIssue = step({
   id: 'fetch',
   input: z.object({ repo: z.string() }),
@@ -103,7 +106,9 @@ describe('wiring', () => {
         [() => true, autoFix],
       ])
       .commit();
-    expectTypeOf(wf).toEqualTypeOf<Workflow<'b', { repo: string }, { paged: boolean } | { pr: number }>>();
+    expectTypeOf<Plain<typeof wf>>().toEqualTypeOf<
+      Workflow<'b', { repo: string }, { paged: boolean } | { pr: number }>
+    >();
     workflow({ id: 'b2', input: z.object({ repo: z.string() }) })
       // @ts-expect-error: escalate needs { severity: string }
       .branch([[() => true, escalate]]);
@@ -117,7 +122,7 @@ describe('wiring', () => {
         return input.autofix.pr;
       })
       .commit();
-    expectTypeOf<Workflow<'p', { severity: string }, number>>().toEqualTypeOf(wf);
+    expectTypeOf<Workflow<'p', { severity: string }, number>>().toEqualTypeOf<Plain<typeof wf>>();
   });
 
   it('foreach needs an array whose items fit the step; its output is an array', () => {
@@ -125,7 +130,7 @@ describe('wiring', () => {
     const ok = workflow({ id: 'f', input: z.array(z.object({ n: z.number() })) })
       .foreach(item, { concurrency: 2 })
       .commit();
-    expectTypeOf(ok).toEqualTypeOf<Workflow<'f', { n: number }[], string[]>>();
+    expectTypeOf<Plain<typeof ok>>().toEqualTypeOf<Workflow<'f', { n: number }[], string[]>>();
     // @ts-expect-error: the previous output is not an array
     workflow({ id: 'f2', input: z.object({ n: z.number() }) }).foreach(item);
     // @ts-expect-error: items are strings, the step needs { n }
@@ -146,7 +151,7 @@ describe('wiring', () => {
       })
       .map(({ input }) => input.n * 2)
       .commit();
-    expectTypeOf(wf).toEqualTypeOf<Workflow<'l', { n: number }, number>>();
+    expectTypeOf<Plain<typeof wf>>().toEqualTypeOf<Workflow<'l', { n: number }, number>>();
   });
 
   it('nested workflows are steps with their own types', () => {
@@ -157,7 +162,7 @@ describe('wiring', () => {
       .then(child)
       .then(classify)
       .commit();
-    expectTypeOf(parent).toEqualTypeOf<
+    expectTypeOf<Plain<typeof parent>>().toEqualTypeOf<
       Workflow<'parent', { repo: string }, { severity?: 'low' | 'high' | undefined }>
     >();
     // @ts-expect-error: the child needs { repo }
@@ -174,7 +179,7 @@ describe('wiring', () => {
       })
       .awaitApproval('again', { approvers: ['lead'], quorum: 2 })
       .commit();
-    expectTypeOf(wf).toEqualTypeOf<Workflow<'e', { repo: string }, string>>();
+    expectTypeOf<Plain<typeof wf>>().toEqualTypeOf<Workflow<'e', { repo: string }, string>>();
   });
 
   it('dag output is typed by the task runner', () => {
@@ -184,7 +189,7 @@ describe('wiring', () => {
     })
       .dag('g', { run: async ({ task }) => task.id.length })
       .commit();
-    expectTypeOf(wf).toEqualTypeOf<
+    expectTypeOf<Plain<typeof wf>>().toEqualTypeOf<
       Workflow<'d', { tasks: { id: string; dependsOn?: string[] | undefined }[] }, DagResult<number>>
     >();
   });
@@ -192,7 +197,7 @@ describe('wiring', () => {
   it('the output schema is enforced at commit() and types the result', () => {
     const base = workflow({ id: 'o', input: z.object({ repo: z.string() }), output: z.object({ title: z.string() }) });
     const ok = base.step(fetchIssue).commit();
-    expectTypeOf(ok).toEqualTypeOf<Workflow<'o', { repo: string }, { title: string }>>();
+    expectTypeOf<Plain<typeof ok>>().toEqualTypeOf<Workflow<'o', { repo: string }, { title: string }>>();
     base
       .step(fetchIssue)
       .step('n', async () => 1)
