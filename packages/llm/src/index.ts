@@ -20,7 +20,12 @@ export type { BudgetOptions, TokenLimits } from './router/budget.js';
 export type { CacheOptions } from './router/cache.js';
 export type { CircuitState, CooldownOptions, ProviderHealth } from './router/circuit-breaker.js';
 export type { ProviderLimits } from './router/limiter.js';
-export type { LearnedRoutingOptions } from './router/learned.js';
+export type {
+  CandidateExplanation,
+  LearnedRoutingOptions,
+  RoutingExplanation,
+} from './router/learned.js';
+export { DEFAULT_QUALITY_WINDOW } from './router/learned.js';
 
 export {
   BudgetExceededError,
@@ -47,12 +52,12 @@ export { createKyselyQualityStore, createKyselyUsageStore, migrateLlmTables } fr
 export type { KyselyStoreOptions, SqlDialectName } from './store/kysely-usage-store.js';
 
 export { createMemoryQualityStore } from './quality/quality-store.js';
-export type { QualityRecord, QualityStat, QualityStore } from './quality/quality-store.js';
+export type { QualityReadOptions, QualityRecord, QualityStat, QualityStore } from './quality/quality-store.js';
 
 export { createOfflineModel, createOfflineProvider, OFFLINE_LABEL } from './offline/offline-model.js';
 export type { OfflineModelOptions, OfflineProvider } from './offline/offline-model.js';
 
-export { compressError, errorText, trimErrorOutput } from './compress/compress-error.js';
+export { compressError, errorText, MAX_HINT_LINES, pickHintLines, trimErrorOutput } from './compress/compress-error.js';
 export type { CompressErrorOptions, ErrorHint } from './compress/compress-error.js';
 
 export { openaiCompatible } from './providers/openai-compatible.js';

@@ -135,6 +135,34 @@ for (const [name, open] of [
       );
     });
 
+    it("reads each model's newest `window` records", async () => {
+      const quality = createKyselyQualityStore(await open());
+      // recorded out of time order: the window is by `at`, not by insertion
+      for (const [at, score] of [
+        [5, 0],
+        [1, 1],
+        [2, 1],
+        [4, 0],
+        [3, 1],
+      ] as const)
+        await quality.record({ task: 'w', model: 'm/a', score, source: 'step', at });
+      await quality.record({ task: 'w', model: 'm/b', score: 0.5, source: 'eval', at: 1 });
+      const byModel = async (window?: number) =>
+        (await quality.read('w', window === undefined ? {} : { window })).sort((x, y) =>
+          x.model.localeCompare(y.model),
+        );
+      expect(await byModel(2)).toEqual([
+        { model: 'm/a', count: 2, meanScore: 0 },
+        { model: 'm/b', count: 1, meanScore: 0.5 },
+      ]);
+      expect(await byModel(3)).toEqual([
+        { model: 'm/a', count: 3, meanScore: 1 / 3 },
+        { model: 'm/b', count: 1, meanScore: 0.5 },
+      ]);
+      expect((await byModel())[0]).toEqual({ model: 'm/a', count: 5, meanScore: 0.6 });
+      expect((await byModel(Number.POSITIVE_INFINITY))[0]).toEqual({ model: 'm/a', count: 5, meanScore: 0.6 });
+    });
+
     it('backs a router: concurrent calls stay within the run budget and totals match the records', async () => {
       const store = createKyselyUsageStore(await open());
       const router = createRouter({

@@ -20,16 +20,29 @@ export interface QualityRecord {
 /** Aggregate quality of one model on one task. */
 export interface QualityStat {
   model: string;
+  /** Records counted (at most `window` when one was asked for). */
   count: number;
   meanScore: number;
+}
+
+/** Options of {@link QualityStore.read}. */
+export interface QualityReadOptions {
+  /**
+   * Count only each model's newest `window` records (by `at`; among equal `at`, the memory store
+   * takes the later recorded, the SQL store an unspecified one). Default and `Infinity`: all records.
+   */
+  window?: number;
 }
 
 /** Persistence for quality records. Exported so @weft/eval can write to it. */
 export interface QualityStore {
   /** Stores one quality observation (from a step outcome or an eval); feeds learned routing for its task. */
   record(record: QualityRecord): Promise<void>;
-  /** Per-model aggregates for `task`. */
-  read(task: string): Promise<QualityStat[]>;
+  /**
+   * Per-model aggregates for `task`, over each model's newest `options.window` records (all without
+   * it). Learned routing passes its `window`; a store that ignores it gives all-time means.
+   */
+  read(task: string, options?: QualityReadOptions): Promise<QualityStat[]>;
 }
 
 /**
@@ -42,21 +55,29 @@ export interface QualityStore {
  * ```
  */
 export function createMemoryQualityStore(): QualityStore {
-  const byTask = new Map<string, Map<string, { count: number; sum: number }>>();
+  const byTask = new Map<string, Map<string, { at: number; score: number }[]>>();
   return {
     async record(r) {
       if (!(r.score >= 0 && r.score <= 1)) throw new RangeError(`Expected a quality score from 0 to 1, got ${r.score}`);
       let models = byTask.get(r.task);
       if (!models) byTask.set(r.task, (models = new Map()));
-      const agg = models.get(r.model) ?? { count: 0, sum: 0 };
-      agg.count++;
-      agg.sum += r.score;
-      models.set(r.model, agg);
+      let list = models.get(r.model);
+      if (!list) models.set(r.model, (list = []));
+      const entry = { at: r.at ?? Date.now(), score: r.score };
+      // kept sorted by `at`, later records after earlier ones with the same `at`
+      let i = list.length;
+      while (i > 0 && list[i - 1]!.at > entry.at) i--;
+      list.splice(i, 0, entry);
     },
-    async read(task) {
+    async read(task, options = {}) {
       const models = byTask.get(task);
       if (!models) return [];
-      return [...models].map(([model, a]) => ({ model, count: a.count, meanScore: a.sum / a.count }));
+      const window = options.window ?? Number.POSITIVE_INFINITY;
+      return [...models].map(([model, list]) => {
+        const recent = window >= list.length ? list : list.slice(list.length - window);
+        const sum = recent.reduce((a, e) => a + e.score, 0);
+        return { model, count: recent.length, meanScore: sum / recent.length };
+      });
     },
   };
 }

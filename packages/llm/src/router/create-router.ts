@@ -12,6 +12,7 @@ import {
   type UsageSummary,
 } from '../store/usage-store.js';
 import type { ProviderHealth } from './circuit-breaker.js';
+import type { RoutingExplanation } from './learned.js';
 import type { CallContext, RouterOptions } from './options.js';
 import { type RoutedModelOptions, routedModel } from './routed-model.js';
 import { RouterCore } from './router-core.js';
@@ -54,6 +55,18 @@ export interface Router {
   calls(query?: UsageQuery): Promise<CallRecord[]>;
   /** Records how a model did on a task (step outcomes), for learned routing. No-op without `learned`. */
   recordOutcome(input: OutcomeInput): Promise<void>;
+  /**
+   * Why calls tagged `task` get their order: the route, the order used now (before exploration) and,
+   * per candidate, the samples in the window, mean score, blended quality, price and utility.
+   * `options.route` names a route other than the task's. Reads the quality store (or its cache).
+   *
+   * @example
+   * ```ts
+   * const why = await router.explain('summarize');
+   * console.log(why.order, why.candidates.map((c) => [c.model, c.samples, c.utility]));
+   * ```
+   */
+  explain(task: string, options?: { route?: string }): Promise<RoutingExplanation>;
   /** Circuit state per provider that has been called. */
   health(): Record<string, ProviderHealth>;
   /** The usage store (calls and cache). */
@@ -113,6 +126,7 @@ function view(core: RouterCore, context: CallContext): Router {
       });
       core.invalidateQuality(input.task);
     },
+    explain: (task, opts) => core.explain(task, opts?.route),
     health: () => core.health(),
     runUsage: (runId) => runUsage(core.store, runId ?? context.runId ?? ''),
     [STEP_SCOPE_KEY]: (scope, run) => withLlmScope(scope, run),

@@ -27,7 +27,7 @@ import { BudgetLedger } from './budget.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { AttemptTimeoutError, backoffDelay, classifyFailure, sleep } from './failure.js';
 import { estimateInputTokens, raceAbort } from './call-helpers.js';
-import { orderByQuality } from './learned.js';
+import { learnedSettings, orderByQuality, type RoutingExplanation, scoreCandidates, validWindow } from './learned.js';
 import { ProviderLimiter } from './limiter.js';
 import { currentLlmScope } from '../scope/llm-scope.js';
 import { addContent } from './content.js';
@@ -103,6 +103,11 @@ export class RouterCore {
     for (const [provider, limits] of Object.entries(options.limits ?? {})) {
       this.#limiters.set(provider, new ProviderLimiter(limits, this.now));
     }
+    const window = options.learned?.window;
+    if (window !== undefined && !validWindow(window))
+      throw new InvalidLlmConfigError(
+        `Expected learned.window to be an integer from 1 up or Infinity, got ${window}. It is how many of each model's newest quality records count.`,
+      );
     const r = options.retry ?? {};
     if (r.retries !== undefined && !(Number.isInteger(r.retries) && r.retries >= 0))
       throw new InvalidLlmConfigError(`Expected retry.retries to be an integer from 0 up, got ${r.retries}.`);
@@ -182,7 +187,8 @@ export class RouterCore {
     const learned = this.options.learned as NonNullable<RouterOptions['learned']>;
     const cached = this.#quality.get(task);
     if (cached && this.now() - cached.at < (learned.refreshMs ?? 5000)) return cached.stats;
-    const stats = learned.quality.read(task).catch(() => [] as QualityStat[]);
+    const { window } = learnedSettings(learned);
+    const stats = learned.quality.read(task, { window }).catch(() => [] as QualityStat[]);
     this.#quality.set(task, { at: this.now(), stats });
     return stats;
   }
@@ -192,24 +198,29 @@ export class RouterCore {
     this.#quality.delete(task);
   }
 
+  #price = (m: string): number | undefined => {
+    const p = this.priceOf(m);
+    return p ? p.input + p.output : undefined;
+  };
+
   async order(candidates: string[], task: string | undefined): Promise<string[]> {
     const learned = this.options.learned;
     if (!learned || task === undefined || candidates.length < 2) return candidates;
     const stats = await this.#stats(task);
-    return orderByQuality(
-      candidates,
-      stats,
-      (m) => {
-        const p = this.priceOf(m);
-        return p ? p.input + p.output : undefined;
-      },
-      {
-        exploration: learned.exploration ?? 0.05,
-        costWeight: learned.costWeight ?? 0.2,
-        minSamples: learned.minSamples ?? 3,
-        random: this.random,
-      },
-    );
+    return orderByQuality(candidates, stats, this.#price, { ...learnedSettings(learned), random: this.random });
+  }
+
+  /** Why calls tagged `task` get the order they get (see `Router.explain`). */
+  async explain(task: string, route?: string): Promise<RoutingExplanation> {
+    const resolved = this.resolveRoute(route, task);
+    const settings = learnedSettings(this.options.learned);
+    const base = { task, route: resolved.route, order: resolved.candidates, candidates: [], settings };
+    const learned = this.options.learned;
+    if (!learned) return { ...base, basis: 'not-configured' };
+    if (resolved.candidates.length < 2) return { ...base, basis: 'single-candidate' };
+    const scored = scoreCandidates(resolved.candidates, await this.#stats(task), this.#price, settings);
+    if (!scored) return { ...base, basis: 'no-history' };
+    return { ...base, basis: 'learned', order: scored.order, candidates: scored.candidates };
   }
 
   /** Resolves route, context, cache flag, budget-bounded options and the cost estimate of a call. */

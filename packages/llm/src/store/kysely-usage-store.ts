@@ -316,8 +316,18 @@ export function createKyselyQualityStore(options: KyselyStoreOptions): QualitySt
         })
         .execute();
     },
-    async read(task) {
+    async read(task, options = {}) {
       await migrateLlmTables(db);
+      const window = options.window ?? Number.POSITIVE_INFINITY;
+      if (window !== Number.POSITIVE_INFINITY) {
+        // each model's newest `window` records (window functions: SQLite ≥ 3.25, PostgreSQL)
+        const { rows } = await sql<{ model: string; n: number; mean: number }>`
+          select model, count(*) as n, avg(score) as mean from (
+            select model, score, row_number() over (partition by model order by at desc) as rn
+            from weft_llm_quality where task = ${task}
+          ) recent where rn <= ${Math.floor(window)} group by model`.execute(db);
+        return rows.map((r) => ({ model: r.model, count: Number(r.n), meanScore: Number(r.mean) }));
+      }
       const rows = await db
         .selectFrom('weft_llm_quality')
         .select(['model', sql<number>`count(*)`.as('n'), sql<number>`avg(score)`.as('mean')])
