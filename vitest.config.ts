@@ -6,6 +6,8 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 // Tests run against the sources: each @weft/* import resolves to its package's src/index.ts, so a
 // test never depends on a stale build. The pack test (scripts/pack-test.mjs) covers the built output.
 const alias = {
+  // Subpaths first: an alias matches as a prefix, so '@weft/workflow' would swallow them.
+  '@weft/workflow/client': fileURLToPath(new URL('./packages/workflow/src/client.ts', import.meta.url)),
   '@weft/workflow': src('workflow'),
   '@weft/native': src('native'),
   '@weft/llm': src('llm'),

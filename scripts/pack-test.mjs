@@ -4,9 +4,28 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
+/** Entries a web app bundles: their built module graph may import only its own relative chunks. */
+const BROWSER_SAFE = ['@weft/workflow/client'];
+/** Subpaths that need an optional peer dependency the temp project does not install. */
+const OPTIONAL_PEER_SUBPATHS = new Set(['@weft/eval/vitest']);
+
+/** Every non-relative import (`node:fs`, `kysely`, …) reachable from `file` through relative imports. */
+function foreignImports(file, seen = new Set()) {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  const bad = [];
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)) {
+    const spec = m[1];
+    if (spec.startsWith('./') || spec.startsWith('../')) bad.push(...foreignImports(join(dirname(file), spec), seen));
+    else bad.push(spec);
+  }
+  return bad;
+}
 const pkgs = readdirSync(join(root, 'packages')).sort();
 let failures = 0;
 const fail = (msg) => {
@@ -78,6 +97,39 @@ else {
     );
     if (cjs.status !== 0) fail(`require ${name}:\n${cjs.stderr}`);
     else process.stdout.write(cjs.stdout);
+  }
+  // Subpath exports (`@weft/eval/vitest`, `@weft/workflow/client`) load from the tarballs too.
+  for (const dir of pkgs) {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    for (const sub of Object.keys(manifest.exports ?? {})) {
+      if (sub === '.' || sub === './package.json') continue;
+      const spec = `${manifest.name}${sub.slice(1)}`;
+      if (OPTIONAL_PEER_SUBPATHS.has(spec)) continue;
+      const sub1 = run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('${spec}'); console.log('import ${spec}:', Object.keys(m).length, 'exports');`,
+        ],
+        { cwd: app },
+      );
+      if (sub1.status !== 0) fail(`import ${spec}:\n${sub1.stderr}`);
+      else process.stdout.write(sub1.stdout);
+    }
+  }
+  // Browser-safe entries: their built module graph imports nothing but its own relative chunks.
+  for (const spec of BROWSER_SAFE) {
+    const where = run(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve('${spec}'))`], {
+      cwd: app,
+    });
+    if (where.status !== 0) {
+      fail(`resolve ${spec}:\n${where.stderr}`);
+      continue;
+    }
+    const bad = foreignImports(fileURLToPath(where.stdout.trim()));
+    if (bad.length) fail(`${spec} must stay browser-safe, but its build imports ${bad.join(', ')}`);
+    else console.log(`browser-safe ${spec}: ok (no node: or package imports)`);
   }
 }
 if (failures === 0) rmSync(tmp, { recursive: true, force: true });
