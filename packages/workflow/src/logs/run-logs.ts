@@ -85,6 +85,28 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The common case without a JSON round trip: every value a string, finite number, boolean or
+ * null, and surely under the size cap. Undefined otherwise (then the JSON path decides).
+ */
+function flatCopy(fields: Record<string, unknown>, max: number): Record<string, unknown> | undefined {
+  let size = 2;
+  const out: Record<string, unknown> = {};
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    if (key === '__proto__') return undefined; // a plain copy would set the prototype: the JSON path keeps it a key
+    const v = fields[key];
+    if (typeof v === 'string')
+      size += key.length + v.length * 6 + 6; // an escape is at most 6 characters (\u0000)
+    else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || v === null)
+      size += key.length + 30;
+    else return undefined;
+    if (size > max) return undefined;
+    out[key] = v;
+  }
+  return out;
+}
+
 /** The stored form of one line: JSON-safe (a line must never break its step's commit), cut to size. */
 export function logLine(
   s: RunLogSettings,
@@ -100,6 +122,11 @@ export function logLine(
     attempt,
   };
   if (fields !== undefined && fields !== null && Object.keys(fields).length > 0) {
+    const flat = flatCopy(fields, s.maxFieldsChars);
+    if (flat) {
+      line.fields = flat;
+      return line;
+    }
     let json: string;
     try {
       json = JSON.stringify(fields, replacer) ?? '{}';
