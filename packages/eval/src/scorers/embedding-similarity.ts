@@ -13,7 +13,9 @@ export interface EmbeddingSimilarityOptions {
 
 /**
  * Cosine similarity between the output and the expected text, clamped to [0, 1]: through the AI
- * SDK's `embed` when a model is configured, else TF-IDF cosine.
+ * SDK's `embed` when a model is configured, else TF-IDF cosine (words normalised and stemmed, emoji
+ * counted; see `tfidfSimilarity`). Empty texts are defined without a model call: empty (or blank)
+ * vs empty scores 1, empty vs non-empty scores 0 (`metadata.method` is `empty`).
  *
  * @example
  * ```ts
@@ -37,6 +39,10 @@ export function embeddingSimilarity(options: EmbeddingSimilarityOptions = {}): S
     async score({ output, expected }) {
       const a = asText(output);
       const b = asText(expected);
+      if (a.trim() === '' || b.trim() === '') {
+        const score = a.trim() === b.trim() ? 1 : 0;
+        return { score, rationale: `empty text (${score})`, metadata: { method: 'empty', cosine: score } };
+      }
       if (options.model) {
         const [ea, eb] = await Promise.all([embedText(options.model, a), embedText(options.model, b)]);
         const cos = denseCosine(ea, eb);

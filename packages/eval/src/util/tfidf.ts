@@ -1,7 +1,11 @@
 /**
  * TF-IDF vectors and cosine similarity: the embedding fallback when no embedding model is
- * configured, and the index behind similar-item lookups.
+ * configured, and the index behind similar-item lookups. Tokens are normalised (NFKC, lower case),
+ * emoji count as terms, and English words are stemmed with `stemmer` (wooorm's Porter stemmer: ESM,
+ * typed, no dependencies, a few hundred lines; the Porter algorithm is the classic one behind most
+ * IR baselines, and a whole NLP toolkit such as `natural` would bring far more than one function).
  */
+import { stemmer } from 'stemmer';
 
 /** Common English function words, dropped for similarity lookups of inputs. */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
@@ -10,10 +14,32 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** Lower-cased word tokens (letters and digits, any script), minus `stopwords`. */
+/**
+ * A token: an emoji (a whole RGI emoji sequence: ZWJ families, flags, keycaps, skin tones) or a run
+ * of letters, combining marks and digits in any script.
+ */
+const TOKEN = /\p{RGI_Emoji}|[\p{L}\p{M}\p{N}]+/gv;
+const ASCII_WORD = /^[a-z]+$/;
+
+/**
+ * Tokens for similarity: the text is NFKC-normalised and lower-cased, split into words (letters,
+ * marks and digits, any script) and emoji, `stopwords` dropped (matched before stemming), and words
+ * of ASCII letters reduced to their Porter stem (the `stemmer` package), so `crash`, `crashes`,
+ * `crashed` and `crashing` are one term. Other words and emoji are kept as they are.
+ *
+ * @example
+ * ```ts
+ * tokenize('Crashes, crashed! 🔥'); // ['crash', 'crash', '🔥']
+ * ```
+ */
 export function tokenize(text: string, stopwords?: ReadonlySet<string>): string[] {
-  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return stopwords ? tokens.filter((t) => !stopwords.has(t)) : tokens;
+  const tokens = text.normalize('NFKC').toLowerCase().match(TOKEN) ?? [];
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (stopwords?.has(t)) continue;
+    out.push(ASCII_WORD.test(t) ? stemmer(t) : t);
+  }
+  return out;
 }
 
 /** A sparse vector: term → weight. */
@@ -52,7 +78,7 @@ export function sparseCosine(a: SparseVector, b: SparseVector): number {
   }
   for (const w of b.values()) nb += w * w;
   if (na === 0 || nb === 0) return 0;
-  return dot / Math.sqrt(na * nb);
+  return Math.min(1, dot / Math.sqrt(na * nb));
 }
 
 /** Cosine similarity of two dense vectors; 0 when either has zero norm. */
@@ -71,8 +97,27 @@ export function denseCosine(a: readonly number[], b: readonly number[]): number 
   return dot / Math.sqrt(na * nb);
 }
 
-/** TF-IDF cosine of two texts, with IDF fitted on the pair plus an optional corpus. */
+/**
+ * TF-IDF cosine of two texts, with IDF fitted on the pair plus an optional corpus. Two texts without
+ * a single token (empty, blank or punctuation only) score 1 when they are equal after trimming and
+ * normalisation (so `''` vs `''` is 1) and 0 otherwise; a text without tokens against one with
+ * tokens scores 0.
+ *
+ * @example
+ * ```ts
+ * tfidfSimilarity('the build crashes', 'build crashed'); // > 0.5: crash ~ crashes
+ * tfidfSimilarity('🔥🔥', '🔥🔥'); // 1
+ * tfidfSimilarity('', ''); // 1
+ * ```
+ */
 export function tfidfSimilarity(a: string, b: string, corpus: readonly string[] = []): number {
   const vectorize = fitTfIdf([...corpus, a, b]);
-  return sparseCosine(vectorize(a), vectorize(b));
+  const va = vectorize(a);
+  const vb = vectorize(b);
+  if (va.size === 0 && vb.size === 0) return normalised(a) === normalised(b) ? 1 : 0;
+  return sparseCosine(va, vb);
+}
+
+function normalised(text: string): string {
+  return text.normalize('NFKC').trim().toLowerCase();
 }
