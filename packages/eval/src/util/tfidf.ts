@@ -18,7 +18,9 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
  * A token: an emoji (a whole RGI emoji sequence: ZWJ families, flags, keycaps, skin tones) or a run
  * of letters, combining marks and digits in any script.
  */
-const TOKEN = /\p{RGI_Emoji}|[\p{L}\p{M}\p{N}]+/gv;
+// built at run time: the `v` flag (Node ≥ 20) is newer than the ES2022 the package is compiled to
+// biome-ignore lint/complexity/useRegexLiterals: a literal with the v flag does not compile for ES2022
+const TOKEN = new RegExp('\\p{RGI_Emoji}|[\\p{L}\\p{M}\\p{N}]+', 'gv');
 const ASCII_WORD = /^[a-z]+$/;
 
 /**
