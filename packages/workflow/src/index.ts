@@ -76,6 +76,10 @@ export { cancelStoredRun } from './engine/cancel.js';
 export type { CloseOptions } from './engine/close.js';
 export type { RecoverOptions, Recovery, RecoveryProgress } from './engine/recovery.js';
 export { EngineClosedError, RunLeasedError } from './engine/lifecycle-errors.js';
+export { RunWaitTimeoutError } from './engine/handle.js';
+export type { RunHandle, RunResultOptions, RunStreamOptions } from './engine/handle.js';
+export { followRun } from './follow/follower.js';
+export type { FollowOptions } from './follow/follower.js';
 
 // Versioning
 export { DuplicateWorkflowVersionError, MigrationError, RunParkedError } from './versioning/errors.js';

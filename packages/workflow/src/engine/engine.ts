@@ -22,6 +22,8 @@ import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
 import { DEADLINE_KIND, type DeadlineHost, fireDeadline } from './deadline.js';
 import { forkRun, lineageOf, type RestartHost, restartRun } from './restart.js';
 import { streamRun } from './stream.js';
+import { createRunHandle } from './handle.js';
+import { claimedRun, registerClaimedExecutor } from './claimed.js';
 import { cancelStoredRun } from './cancel.js';
 import { activeTraceparent } from '../tracing/active.js';
 import { startRunTrace } from '../tracing/run-trace.js';
@@ -247,18 +249,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   const isCorrupt = (e: unknown) => (e as { code?: unknown } | null)?.code === 'WEFT_STORE_CORRUPT_ROW';
 
-  const execute = async (runId: string, execOptions?: ExecuteOptions): Promise<RunResult> => {
+  /**
+   * `claimedRecord`: the record a worker's claim just returned, leased to this engine: it is neither
+   * read again nor leased again (the claim was that write).
+   */
+  const execute = async (
+    runId: string,
+    execOptions?: ExecuteOptions,
+    claimedRecord?: RunRecord,
+  ): Promise<RunResult> => {
     const inFlight = executions.get(runId);
     if (inFlight) return inFlight;
     open();
-    let rec: RunRecord | undefined;
-    try {
-      rec = await store.getRun(runId);
-    } catch (e) {
-      if (isCorrupt(e)) return failCorrupt(runId, e, undefined);
-      throw e;
+    let rec: RunRecord | undefined = claimedRecord;
+    if (!rec) {
+      try {
+        rec = await store.getRun(runId);
+      } catch (e) {
+        if (isCorrupt(e)) return failCorrupt(runId, e, undefined);
+        throw e;
+      }
     }
     if (!rec) throw new RunNotFoundError(runId);
+    if (claimedRecord) return executeLeased(rec, Date.now(), execOptions);
     if (rec.status === 'parked') return executeParked(rec);
     if (rec.status !== 'running' && rec.status !== 'queued') return resultFromRecord(store, rec);
     const now = Date.now();
@@ -282,6 +295,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (again && again.status !== 'running' && again.status !== 'queued') return resultFromRecord(store, again);
       throw new LeaseLostError(runId, ownerId);
     }
+    return executeLeased(rec, now, execOptions);
+  };
+
+  /** A run this engine holds the lease of (`rec` as read before taking it): load its history and drive it. */
+  const executeLeased = async (rec: RunRecord, now: number, execOptions?: ExecuteOptions): Promise<RunResult> => {
+    const runId = rec.id;
     let history: Awaited<ReturnType<typeof loadHistory>>;
     try {
       history = await loadHistory(store, runId);
@@ -516,18 +535,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const deadlineAt = deadlineOf(wf, now, opts?.timeout);
       // The enqueuer's span (an HTTP request, a job) becomes the parent of the run's executions.
       const traceparent = activeTraceparent();
-      await store.createRun({
-        id,
-        workflowId: wf.id,
-        definitionHash: wf.hash,
-        status: 'queued',
-        input,
-        createdAt: now,
-        updatedAt: now,
-        ...(deadlineAt === undefined ? {} : { deadlineAt }),
-        ...(traceparent === undefined ? {} : { traceparent }),
-      });
-      await store.appendEvents(id, [{ type: 'run:queued', at: now }]);
+      // The run and its `run:queued` event: one write.
+      await store.createRun(
+        {
+          id,
+          workflowId: wf.id,
+          definitionHash: wf.hash,
+          status: 'queued',
+          input,
+          createdAt: now,
+          updatedAt: now,
+          ...(deadlineAt === undefined ? {} : { deadlineAt }),
+          ...(traceparent === undefined ? {} : { traceparent }),
+        },
+        [{ type: 'run:queued', at: now }],
+      );
       return id;
     },
     execute,
@@ -595,7 +617,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     fork: (runId, opts) => forkRun(restartHost, runId, opts),
     lineage: (runId) => lineageOf(store, runId),
     on,
-    stream: (runId) => streamRun(store, runId, (l) => on('*', l)),
+    stream: (runId, streamOptions) => streamRun(store, runId, (l) => on('*', l), streamOptions),
+    handle: (runId) =>
+      createRunHandle(
+        {
+          store,
+          local: (id) => executions.get(id),
+          stream: (id, streamOptions) => engine.stream(id, streamOptions),
+        },
+        runId,
+      ),
     sendEvent: (event, payload, opts) => flow.deliver(event, payload, opts, () => resumeWaiting(event, payload, opts)),
     schedules: flow.schedules,
     queueDepth: (workflowId) => flow.queueDepth(workflowId),
@@ -645,6 +676,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   };
   registerFlow(engine, flow);
+  registerClaimedExecutor(engine, (run) => {
+    const rec = claimedRun(run, ownerId);
+    return execute(run.id, { claimed: true }, rec);
+  });
   return engine;
 }
 

@@ -1,9 +1,9 @@
-/** `stream(runId)`: replay stored events, then follow live ones until the run finishes or suspends. */
+/** `stream(runId)`: replay stored events, then follow the ones any process commits until the run finishes or suspends. */
+import { Follower, type FollowOptions } from '../follow/follower.js';
 import type { EventRecord, StepRecord, Store } from '../store/store.js';
 import type { EventListener, WeftEvent } from './types.js';
 
 const TERMINAL = new Set(['run:success', 'run:failed', 'run:canceled', 'run:suspended']);
-const FINISHED = new Set(['success', 'failed', 'canceled', 'suspended']);
 const fingerprint = (e: WeftEvent) => `${e.type}|${e.path ?? ''}|${e.at}`;
 
 /**
@@ -12,7 +12,12 @@ const fingerprint = (e: WeftEvent) => `${e.type}|${e.path ?? ''}|${e.at}`;
  * from the step row, as the live event has it. Runs written before success events were stored
  * get their successes rebuilt from the step rows, merged by time (those carry no `seq`).
  */
-export function replayEvents(runId: string, stored: readonly EventRecord[], steps: readonly StepRecord[]): WeftEvent[] {
+export function replayEvents(
+  runId: string,
+  stored: readonly EventRecord[],
+  steps: readonly StepRecord[],
+  legacyRows = true,
+): WeftEvent[] {
   const outputs = new Map<string, unknown>();
   for (const st of steps) if (st.status === 'success') outputs.set(st.path, st.output);
   const withEvent = new Set<string>();
@@ -25,7 +30,7 @@ export function replayEvents(runId: string, stored: readonly EventRecord[], step
     return ev;
   });
   const legacy = steps.filter((st) => st.status === 'success' && st.endedAt !== undefined && !withEvent.has(st.path));
-  if (legacy.length === 0) return replay;
+  if (legacy.length === 0 || !legacyRows) return replay;
   // Legacy rows: merge by time; run start first, run end last at the same millisecond.
   const rank = (e: WeftEvent) =>
     e.type === 'run:start' || e.type === 'run:resume' ? -1 : TERMINAL.has(e.type) ? 1e12 : (e.seq ?? 1e9);
@@ -34,55 +39,59 @@ export function replayEvents(runId: string, stored: readonly EventRecord[], step
   return replay.sort((a, b) => a.at - b.at || rank(a) - rank(b));
 }
 
+/** Live-only event types (never stored, or stored only for sleeps): passed on from this process as they happen. */
+const LIVE_ONLY = new Set(['step:chunk', 'step:start']);
+
 /**
- * Subscribes first, then reads the store, so nothing falls between replay and live events; live
- * events already replayed are dropped (matched by type, path and time, each replayed event
- * dropping at most one live one).
+ * A run's stored events from any process (see `followRun`), in commit order with their `seq`,
+ * with `step:success` data filled in from the step rows; plus, while the run executes in this
+ * process, its live-only events (`step:chunk`, `step:start`) as they happen. Ends after the run
+ * finishes or suspends.
  */
 export async function* streamRun(
   store: Store,
   runId: string,
   subscribe: (l: EventListener) => () => void,
+  options: FollowOptions = {},
 ): AsyncGenerator<WeftEvent> {
-  const queue: WeftEvent[] = [];
-  let wake: (() => void) | undefined;
+  const follower = new Follower(store, runId, options);
+  const live: WeftEvent[] = [];
   const off = subscribe((e) => {
-    if (e.runId !== runId) return;
-    queue.push(e);
-    wake?.();
+    if (e.runId !== runId || !LIVE_ONLY.has(e.type)) return;
+    live.push(e);
+    follower.poke();
   });
+  // A sleep's step:start is stored too: the live one seen here is not repeated.
+  const seenLive = new Set<string>();
+  let first = true;
   try {
-    const [stored, steps] = await Promise.all([store.readEvents(runId), store.listSteps(runId)]);
-    const seen = new Map<string, number>();
-    for (const ev of replayEvents(runId, stored, steps)) {
-      const f = fingerprint(ev);
-      seen.set(f, (seen.get(f) ?? 0) + 1);
-      yield ev;
-    }
-    const last = stored[stored.length - 1];
-    if (last && TERMINAL.has(last.type)) return;
-    // An unknown run may be about to start (a Run handle streamed before start()): follow live events.
-    const run = await store.getRun(runId);
     for (;;) {
-      while (queue.length) {
-        const e = queue.shift() as WeftEvent;
-        const f = fingerprint(e);
-        const n = seen.get(f);
-        if (n !== undefined) {
-          if (n <= 1) seen.delete(f);
-          else seen.set(f, n - 1);
-          continue;
+      const batch = await follower.next();
+      if (batch === undefined) return;
+      if (batch.length > 0) {
+        const needSteps = first || batch.some((e) => e.type === 'step:success' && e.data === undefined);
+        const steps = needSteps ? await store.listSteps(runId) : [];
+        // Rows without events only in a finished run written before success events were stored
+        // (a row committed after this read has its event in a later batch).
+        const legacy =
+          first &&
+          !batch.some((e) => e.type === 'step:success') &&
+          TERMINAL.has((batch[batch.length - 1] as EventRecord).type);
+        const events = replayEvents(runId, batch, steps, legacy);
+        first = false;
+        for (const ev of events) {
+          if (ev.type === 'step:start' && seenLive.delete(fingerprint(ev))) continue;
+          yield ev;
         }
-        yield e;
-        if (TERMINAL.has(e.type)) return;
       }
-      if (run && !stored.length && FINISHED.has(run.status) && !queue.length) return;
-      await new Promise<void>((r) => {
-        wake = r;
-      });
-      wake = undefined;
+      while (live.length > 0) {
+        const e = live.shift() as WeftEvent;
+        if (e.type === 'step:start') seenLive.add(fingerprint(e));
+        yield e;
+      }
     }
   } finally {
     off();
+    follower.close();
   }
 }

@@ -14,6 +14,7 @@ import type { ForkOptions, RestartOptions, RunLineage } from './restart.js';
 import type { MigrateOptions, MigrationResult } from '../versioning/migrate.js';
 import type { CloseOptions } from './close.js';
 import type { RecoverOptions, Recovery } from './recovery.js';
+import type { RunHandle, RunStreamOptions } from './handle.js';
 
 /** Fields every run result has. */
 interface RunResultBase {
@@ -105,7 +106,11 @@ export interface Run<I = unknown, O = unknown, M = unknown> {
   cancel(): Promise<void>;
   /** Listens to this run's events (`'*'` for all); returns an unsubscribe function. */
   on(type: string, listener: EventListener): () => void;
-  /** Replays stored events of this run, then follows live ones until the run finishes or suspends. */
+  /**
+   * Replays stored events of this run, then follows the events any process commits (and the live
+   * `step:chunk` / `step:start` events of an execution in this process) until the run finishes or
+   * suspends.
+   */
   stream(): AsyncIterable<WeftEvent>;
 }
 
@@ -251,8 +256,28 @@ export interface Engine {
   lineage(runId: string): Promise<RunLineage>;
   /** Listens to events of all runs (`'*'` for all types); returns an unsubscribe function. */
   on(type: string, listener: EventListener): () => void;
-  /** Replays a run's stored events, then follows live ones until it finishes or suspends. */
-  stream(runId: string): AsyncIterable<WeftEvent>;
+  /**
+   * Replays a run's stored events in commit order (each with its `seq`), then follows the events
+   * committed by any process sharing the store — Postgres LISTEN/NOTIFY; on libsql an in-process
+   * signal and, for other processes, a read every 5–50 ms — until it finishes or suspends. While
+   * the run executes in this process, its live-only `step:chunk` and `step:start` events are
+   * passed on as they happen.
+   */
+  stream(runId: string, options?: RunStreamOptions): AsyncIterable<WeftEvent>;
+  /**
+   * A handle on a run by id, from any process sharing the store (e.g. the API process that enqueued
+   * it while workers execute it): `status()`, `result({ timeout, signal })`, `stream()`. Pass the
+   * workflow to type the result's output.
+   *
+   * @example
+   * ```ts
+   * const runId = await engine.enqueue(triage, { repo: 'acme/api' });
+   * const run = engine.handle(runId, triage);
+   * for await (const e of run.stream()) console.log(e.seq, e.type);
+   * const result = await run.result({ timeout: '5m' });
+   * ```
+   */
+  handle<O = unknown>(runId: string, workflow?: Workflow<string, any, O>): RunHandle<O>;
   /**
    * Delivers an event: starts (enqueues) the workflows whose `triggers` match it, then resumes
    * every run waiting for it in `waitForEvent` (or only `runId`'s; then no trigger fires). The

@@ -51,19 +51,36 @@ export function createMemoryStore(): Store {
     return s;
   };
 
+  const watchers = new Set<(runId: string) => void>();
   const pushEvents = (s: RunState, events: Omit<EventRecord, 'seq' | 'runId'>[]) => {
     for (const e of events) {
       s.events.push({ runId: s.run.id, seq: s.events.length + 1, type: e.type, path: e.path, data: e.data, at: e.at });
+    }
+    if (watchers.size > 0 && events.length > 0) {
+      const id = s.run.id;
+      // After the caller's write resolved, like a durable store's commit.
+      queueMicrotask(() => {
+        for (const w of watchers) w(id);
+      });
     }
   };
 
   return {
     init: () => done,
     close: () => done,
+    eventsScope: 'process',
+    watchEvents(listener) {
+      watchers.add(listener);
+      return () => {
+        watchers.delete(listener);
+      };
+    },
 
-    createRun(run) {
+    createRun(run, events) {
       if (runs.has(run.id)) return Promise.reject(new Error(`memory store: run "${run.id}" already exists`));
-      runs.set(run.id, { run: { ...run }, steps: [], events: [], suspensions: new Map() });
+      const s: RunState = { run: { ...run }, steps: [], events: [], suspensions: new Map() };
+      runs.set(run.id, s);
+      if (events?.length) pushEvents(s, events);
       return done;
     },
     getRun(runId) {

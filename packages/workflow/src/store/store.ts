@@ -30,6 +30,8 @@
  *   outputs against the new schemas).
  * - Run logs (observability): optional `countEvents(runId, types)`.
  * - Tracing: `RunRecord.traceparent` (migration 0007), written by `createRun` and `updateRun`.
+ * - Run handles (run-handle engineer): `createRun(run, events)` (enqueue is one write); optional
+ *   `watchEvents` / `eventsScope` wake followers of a run when its events commit.
  */
 
 /**
@@ -207,8 +209,11 @@ export interface Store {
   /** Releases connections and handles; the store is unusable afterwards. */
   close(): Promise<void>;
 
-  /** Inserts a new run; rejects if the id exists. */
-  createRun(run: RunRecord): Promise<void>;
+  /**
+   * Inserts a new run; rejects if the id exists. `events`, when given, are appended in the same
+   * transaction (an enqueued run and its `run:queued` event are one write).
+   */
+  createRun(run: RunRecord, events?: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
   /** The run with that id, or undefined. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /**
@@ -281,4 +286,14 @@ export interface Store {
    * through `listRuns`.
    */
   listLeasedRuns?(owner: string): Promise<Array<{ id: string; workflowId: string }>>;
+  /**
+   * Wake-ups for followers of runs (`engine.stream`, run handles, the SSE handler, Studio): calls
+   * `listener` with a run id after events of that run were committed — or with `'*'` when some may
+   * have been missed (a reconnect). `scope` says whose commits it sees: `'process'` only this
+   * process's (followers also poll), `'database'` every process's (Postgres LISTEN/NOTIFY).
+   * Returns a function that stops the listener.
+   */
+  watchEvents?(listener: (runId: string) => void): () => void;
+  /** What {@link Store.watchEvents} sees: commits of this process only, or of every process. */
+  readonly eventsScope?: 'process' | 'database';
 }

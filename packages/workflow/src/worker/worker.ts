@@ -13,6 +13,7 @@ import type { ClaimOptions, RunRecord, Store, TimerRecord } from '../store/store
 import { LeaseLostError } from '../errors/errors.js';
 import { WorkerConfigError } from './errors.js';
 import { flowOf } from '../flow-control/engine-flow.js';
+import { executeClaimed } from '../engine/claimed.js';
 
 /** Options of {@link createWorker}: an `engine`, or a `store` and the `workflows` to run. */
 export interface WorkerOptions {
@@ -123,9 +124,9 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   };
 
-  const launch = (run: RunRecord) => {
-    const p = engine
-      .execute(run.id, { claimed: true })
+  /** `fromClaim`: the record comes straight from this worker's claim (executed without reading it again). */
+  const launch = (run: RunRecord, fromClaim = false) => {
+    const p = (fromClaim ? executeClaimed(engine, run) : engine.execute(run.id, { claimed: true }))
       .then(
         () => undefined,
         // Lost to another worker (this one stalled past its lease): the engine logged it and the
@@ -235,7 +236,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const rest = concurrency - activeCount();
       for (const run of rest > 0 ? await claim(rest) : []) {
         if (runs.has(run.id)) continue;
-        launch(run);
+        launch(run, true);
         startedNow++;
       }
     }

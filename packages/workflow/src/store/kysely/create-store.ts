@@ -11,6 +11,8 @@ import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
 import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
 import { LocalSqlite } from './local-sqlite.js';
 import { pgBackend } from './pg-backend.js';
+import { localFeed } from './event-feed.js';
+import { pgFeed } from './pg-listen.js';
 import {
   backoffMs,
   classifyPgError,
@@ -169,6 +171,8 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
       db,
       backend: withSqliteErrors(localBackend(sqlite), path),
       translate: (e) => sqliteUnavailable(e, path),
+      // Every store on this file in this process shares the signal; other processes are polled.
+      ...(path === ':memory:' ? {} : { events: localFeed(`file:${path}`) }),
     });
   }
   if (/^(libsql|https?|wss?):\/\//i.test(url)) {
@@ -332,6 +336,7 @@ function pgStore(
     backend,
     prepare: () => retried(async () => prepare?.()),
     migrateWith: (run) => retried(run),
+    events: pgFeed(shared),
     onClose: async () => {
       const p = created;
       created = undefined;

@@ -48,6 +48,7 @@ import {
 } from './rows.js';
 import { deleteRun, listRuns, purgeRuns } from './housekeeping.js';
 import { InflightTracker } from './inflight.js';
+import { type EventFeed, localFeed } from './event-feed.js';
 import { claimRuns, claimRunsLimited, renewLeases } from './leases.js';
 import { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
 import type { SqlBackend, SqlStatement } from './sql-exec.js';
@@ -82,6 +83,14 @@ export interface KyselyStore extends Store {
   deleteTimer(timerId: string): Promise<void>;
   /** Compacts the database file (libsql `VACUUM`, Postgres `VACUUM` of the weft tables). */
   vacuum(): Promise<void>;
+  /**
+   * Wakes followers of runs: Postgres LISTEN/NOTIFY (every process's commits; one pooled connection
+   * is held for it from the first watcher to `close()`), libsql a signal shared by the stores on
+   * the same file in this process (followers poll for other processes).
+   */
+  watchEvents(listener: (runId: string) => void): () => void;
+  /** `'database'` on Postgres, `'process'` on libsql. */
+  readonly eventsScope: 'process' | 'database';
 }
 
 /** Internal settings of {@link KyselyStoreImpl}. */
@@ -99,6 +108,8 @@ export interface KyselyStoreSettings {
   migrateWith?: (run: () => Promise<void>) => Promise<void>;
   /** Runs after the kysely instance is destroyed (Postgres: ends the pool, awaited). */
   onClose?: () => Promise<void>;
+  /** Wakes followers of runs (default: an in-process signal of this store only). */
+  events?: EventFeed;
 }
 
 /** The kysely store. Create it with `createStore()`. */
@@ -111,12 +122,20 @@ export class KyselyStoreImpl implements KyselyStore {
   #initialized = false;
   #closed = false;
   readonly #inflight = new InflightTracker();
+  readonly #events: EventFeed;
+  readonly eventsScope: 'process' | 'database';
 
   constructor(settings: KyselyStoreSettings) {
     this.db = settings.db;
     this.dialect = settings.backend.dialect;
     this.#sql = this.#inflight.wrap(settings.backend);
     this.#settings = settings;
+    this.#events = settings.events ?? localFeed(`store:${Math.random().toString(36).slice(2)}`);
+    this.eventsScope = this.#events.scope;
+  }
+
+  watchEvents(listener: (runId: string) => void): () => void {
+    return this.#events.watch(listener);
   }
 
   init(): Promise<void> {
@@ -160,6 +179,7 @@ export class KyselyStoreImpl implements KyselyStore {
     await new Promise((resolve) => setImmediate(resolve));
     await this.#inflight.idle();
     try {
+      await this.#events.close();
       await this.db.destroy();
     } finally {
       await this.#settings.onClose?.();
@@ -172,7 +192,7 @@ export class KyselyStoreImpl implements KyselyStore {
 
   // ---- runs ----
 
-  async createRun(run: RunRecord): Promise<void> {
+  async createRun(run: RunRecord, events?: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
     const sql = await this.#exec();
     const where = { runId: run.id, workflowId: run.workflowId };
     const params = [
@@ -193,12 +213,35 @@ export class KyselyStoreImpl implements KyselyStore {
       run.forkedFrom?.step ?? null,
       run.traceparent ?? null,
     ];
+    const insert = `INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(16)})`;
+    const appended =
+      events && events.length > 0
+        ? eventsInsert(
+            run.id,
+            events,
+            events.map((e, i) => this.#enc(e.data, { runId: run.id, event: e.type, index: i })),
+          )
+        : undefined;
     try {
-      // Postgres: a dropped connection mid-INSERT is settled by looking for this very row.
+      // Postgres: a dropped connection mid-INSERT is settled by looking for this very row (the
+      // run and its events are one statement, so the row proves the events too).
       await settle(
-        () => sql.run(`INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(16)})`, params),
+        async () => {
+          if (!appended) await sql.run(insert, params);
+          else if (sql.dialect === 'postgres')
+            await sql.all(`WITH r AS (${insert} RETURNING id), e AS (${appended.sql} RETURNING 1) SELECT 1`, [
+              ...params,
+              ...appended.params,
+            ]);
+          else
+            await sql.batch([
+              { sql: insert, params },
+              { sql: appended.sql, params: appended.params },
+            ]);
+        },
         () => runCreated(sql, run),
       );
+      if (appended) this.#events.committed(run.id);
     } catch (cause) {
       if ((await this.getRun(run.id)) !== undefined) {
         throw new StoreError(
@@ -286,6 +329,7 @@ export class KyselyStoreImpl implements KyselyStore {
         { sql: text, params },
         { sql: insert.sql, params: insert.params },
       ]);
+      if ((changed ?? 0) > 0) this.#events.committed(runId);
       return (changed ?? 0) > 0;
     }
     if (sql.dialect === 'postgres') {
@@ -298,12 +342,14 @@ export class KyselyStoreImpl implements KyselyStore {
         return Number(rows[0]?.n ?? 0) > 0;
       }, patched);
     }
-    return sql.transaction(async (tx) => {
+    const applied = await sql.transaction(async (tx) => {
       if ((await tx.run(text, params)) === 0) return false;
       const insert = eventsInsert(runId, events, data ?? []);
       await tx.run(insert.sql, insert.params);
       return true;
     });
+    if (applied) this.#events.committed(runId);
+    return applied;
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunPage> {
@@ -383,6 +429,7 @@ export class KyselyStoreImpl implements KyselyStore {
     if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
     if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
     await this.#batch(sql, step.runId, statements, pg ? owner : undefined, () => stepCommitted(sql, step));
+    if (events.length > 0) this.#events.committed(step.runId);
   }
 
   /**
@@ -517,6 +564,7 @@ export class KyselyStoreImpl implements KyselyStore {
     await this.#batch(sql, runId, [eventsInsert(runId, events, data)], undefined, () =>
       eventsAppended(sql, runId, last),
     );
+    this.#events.committed(runId);
   }
 
   async readEvents(runId: string, afterSeq = 0, types?: string[]): Promise<EventRecord[]> {
@@ -575,6 +623,12 @@ export class KyselyStoreImpl implements KyselyStore {
   async takeDueTimers(now: number, limit: number): Promise<TimerRecord[]> {
     if (limit <= 0) return [];
     const sql = await this.#exec();
+    // A worker polls this on every wake-up: when no timer is due, one indexed read and no write.
+    const due = await sql.all<{ n: number }>(
+      'SELECT 1 AS n FROM weft_timers WHERE due_at <= ? AND (taken_until IS NULL OR taken_until < ?) LIMIT 1',
+      [now, now],
+    );
+    if (due.length === 0) return [];
     // A taken timer is hidden for timerLeaseMs rather than deleted: if the taker dies before it
     // fired (and called deleteTimer), the timer comes back instead of being lost.
     const lock = this.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';

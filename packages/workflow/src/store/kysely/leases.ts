@@ -4,6 +4,7 @@
  * claimers get disjoint rows without waiting on each other.
  */
 import type { ClaimOptions, RunRecord } from '../store.js';
+import { markPartialClaim } from '../claims.js';
 import { CorruptRowError } from './errors.js';
 import { runsClaimed } from './pg-outcome.js';
 import { settle } from './pg-resilience.js';
@@ -22,7 +23,7 @@ function claimed(row: RunRow): RunRecord {
     return toRun(row);
   } catch (e) {
     if (!(e instanceof CorruptRowError)) throw e;
-    return toRun({ ...row, input: null, output: null, error: null });
+    return markPartialClaim(toRun({ ...row, input: null, output: null, error: null }));
   }
 }
 

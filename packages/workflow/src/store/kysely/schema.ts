@@ -182,4 +182,21 @@ export const workflowMigrations: Record<string, Migration> = {
       await db.schema.alterTable('weft_runs').addColumn('traceparent', 'varchar(64)').execute();
     },
   },
+  '0010_run_handle': {
+    // Postgres: every statement that appends events notifies the runs' followers in its own
+    // transaction (pg-listen.ts), once per run. libsql has no NOTIFY: followers poll and share an
+    // in-process signal (event-feed.ts).
+    async up(db: Db) {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) return;
+      await sql`CREATE OR REPLACE FUNCTION weft_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('weft_events', TG_TABLE_SCHEMA || ' ' || n.run_id)
+            FROM (SELECT DISTINCT run_id FROM weft_new_events) n;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS weft_events_notify ON weft_events`.execute(db);
+      await sql`CREATE TRIGGER weft_events_notify AFTER INSERT ON weft_events
+        REFERENCING NEW TABLE AS weft_new_events FOR EACH STATEMENT EXECUTE FUNCTION weft_notify_events()`.execute(db);
+    },
+  },
 };
