@@ -5,7 +5,6 @@
  * LISTEN connection).
  */
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createEngine,
@@ -17,23 +16,15 @@ import {
   RunWaitTimeoutError,
   type WeftEvent,
 } from '../../src/index.js';
-import { PG_URL, tmpDir } from '../durable/helpers/stores.js';
+import { tmpDir } from '../durable/helpers/stores.js';
 import { chainWorkflow } from './fixtures/chain.js';
+import { ownDatabase, pgAdmin } from './fixtures/database.js';
 
 const tmp = tmpDir('weft-handle-unit-');
-const database = `weft_handle_unit_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-const admin = async (text: string) => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-};
+const db = ownDatabase('handle_unit');
 afterAll(async () => {
   tmp.cleanup();
-  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await db.drop();
 });
 const chain = chainWorkflow(3, 5);
 
@@ -94,10 +85,7 @@ describe('run handle', () => {
   });
 
   it('Postgres: followers are woken by NOTIFY, and a terminated LISTEN connection is replaced', async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${database}`;
-    const url = u.toString();
+    const url = await db.create();
     const apiStore = createStore({ url });
     const workStore = createStore({ url });
     await Promise.all([apiStore.init(), workStore.init()]);
@@ -116,8 +104,8 @@ describe('run handle', () => {
     await waitFor(() => woken.includes(first));
     // Kill the LISTEN connection: the feed reconnects and tells followers to re-read ('*').
     woken.length = 0;
-    await admin(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}' AND query LIKE 'LISTEN%'`,
+    await pgAdmin(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND query LIKE 'LISTEN%'`,
     );
     await waitFor(() => woken.includes('*'));
     const runId = await api.enqueue(chain, { n: 20 });

@@ -7,30 +7,21 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, type KyselyStore } from '../../src/index.js';
 import { type Child, spawnTs } from '../durable/helpers/child.js';
-import { PG_URL, tmpDir } from '../durable/helpers/stores.js';
+import { tmpDir } from '../durable/helpers/stores.js';
+import { ownDatabase } from './fixtures/database.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/handle-child.ts', import.meta.url));
 const RUNS = 4;
 const STEPS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tmp = tmpDir('weft-handle-');
-const database = `weft_handle_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-const admin = async (text: string) => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-};
+const db = ownDatabase('handle');
 afterAll(async () => {
   tmp.cleanup();
-  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await db.drop();
 });
 
 async function scenario(url: string): Promise<void> {
@@ -94,9 +85,6 @@ describe('run handles across three processes', () => {
   }, 60_000);
 
   it('Postgres (own database): the same through LISTEN/NOTIFY', async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
-    await scenario(url.toString());
+    await scenario(await db.create());
   }, 60_000);
 });
