@@ -116,15 +116,24 @@ export interface UpstreamAccess<TInit, TSteps> {
 }
 
 /**
- * The `steps` entries a `branch` or `parallel` with an explicit id adds: the composite's output at
- * `id` and each arm's at `id/<armId>` (optional for branches: only the chosen arm runs). Without an
- * id the composite's path is positional (`parallel-3`), so nothing is added.
+ * The `steps` entries a `branch` or `parallel` adds (arms are optional for branches: only the
+ * chosen arm runs). With an explicit id: the composite's output at `id` and each arm's at
+ * `id/<armId>`. Without one the composite's path is positional (`parallel-3`), so each arm's output
+ * is kept at its own id instead (`steps.lint`), unless an upstream step already holds that id
+ * (`TSteps`), which keeps its own.
  */
-export type ArmSteps<CId extends string, Out, Arms, Optional extends boolean> = [CId] extends [never]
-  ? unknown
+export type ArmSteps<CId extends string, Out, Arms, Optional extends boolean, TSteps = unknown> = [CId] extends [never]
+  ? Optional extends true
+    ? { [A in Arms as A extends Runnable<infer AId> ? Exclude<AId, keyof TSteps> : never]?: OutOf<A> }
+    : { [A in Arms as A extends Runnable<infer AId> ? Exclude<AId, keyof TSteps> : never]: OutOf<A> }
   : { [K in CId]: Out } & (Optional extends true
       ? { [A in Arms as A extends Runnable<infer AId> ? `${CId}/${AId}` : never]?: OutOf<A> }
       : { [A in Arms as A extends Runnable<infer AId> ? `${CId}/${AId}` : never]: OutOf<A> });
+
+/** `T` with `K` set to `V`: a step reusing an id (an arm kept at its own id upstream) replaces it. */
+export type PutStep<T, K extends string, V> = [K] extends [keyof T]
+  ? Omit<T, K> & { [P in K]: V }
+  : T & { [P in K]: V };
 
 /** What `bail(output)` accepts: the workflow output schema's input type (anything without one). */
 export type BailOutput<TOS> = TOS extends z.ZodType ? z.input<TOS> : unknown;
@@ -173,7 +182,7 @@ type Appended<Id extends string, TIn, TOS, TSteps, TRes, TInit, TResume, SId ext
   TIn,
   TOS,
   O,
-  TSteps & { [K in SId]: O },
+  PutStep<TSteps, SId, O>,
   TRes,
   TInit,
   TResume & R
@@ -248,7 +257,7 @@ export interface WorkflowBuilder<
     TIn,
     TOS,
     OutOf<B[number][1]> | D,
-    TSteps & ArmSteps<BId, OutOf<B[number][1]> | D, B[number][1] | DS, true>,
+    TSteps & ArmSteps<BId, OutOf<B[number][1]> | D, B[number][1] | DS, true, TSteps>,
     TRes,
     TInit,
     TResume & ArmsResume<CompositePath<BId, 'branch'>, B[number][1] | DS>
@@ -266,7 +275,7 @@ export interface WorkflowBuilder<
     TIn,
     TOS,
     { [K in S[number] as K['id']]: OutOf<K> },
-    TSteps & ArmSteps<PId, { [K in S[number] as K['id']]: OutOf<K> }, S[number], false>,
+    TSteps & ArmSteps<PId, { [K in S[number] as K['id']]: OutOf<K> }, S[number], false, TSteps>,
     TRes,
     TInit,
     TResume & ArmsResume<CompositePath<PId, 'parallel'>, S[number]>
@@ -320,7 +329,7 @@ export interface WorkflowBuilder<
     TIn,
     TOS,
     z.output<ES>,
-    TSteps & { [K in SId]: z.output<ES> },
+    PutStep<TSteps, SId, z.output<ES>>,
     TRes,
     TInit,
     TResume & { [K in SId]: z.input<ES> }
@@ -330,7 +339,7 @@ export interface WorkflowBuilder<
   awaitApproval<SId extends string, T = TPrev>(
     id: SId,
     options?: ApprovalOptions<TPrev, T, TSteps>,
-  ): WorkflowBuilder<Id, TIn, TOS, T, TSteps & { [K in SId]: T }, TRes, TInit, TResume & ApprovalResume<SId, T>>;
+  ): WorkflowBuilder<Id, TIn, TOS, T, PutStep<TSteps, SId, T>, TRes, TInit, TResume & ApprovalResume<SId, T>>;
 
   /** Executes a task graph produced at run time, in topological batches. */
   dag<SId extends string, T extends DagTask = DagTask, O = unknown>(
@@ -341,7 +350,7 @@ export interface WorkflowBuilder<
     TIn,
     TOS,
     DagResult<O, T>,
-    TSteps & { [K in SId]: DagResult<O, T> },
+    PutStep<TSteps, SId, DagResult<O, T>>,
     TRes,
     TInit,
     TResume & { [K in `${SId}/${string}`]: unknown }

@@ -110,6 +110,7 @@ function createBuilder(
       next({
         kind: 'branch',
         id: autoId('branch', options?.id),
+        ...(options?.id === undefined ? { positional: true as const } : {}),
         branches: (branches ?? []).map(([when, s]) => ({ when, node: toNode(s, 'a branch step') })),
         default: options?.default ? toNode(options.default, 'the branch default') : undefined,
       }),
@@ -117,6 +118,7 @@ function createBuilder(
       next({
         kind: 'parallel',
         id: autoId('parallel', options?.id),
+        ...(options?.id === undefined ? { positional: true as const } : {}),
         children: (steps ?? []).map((s) => toNode(s, 'a parallel step')),
       }),
     foreach: (s: Runnable, options?: { id?: string; concurrency?: number }) =>

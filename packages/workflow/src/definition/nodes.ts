@@ -46,12 +46,20 @@ export interface BranchNode {
   id: string;
   branches: { when: Fn; node: Node }[];
   default?: Node;
+  /** Set when the builder gave it a positional id (`branch-N`: no `id` option). */
+  positional?: true;
+  /** Arm ids whose output is also readable at `<scope>/<armId>` (set by commit for positional ones). */
+  aliases?: readonly string[];
 }
 /** All children get the same input; the output is `{ [childId]: output }`. */
 export interface ParallelNode {
   kind: 'parallel';
   id: string;
   children: Node[];
+  /** Set when the builder gave it a positional id (`parallel-N`: no `id` option). */
+  positional?: true;
+  /** Arm ids whose output is also readable at `<scope>/<armId>` (set by commit for positional ones). */
+  aliases?: readonly string[];
 }
 /** Runs `body` for every item of the input array, at most `concurrency` at a time. */
 export interface ForeachNode {

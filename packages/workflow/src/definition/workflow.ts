@@ -92,7 +92,7 @@ export function commitWorkflow(def: {
   validateDefinition(def.id, def.nodes);
   validateFlow(def.id, def.flow);
   validateStarts(def.id, def.schedules, def.triggers);
-  const nodes = def.defaults ? withDefaults(def.nodes, def.defaults) : def.nodes;
+  const nodes = withArmAliases(def.defaults ? withDefaults(def.nodes, def.defaults) : def.nodes);
   const index = new Map<string, StepInfo>();
   const visit = (nodes: readonly Node[], prefix: string) => {
     for (const node of nodes) {
@@ -139,6 +139,27 @@ export function commitWorkflow(def: {
     },
   });
   return wf;
+}
+
+/**
+ * A `branch` / `parallel` without an id has a positional path (`parallel-3`), so its arms' outputs
+ * are also kept at `<scope>/<armId>` (`steps.lint`, `getStepResult(lint)`), as the builder types
+ * them — except an id an earlier step (or alias) of the workflow already holds, which keeps its own.
+ */
+function withArmAliases(nodes: readonly Node[]): readonly Node[] {
+  const held = new Set<string>();
+  return nodes.map((n) => {
+    if ((n.kind === 'branch' || n.kind === 'parallel') && n.positional) {
+      const arms =
+        n.kind === 'parallel' ? n.children : [...n.branches.map((b) => b.node), ...(n.default ? [n.default] : [])];
+      const aliases = [...new Set(arms.map((a) => a.id))].filter((id) => !held.has(id));
+      for (const id of aliases) held.add(id);
+      return { ...n, aliases };
+    }
+    // The ids the builder types in `steps` (foreach, loops, maps and sleeps are not there).
+    if (n.kind !== 'foreach' && n.kind !== 'loop' && n.kind !== 'map' && n.kind !== 'sleep') held.add(n.id);
+    return n;
+  });
 }
 
 /**

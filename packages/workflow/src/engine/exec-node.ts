@@ -103,8 +103,15 @@ async function execBranch(x: RunExec, node: BranchNode, input: unknown, path: st
     );
   const out = await execNode(x, chosen, input, `${path}/${chosen.id}`);
   x.steps[path] = out;
+  if (node.aliases?.includes(chosen.id)) x.steps[aliasPath(path, chosen.id)] = out;
   return out;
 }
+
+/** Where the output of arm `armId` of the positional composite at `path` is also kept: `<scope>/<armId>`. */
+const aliasPath = (path: string, armId: string): string => {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? armId : `${path.slice(0, i)}/${armId}`;
+};
 
 /** Waits for every promise; rethrows the first real error, else a suspension, else nothing. */
 async function settle(promises: Promise<unknown>[]): Promise<void> {
@@ -135,6 +142,7 @@ async function execParallel(x: RunExec, node: ParallelNode, input: unknown, path
   }
   await settle(promises);
   x.steps[path] = out;
+  for (const id of node.aliases ?? []) x.steps[aliasPath(path, id)] = out[id];
   return out;
 }
 

@@ -100,6 +100,60 @@ describe('arm outputs by id-based path', () => {
     const r = await createEngine({ store }).run(wf).start({ input: undefined });
     expect(r).toMatchObject({ status: 'success', output: { warnings: 2, passed: true, never: null, dflt: 'd' } });
   });
+
+  it('without an id, arms are read at their own step id, also after a resume in another engine', async () => {
+    const lint = step({ id: 'lint', run: async () => ({ warnings: 2 }) });
+    const gate = step({
+      id: 'gate',
+      resumeSchema: z.object({ ok: z.boolean() }),
+      run: async ({ resumeData, suspend }) => (resumeData ? resumeData.ok : suspend(undefined)),
+    });
+    const lintAgain = step({ id: 'lint', run: async () => 'again' });
+    const wf = workflow({ id: 'arms-positional' })
+      .step('held', async () => 'upstream')
+      .parallel([lint, gate])
+      .branch([[() => false, step({ id: 'never', run: async () => 'x' })]], {
+        default: step({ id: 'held', run: async () => 'arm' }),
+      })
+      .step('report', async ({ getStepResult }) => ({
+        warnings: getStepResult('lint').warnings,
+        ok: getStepResult(gate),
+        never: getStepResult('never') ?? null,
+        held: getStepResult('held'),
+      }))
+      .map(({ input, steps }) => ({ ...input, keys: Object.keys(steps).sort() }), { id: 'keys' })
+      .step(lintAgain)
+      .commit();
+    const engine = createEngine({ store, workflows: [wf] });
+    const run = engine.run(wf);
+    const first = await run.start({ input: undefined });
+    expect(first).toMatchObject({
+      status: 'suspended',
+      suspended: [expect.objectContaining({ path: 'parallel-2/gate' })],
+    });
+    // Another engine on the same file replays the run: the aliases are rebuilt from the stored rows.
+    const other = createEngine({ store, workflows: [wf] });
+    const r = await other.run(wf, { runId: run.runId }).resume({ step: 'parallel-2/gate', data: { ok: true } });
+    expect(r).toMatchObject({ status: 'success', output: 'again' });
+    expect(r.steps.keys).toEqual({
+      warnings: 2,
+      ok: true,
+      never: null,
+      held: 'upstream', // an id an upstream step holds keeps its own output
+      keys: [
+        'branch-3',
+        'branch-3/held',
+        'gate',
+        'held',
+        'lint',
+        'parallel-2',
+        'parallel-2/gate',
+        'parallel-2/lint',
+        'report',
+      ],
+    });
+    expect(r.steps.lint).toBe('again'); // a later step with an arm's id replaces it
+  });
 });
 
 describe('bail', () => {

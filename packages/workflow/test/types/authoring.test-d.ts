@@ -132,6 +132,56 @@ describe('branch and parallel arm outputs in steps', () => {
       .commit();
   });
 
+  it('without an id, each arm of a parallel is typed at its own step id', () => {
+    workflow({ id: 'arms3', input: z.object({ code: z.string() }) })
+      .parallel([lint, test])
+      .step('report', async ({ getStepResult, input }) => {
+        expectTypeOf(getStepResult('lint')).toEqualTypeOf<{ warnings: number }>();
+        expectTypeOf(getStepResult(test)).toEqualTypeOf<{ passed: boolean }>();
+        expectTypeOf(input).toEqualTypeOf<{ lint: { warnings: number }; test: { passed: boolean } }>();
+        // @ts-expect-error no positional path is typed
+        getStepResult('parallel-1/lint');
+        // @ts-expect-error not an arm
+        getStepResult('deploy');
+        return 0;
+      })
+      .commit();
+  });
+
+  it('without an id, a branch arm is typed at its step id, optional', () => {
+    workflow({ id: 'arms4', input: z.object({ code: z.string() }) })
+      .branch([[({ input }) => input.code.length > 10, big]], { default: small })
+      .map(({ steps, getStepResult }) => {
+        expectTypeOf(steps.big).toEqualTypeOf<'big' | undefined>();
+        expectTypeOf(getStepResult('small')).toEqualTypeOf<number | undefined>();
+        return 0;
+      })
+      .commit();
+  });
+
+  it('an arm id an upstream step holds keeps the upstream type; a later step with the id replaces it', () => {
+    const lintAgain = step({ id: 'lint', input: z.number(), run: async () => 'again' as const });
+    workflow({ id: 'arms5', input: z.object({ code: z.string() }) })
+      .step('lint', async () => 'first' as const)
+      .map(({ getInitData }) => getInitData())
+      .parallel([lint, test])
+      .map(({ steps }) => {
+        expectTypeOf(steps.lint).toEqualTypeOf<'first'>();
+        expectTypeOf(steps.test).toEqualTypeOf<{ passed: boolean }>();
+        return 1;
+      })
+      .commit();
+    workflow({ id: 'arms6', input: z.object({ code: z.string() }) })
+      .parallel([lint, test])
+      .map(() => 1)
+      .step(lintAgain)
+      .map(({ steps }) => {
+        expectTypeOf(steps.lint).toEqualTypeOf<'again'>();
+        return 1;
+      })
+      .commit();
+  });
+
   it('a branch with an id types each arm (optional: only one runs) and the union at the id', () => {
     workflow({ id: 'arms2', input: z.object({ code: z.string() }) })
       .branch([[({ input }) => input.code.length > 10, big]], { id: 'size', default: small })
