@@ -26,6 +26,8 @@ interface SuiteModule {
   default(ctx: { quick: boolean; cell?: string }): Promise<BenchRow[]>;
   /** The cells to run in separate processes; without it, the suite runs in one process. */
   cells?: readonly string[];
+  /** Rows derived from every cell's rows (e.g. a ratio between two cells), computed in the parent. */
+  summary?(rows: BenchRow[]): BenchRow[];
 }
 
 const args = process.argv.slice(2);
@@ -66,9 +68,11 @@ for (const file of files) {
   const suite = file.replace(/\.ts$/, '');
   process.stdout.write(`\n▶ ${suite}\n`);
   let cells: readonly string[] = ['-'];
+  let summary: SuiteModule['summary'];
   try {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as SuiteModule;
     if (mod.cells?.length) cells = mod.cells;
+    summary = mod.summary;
   } catch (err) {
     errors.push({ suite, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     continue;
@@ -102,6 +106,7 @@ for (const file of files) {
     }
     out.push(...(JSON.parse(readFileSync(result, 'utf8')) as BenchRow[]));
   }
+  if (summary) out.push(...summary(out));
   rows.push(...out);
   printTable(out);
 }

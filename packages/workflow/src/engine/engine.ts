@@ -47,6 +47,7 @@ import type {
   WeftEvent,
 } from './types.js';
 import { runLogSettings } from '../logs/run-logs.js';
+import { newRunId } from './run-id.js';
 
 const consoleLogger: Logger = {
   debug: () => {},
@@ -498,7 +499,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       ensureRenewal();
       return execute(runId);
     },
-    newRunId: () => randomUUID(),
+    newRunId,
   };
 
   const engine: Engine = {
@@ -508,7 +509,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     run<I, O, M>(wf: Workflow<string, I, O>, opts?: { runId?: string }): Run<I, O, M> {
       open();
       register(wf);
-      const runId = opts?.runId ?? randomUUID();
+      const runId = opts?.runId ?? newRunId();
       return {
         runId,
         start: (args) => startRun(wf, runId, args?.input, args) as Promise<RunResult<O>>,
@@ -530,7 +531,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await versioning.persist(wf);
       const viaFlow = await flow.enqueue(wf, input, opts);
       if (viaFlow !== undefined) return viaFlow;
-      const id = opts?.runId ?? randomUUID();
+      const id = opts?.runId ?? newRunId();
       const now = Date.now();
       const deadlineAt = deadlineOf(wf, now, opts?.timeout);
       // The enqueuer's span (an HTTP request, a job) becomes the parent of the run's executions.

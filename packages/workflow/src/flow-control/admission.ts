@@ -3,12 +3,12 @@
  * the start options, applies rate limits and debounce, and writes the run (with its idempotency
  * key) in one transaction of the flow backend.
  */
-import { randomUUID } from 'node:crypto';
 import type { Workflow } from '../definition/workflow.js';
 import { toMs } from '../util/duration.js';
 import type { FlowBackend, FlowFields, FlowRun, NewEvent } from './backend.js';
 import { FlowConfigError, RateLimitedError } from './errors.js';
 import type { FlowKey, FlowOptions, StartOptions } from './types.js';
+import { newRunId } from '../engine/run-id.js';
 
 const DAY = 86_400_000;
 
@@ -150,7 +150,7 @@ export async function admit(
     const verdict = await backend.admit(rk, rate.limit, period, now);
     if (!verdict.ok) throw new RateLimitedError(wf.id, rk, rate.limit, period, verdict.retryAfterMs);
   }
-  const runId = opts?.runId ?? randomUUID();
+  const runId = opts?.runId ?? newRunId();
   const deadlineAt = base.deadline?.(now);
   const fields = gated ? flowFields(wf, input, opts, now) : {};
   const status = gated ? 'queued' : base.status;

@@ -3,7 +3,6 @@
  * committed once — moving the schedule's `nextAt` is a compare-and-set and every (schedule, tick
  * time) pair is a unique key in the store — so any number of workers can poll at once.
  */
-import { randomUUID } from 'node:crypto';
 import type { Workflow } from '../definition/workflow.js';
 import { WeftError } from '../errors/weft-error.js';
 import { serializeError } from '../errors/serialize.js';
@@ -14,6 +13,7 @@ import type { FlowDeps } from '../flow-control/engine-flow.js';
 import { FlowConfigError } from '../flow-control/errors.js';
 import { nextTick, plan, toScheduleRecord } from './spec.js';
 import type { ScheduleOptions, ScheduleRecord } from './types.js';
+import { newRunId } from '../engine/run-id.js';
 
 const deadline = (at: number | undefined) => (at === undefined ? {} : { deadlineAt: at });
 
@@ -100,7 +100,7 @@ export function createScheduler(deps: FlowDeps, backend: () => FlowBackend) {
     const input = inputFor(rec, wf, tick);
     const gated = owner === undefined || isGated(wf, undefined);
     const base = {
-      id: randomUUID(),
+      id: newRunId(),
       workflowId: wf.id,
       definitionHash: wf.hash,
       input,

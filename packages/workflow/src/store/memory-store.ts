@@ -130,15 +130,18 @@ export function createMemoryStore(): Store {
       for (const [id, t] of timers) if (t.runId === runId) timers.delete(id);
       return done;
     },
-    purgeRuns(before) {
+    purgeRuns(before, options) {
+      const t0 = performance.now();
       let n = 0;
       for (const [id, s] of runs) {
-        if (FINISHED.has(s.run.status) && s.run.updatedAt < before) {
+        if (FINISHED.has(s.run.status) && s.run.updatedAt < before && s.run.createdAt < before) {
           runs.delete(id);
           for (const [tid, t] of timers) if (t.runId === id) timers.delete(tid);
           n++;
         }
       }
+      // One synchronous pass: nothing else runs meanwhile, so it is a single "batch".
+      options?.onBatch?.({ batch: 0, deleted: n, total: n, ms: performance.now() - t0 });
       return Promise.resolve(n);
     },
 

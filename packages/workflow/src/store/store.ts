@@ -146,6 +146,26 @@ export interface DefinitionRecord {
   createdAt: number;
 }
 
+/** Options of {@link Store.purgeRuns}. */
+export interface PurgeOptions {
+  /** Runs deleted per transaction (default 500): the longest a writer waits behind the purge. */
+  batchSize?: number;
+  /** Called after each batch's transaction committed (progress, or to watch transaction times). */
+  onBatch?: (progress: PurgeProgress) => void;
+}
+
+/** One committed batch of a purge, passed to {@link PurgeOptions.onBatch}. */
+export interface PurgeProgress {
+  /** 0 for the first batch. */
+  batch: number;
+  /** Runs deleted by this batch. */
+  deleted: number;
+  /** Runs deleted so far. */
+  total: number;
+  /** Milliseconds the batch's transaction took (begin to commit). */
+  ms: number;
+}
+
 /** Filters for {@link Store.listRuns}. */
 export interface RunQuery {
   status?: RunStatus | RunStatus[];
@@ -234,8 +254,14 @@ export interface Store {
   listRuns(query?: RunQuery): Promise<RunPage>;
   /** Deletes a run with its steps, suspensions, events and timers. */
   deleteRun(runId: string): Promise<void>;
-  /** Deletes finished runs (success, failed, canceled) last updated before `before`, with all their rows. */
-  purgeRuns(before: number): Promise<number>;
+  /**
+   * Deletes finished runs (success, failed, canceled) last updated before `before`, with all their
+   * rows; resolves to how many. The durable stores delete in batches of `options.batchSize` runs,
+   * one short transaction each, so runs in flight keep committing while a large history is purged.
+   * Old runs are found by creation time: a run created at or after `before` stays even if its
+   * `updatedAt` is earlier (clocks of several writers disagreeing), until a later purge.
+   */
+  purgeRuns(before: number, options?: PurgeOptions): Promise<number>;
 
   /** Writes a step attempt, its events, a run patch, a suspension and/or a timer in one transaction. */
   commitStep(commit: StepCommit): Promise<void>;

@@ -79,6 +79,45 @@ describe.each([
     await store.close();
   });
 
+  it('purgeRuns deletes in batches of batchSize, reports each, and skips unfinished runs between them', async () => {
+    const store = make();
+    const ids = Array.from({ length: 7 }, (_, i) => `batch-${i}`);
+    for (const [i, id] of ids.entries()) await fill(store, id, { createdAt: 10 + i, updatedAt: 1_000 });
+    await fill(store, 'batch-open', { status: 'suspended', createdAt: 12, updatedAt: 1_000 });
+    const batches: number[] = [];
+    const purged = await store.purgeRuns(5_000, {
+      batchSize: 3,
+      onBatch: (b) => {
+        expect(b.ms).toBeGreaterThanOrEqual(0);
+        batches.push(b.deleted);
+      },
+    });
+    expect(purged).toBe(7);
+    expect(batches.filter((n) => n > 0)).toEqual([3, 3, 1]);
+    for (const id of ids) for (const table of TABLES) expect(await count(store, table, id)).toBe(0);
+    expect(await count(store, 'weft_steps', 'batch-open')).toBe(1);
+    await store.deleteRun('batch-open');
+    await store.close();
+  });
+
+  it('a write submitted during a long purge commits before the purge ends', async () => {
+    const store = make();
+    for (let i = 0; i < 40; i++) await fill(store, `long-${i}`, { createdAt: 10 + i, updatedAt: 1_000 });
+    const order: string[] = [];
+    const purge = store.purgeRuns(5_000, { batchSize: 2 }).then((n) => {
+      order.push('purge');
+      return n;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.createRun(run('writer', { status: 'running', createdAt: 2, updatedAt: 2 }));
+    order.push('write');
+    expect(await purge).toBe(40);
+    expect(order).toEqual(['write', 'purge']);
+    expect(await store.getRun('writer')).toMatchObject({ id: 'writer' });
+    await store.deleteRun('writer');
+    await store.close();
+  });
+
   it('close() waits for writes already submitted', async () => {
     const store = make();
     await store.createRun(run('closing', { status: 'running' }));

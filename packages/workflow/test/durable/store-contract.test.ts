@@ -355,8 +355,9 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
   });
 
   it('deletes runs and purges old finished runs with their rows', async () => {
-    const old = run({ status: 'success', updatedAt: 10 });
-    const oldRunning = run({ status: 'running', updatedAt: 10 });
+    // A run is never updated before it was created: the purge finds old runs by creation time.
+    const old = run({ status: 'success', createdAt: 5, updatedAt: 10 });
+    const oldRunning = run({ status: 'running', createdAt: 5, updatedAt: 10 });
     const fresh = run({ status: 'failed', updatedAt: 9e12 });
     for (const r of [old, oldRunning, fresh]) await store.createRun(r);
     await store.commitStep({

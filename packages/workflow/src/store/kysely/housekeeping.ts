@@ -1,5 +1,5 @@
 /** Queries and housekeeping: list runs with filters and paging, delete, retention. */
-import type { RunPage, RunQuery } from '../store.js';
+import type { PurgeOptions, RunPage, RunQuery } from '../store.js';
 import { RUN_COLUMNS, type RunRow, toRun } from './rows.js';
 import type { SqlBackend } from './sql-exec.js';
 import { cursorOf, FINISHED, parseCursor, placeholders } from './statements.js';
@@ -64,14 +64,56 @@ export async function deleteRun(sql: SqlBackend, runId: string): Promise<void> {
   });
 }
 
-/** Deletes finished runs last updated before `before` with all their rows; returns how many. */
-export async function purgeRuns(sql: SqlBackend, before: number): Promise<number> {
-  return sql.transaction(async (tx) => {
-    const match = `SELECT id FROM weft_runs WHERE status IN (${placeholders(FINISHED.length)}) AND updated_at < ?`;
-    const params = [...FINISHED, before];
-    for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
-      await tx.run(`DELETE FROM ${table} WHERE run_id IN (${match})`, params);
-    }
-    return tx.run(`DELETE FROM weft_runs WHERE id IN (${match})`, params);
-  });
+/**
+ * Deletes finished runs last updated before `before` with all their rows, `batchSize` runs per
+ * transaction, so a writer never waits behind the purge for longer than one batch. Walks the runs
+ * oldest first through the `(created_at, id)` index with a cursor: a run updated before `before`
+ * was created before it, so each batch reads only the next slice of old runs, never the whole table.
+ * Returns how many runs were deleted.
+ */
+export async function purgeRuns(sql: SqlBackend, before: number, options: PurgeOptions = {}): Promise<number> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
+  const scan = batchSize * 4;
+  let cursor: { createdAt: number; id: string } | undefined;
+  let deleted = 0;
+  for (let batch = 0; ; batch++) {
+    const t0 = performance.now();
+    const result = await sql.transaction(async (tx) => {
+      // A slice of old runs (bounded), then the finished ones of it; the cursor moves past the slice.
+      const slice = await tx.all<{
+        id: string;
+        created_at: number | string;
+        status: string;
+        updated_at: number | string;
+      }>(
+        `SELECT id, created_at, status, updated_at FROM weft_runs WHERE created_at < ?${cursor ? ' AND (created_at > ? OR (created_at = ? AND id > ?))' : ''} ORDER BY created_at, id LIMIT ?`,
+        cursor ? [before, cursor.createdAt, cursor.createdAt, cursor.id, scan] : [before, scan],
+      );
+      const ids: string[] = [];
+      let last: { createdAt: number; id: string } | undefined;
+      for (const r of slice) {
+        last = { createdAt: Number(r.created_at), id: r.id };
+        if ((FINISHED as string[]).includes(r.status) && Number(r.updated_at) < before) ids.push(r.id);
+        if (ids.length >= batchSize) break;
+      }
+      if (ids.length > 0) {
+        const list = placeholders(ids.length);
+        for (const table of ['weft_steps', 'weft_suspensions', 'weft_events', 'weft_timers']) {
+          await tx.run(`DELETE FROM ${table} WHERE run_id IN (${list})`, ids);
+        }
+        await tx.run(`DELETE FROM weft_runs WHERE id IN (${list})`, ids);
+      }
+      return {
+        deleted: ids.length,
+        last,
+        done: last === undefined || (slice.length < scan && last.id === slice[slice.length - 1]?.id),
+      };
+    });
+    deleted += result.deleted;
+    options.onBatch?.({ batch, deleted: result.deleted, total: deleted, ms: performance.now() - t0 });
+    if (result.done || !result.last) return deleted;
+    cursor = result.last;
+    // Let writers queued behind this batch go first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -20,6 +20,7 @@ import type {
   Store,
   SuspensionRecord,
   TimerRecord,
+  PurgeOptions,
 } from '../store.js';
 import { LeaseLostError } from '../../errors/errors.js';
 import { StoreError } from './errors.js';
@@ -360,8 +361,8 @@ export class KyselyStoreImpl implements KyselyStore {
     await deleteRun(await this.#exec(), runId);
   }
 
-  async purgeRuns(before: number): Promise<number> {
-    return purgeRuns(await this.#exec(), before);
+  async purgeRuns(before: number, options?: PurgeOptions): Promise<number> {
+    return purgeRuns(await this.#exec(), before, options);
   }
 
   // ---- steps ----

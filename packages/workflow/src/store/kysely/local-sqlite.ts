@@ -63,8 +63,12 @@ export interface LocalSqliteOptions {
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   /** WAL pages between automatic checkpoints (default 10 000). */
   walAutocheckpointPages?: number;
-  /** Page size of a new database file in bytes (default 1024; SQLite's own default is 4096). */
+  /** Page size of a new database file in bytes (default 4096, SQLite's own; an existing file keeps its own). */
   pageSize?: number;
+  /** Page cache of the connection in KiB (default 65536 = 64 MiB; SQLite's own default is 2 MiB). */
+  cacheSizeKiB?: number;
+  /** Bytes of the file read through mmap instead of read() calls (default 256 MiB; 0 turns it off). */
+  mmapSizeBytes?: number;
 }
 
 /** Rows from libsql carry a non-column `_metadata` field; strip it before handing rows out. */
@@ -90,9 +94,16 @@ export class LocalSqlite {
     const busy = options.busyTimeoutMs ?? 5000;
     this.db = new Database(path, { timeout: busy });
     this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busy))}`);
-    // Applies only when the file is new. Each commit writes whole pages to the WAL; small rows in
-    // small pages mean fewer bytes per step commit.
-    this.db.exec(`PRAGMA page_size = ${Math.floor(options.pageSize ?? 1024)}`);
+    // Applies only when the file is new (or after VACUUM). 4 KiB: the OS page, so a page read or
+    // written is one aligned block; a b-tree of months of history is two levels shallower than with
+    // 1 KiB pages (docs/scaling.md, "History at scale").
+    this.db.exec(`PRAGMA page_size = ${Math.floor(options.pageSize ?? 4096)}`);
+    // The hot path (a new run's rows, at the right edge of every b-tree with time-ordered ids) and the
+    // interior pages of each b-tree stay in this cache; mmap serves the rest without a read() call.
+    this.db.exec(`PRAGMA cache_size = -${Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536))}`);
+    if (path !== ':memory:') {
+      this.db.exec(`PRAGMA mmap_size = ${Math.max(0, Math.floor(options.mmapSizeBytes ?? 268_435_456))}`);
+    }
     if (path !== ':memory:') {
       this.db.exec('PRAGMA journal_mode = WAL');
       // With synchronous=NORMAL the only fsyncs are at checkpoints: checkpoint every 10,000 WAL pages

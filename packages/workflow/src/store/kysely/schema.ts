@@ -182,6 +182,19 @@ export const workflowMigrations: Record<string, Migration> = {
       await db.schema.alterTable('weft_runs').addColumn('traceparent', 'varchar(64)').execute();
     },
   },
+  '0009_history': {
+    // History at scale (docs/scaling.md): the runs in flight, in claim order. A partial index holds
+    // only queued and running runs, so it stays a few pages however much history the table keeps
+    // (a run enters it when it starts and leaves when it finishes), and the claim and the start-up
+    // recovery of an owner's runs read only it — with or without planner statistics (ANALYZE),
+    // which would otherwise see a status index whose keys are 99% `success` and walk the whole
+    // table in created order instead.
+    async up(db: Db) {
+      await sql`CREATE INDEX IF NOT EXISTS weft_runs_inflight ON weft_runs (status, created_at, id) WHERE status = 'queued' OR status = 'running'`.execute(
+        db,
+      );
+    },
+  },
   '0010_run_handle': {
     // Postgres: every statement that appends events notifies the runs' followers in its own
     // transaction (pg-listen.ts), once per run. libsql has no NOTIFY: followers poll and share an
@@ -200,3 +213,9 @@ export const workflowMigrations: Record<string, Migration> = {
     },
   },
 };
+
+/**
+ * The predicate of the `weft_runs_inflight` partial index, verbatim: a statement that ANDs it into
+ * its WHERE lets both SQLite and Postgres prove the index applies.
+ */
+export const INFLIGHT = "(status = 'queued' OR status = 'running')";

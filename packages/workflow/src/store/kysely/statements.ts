@@ -5,6 +5,7 @@
 import type { EventRecord, RunRecord, RunStatus } from '../store.js';
 import { StoreError } from './errors.js';
 import { EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, SUSPENSION_COLUMNS, TIMER_COLUMNS } from './rows.js';
+import { INFLIGHT } from './schema.js';
 import type { SqlStatement } from './sql-exec.js';
 
 export const FINISHED: RunStatus[] = ['success', 'failed', 'canceled'];
@@ -57,7 +58,7 @@ export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, 
       (exclude > 0 ? ` AND workflow_id NOT IN (${placeholders(exclude)})` : '');
     const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-      WHERE id IN (SELECT id FROM weft_runs WHERE ((status = 'queued' AND available_at IS NULL) OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
+      WHERE id IN (SELECT id FROM weft_runs WHERE ${INFLIGHT} AND ((status = 'queued' AND available_at IS NULL) OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
       ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
     if (include + exclude <= 32) claimSql.set(key, text);
   }
