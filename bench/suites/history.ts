@@ -17,18 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 } from 'uuid';
 import { z } from 'zod';
+import type { BenchRow as Row0 } from '../run.ts';
 import { describe, METHOD, type Method, perOp, range } from '../lib/measure.ts';
 
-interface BenchRow {
-  suite: string;
-  case: string;
-  impl: string;
-  value: number;
-  unit: string;
-  note?: string;
-  /** Stored runs of the cell (for the summary). */
+/** A row, with what the summary needs from each cell. */
+interface BenchRow extends Row0 {
+  /** Stored runs of the cell. */
   stored?: number;
-  /** runs/s of every window, in order (for the summary). */
+  /** runs/s of every window, in order. */
   windows?: number[];
 }
 
@@ -325,7 +321,7 @@ export default async function historySuite(ctx: { quick: boolean; cell?: string 
       impl,
       value: r.cost.cpuMs,
       unit: 'ms',
-      note: `mean over ${COST_RUNS} runs after the windows (process.cpuUsage, /proc/self/io): ${r.cost.sysMs.toFixed(2)} ms of it in the kernel, ${r.cost.reads.toFixed(1)} read + ${r.cost.writes.toFixed(1)} write syscalls per run`,
+      note: `mean over ${COST_RUNS} runs after the windows (process.cpuUsage, /proc/self/io${dialect === 'postgres' ? '; this process only, the server is not counted' : ''}): ${r.cost.sysMs.toFixed(2)} ms of it in the kernel, ${r.cost.reads.toFixed(1)} read + ${r.cost.writes.toFixed(1)} write syscalls per run`,
       stored,
     });
     if (r.purge) {
