@@ -86,21 +86,37 @@ describe('embeddingSimilarity', () => {
 
   it('uses embed() of a configured model (cosine of the vectors)', async () => {
     const vectors: Record<string, number[]> = { cat: [1, 0], kitten: [0.6, 0.8], car: [-1, 0] };
-    const model = {
-      specificationVersion: 'v4' as const,
-      provider: 'test',
-      modelId: 'emb',
-      maxEmbeddingsPerCall: 10,
-      supportsParallelCalls: true,
-      async doEmbed({ values }: { values: string[] }) {
-        return { embeddings: values.map((v) => vectors[v] ?? [0, 0]), warnings: [] };
-      },
-    };
-    const scorer = embeddingSimilarity({ model: model as never });
+    const scorer = embeddingSimilarity({ model: fakeEmbedder(vectors).model });
     expect((await run(scorer, 'cat', 'kitten')).score).toBeCloseTo(0.6, 12);
     expect((await run(scorer, 'cat', 'car')).score).toBe(0); // cosine −1, clamped
   });
+  it('empty vs empty is 1 and empty vs text is 0, without calling the model', async () => {
+    const embedder = fakeEmbedder({});
+    for (const scorer of [embeddingSimilarity(), embeddingSimilarity({ model: embedder.model })]) {
+      expect(await run(scorer, '', '')).toMatchObject({ score: 1, metadata: { method: 'empty' } });
+      expect(await run(scorer, ' ', '')).toMatchObject({ score: 1 });
+      expect(await run(scorer, '', 'an answer')).toMatchObject({ score: 0, metadata: { method: 'empty' } });
+    }
+    expect(embedder.calls).toBe(0);
+  });
 });
+
+/** An AI SDK embedding model at the vendor edge: a fixed vector per text; counts its calls. */
+function fakeEmbedder(vectors: Record<string, number[]>) {
+  const state = { calls: 0, model: undefined as never };
+  state.model = {
+    specificationVersion: 'v4' as const,
+    provider: 'test',
+    modelId: 'emb',
+    maxEmbeddingsPerCall: 10,
+    supportsParallelCalls: true,
+    async doEmbed({ values }: { values: string[] }) {
+      state.calls++;
+      return { embeddings: values.map((v) => vectors[v] ?? [0, 0]), warnings: [] };
+    },
+  } as never;
+  return state;
+}
 
 describe('llmJudge', () => {
   it('asks the judge model for a structured verdict and returns its score', async () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { embeddingSimilarity } from '../scorers/embedding-similarity.js';
 import { ENGLISH_STOPWORDS, tfidfSimilarity, tokenize } from './tfidf.js';
 
 describe('tokenize', () => {
@@ -55,30 +54,5 @@ describe('tfidfSimilarity', () => {
       }),
       { numRuns: 500 },
     );
-  });
-});
-
-describe('embeddingSimilarity and empty texts', () => {
-  it('empty vs empty is 1 and empty vs text is 0, without calling the model', async () => {
-    let calls = 0;
-    const model = {
-      specificationVersion: 'v4' as const,
-      provider: 'test',
-      modelId: 'emb',
-      maxEmbeddingsPerCall: 10,
-      supportsParallelCalls: true,
-      async doEmbed({ values }: { values: string[] }) {
-        calls++;
-        return { embeddings: values.map(() => [1, 0]), warnings: [] };
-      },
-    };
-    for (const scorer of [embeddingSimilarity(), embeddingSimilarity({ model: model as never })]) {
-      const score = async (output: string, expected: string) =>
-        scorer.score({ input: 'q', output, expected, tags: [], metadata: {} });
-      expect(await score('', '')).toMatchObject({ score: 1, metadata: { method: 'empty' } });
-      expect(await score(' ', '')).toMatchObject({ score: 1 });
-      expect(await score('', 'an answer')).toMatchObject({ score: 0, metadata: { method: 'empty' } });
-    }
-    expect(calls).toBe(0);
   });
 });

@@ -739,6 +739,28 @@ fn jsx_start(src: &[u8], i: usize) -> bool {
 
 const JSX_BEFORE: [u8; 11] = [b'(', b'?', b':', b',', b'{', b'[', b'=', b'&', b'|', b'>', b'!'];
 
+/// Inside JSX (a tag or an expression): from the `//` at `i` to its newline (or the end).
+fn skip_line_comment(src: &[u8], mut i: usize) -> usize {
+    while i < src.len() && src[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// Inside JSX: from the `/*` at `i` to just past its `*/` (past the end when unclosed), counting newlines.
+fn skip_block_comment(lx: &mut Lx, mut i: usize) -> usize {
+    let src = lx.s;
+    let len = src.len();
+    i += 2;
+    while i < len && !(src[i] == b'*' && i + 1 < len && src[i + 1] == b'/') {
+        if src[i] == b'\n' {
+            lx.newline(i);
+        }
+        i += 1;
+    }
+    i + 2
+}
+
 /// Mirror of `scanJsx` in lexer.ts (explicit stack: -1 tag, -2 children, n >= 1 expression depth).
 fn scan_jsx(lx: &mut Lx, ip: &mut usize) {
     let src = lx.s;
@@ -775,18 +797,9 @@ fn scan_jsx(lx: &mut Lx, ip: &mut usize) {
                 prev = b'{';
             } else if c == b'/' && i + 1 < len && src[i + 1] == b'/' {
                 // a comment between attributes: its quotes are not strings
-                while i < len && src[i] != b'\n' {
-                    i += 1;
-                }
+                i = skip_line_comment(src, i);
             } else if c == b'/' && i + 1 < len && src[i + 1] == b'*' {
-                i += 2;
-                while i < len && !(src[i] == b'*' && i + 1 < len && src[i + 1] == b'/') {
-                    if src[i] == b'\n' {
-                        lx.newline(i);
-                    }
-                    i += 1;
-                }
-                i += 2;
+                i = skip_block_comment(lx, i);
             } else {
                 i += 1;
             }
@@ -848,18 +861,9 @@ fn scan_jsx(lx: &mut Lx, ip: &mut usize) {
                 }
             }
         } else if c == b'/' && i + 1 < len && src[i + 1] == b'/' {
-            while i < len && src[i] != b'\n' {
-                i += 1;
-            }
+            i = skip_line_comment(src, i);
         } else if c == b'/' && i + 1 < len && src[i + 1] == b'*' {
-            i += 2;
-            while i < len && !(src[i] == b'*' && i + 1 < len && src[i + 1] == b'/') {
-                if src[i] == b'\n' {
-                    lx.newline(i);
-                }
-                i += 1;
-            }
-            i += 2;
+            i = skip_block_comment(lx, i);
         } else if c == b'<' && JSX_BEFORE.contains(&prev) && jsx_start(src, i) {
             i += 1;
             stack.push(-1);
