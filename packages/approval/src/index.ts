@@ -74,5 +74,7 @@ export { createApprovalHandler } from './http/handler.js';
 export type { ApprovalHandlerOptions } from './http/handler.js';
 export { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 export { toNodeHandler } from './http/node.js';
+export { createCsrfTokens } from './http/csrf.js';
+export type { CsrfTokens } from './http/csrf.js';
 export { promptApproval, runApprovalCli } from './terminal/prompt.js';
 export type { ApprovalCliOptions, PromptApprovalOptions } from './terminal/prompt.js';

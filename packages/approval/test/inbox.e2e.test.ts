@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApprovalHandler, toNodeHandler } from '@weft/approval';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../workflow/test/helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simple } from './fixtures/workflows.js';
 import { type DbTarget, dbTarget, type Opened, open, startSuspended } from './helpers.js';
@@ -38,17 +39,7 @@ describe('approval inbox in headless Chromium', () => {
     server = createServer(toNodeHandler(handler));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/inbox`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApprovalNotification, createApprovalHandler, toNodeHandler } from '@weft/approval';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../workflow/test/helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simple } from './fixtures/workflows.js';
 import { approvalOf, type DbTarget, dbTarget, type Opened, open, startSuspended } from './helpers.js';
@@ -37,18 +38,7 @@ describe('links from notifications and signed links, followed in headless Chromi
       authenticate: (req) =>
         /(?:^|;\s*)user=alice(?:;|$)/.test(req.headers.get('cookie') ?? '') ? { id: 'alice', name: 'Alice' } : null,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
   });
   afterAll(async () => {
     await browser?.close();

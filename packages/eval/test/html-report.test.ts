@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_LAUNCH } from '../../workflow/test/helpers/chromium.js';
 import { describe, expect, it } from 'vitest';
 import { runAB } from '../src/compare/ab.js';
 import { checkThresholds } from '../src/compare/thresholds.js';
@@ -37,17 +38,7 @@ describe('HTML report', () => {
     const file = join(dir, 'report.html');
     await writeFile(file, html);
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await chromium.launch(CHROMIUM_LAUNCH);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
