@@ -22,6 +22,7 @@ const EXPECT: Record<string, { line: RegExp; env?: Record<string, string> }> = {
   'branch-and-parallel': { line: /^checks: lint=ok test=ok audit=ok → ship$/m },
   'suspend-resume': { line: /^process B: run \S+ finished: success/m },
   'postgres-workers': { line: /^all \d+ runs completed: \d+ by worker 1, \d+ by worker 2$/m },
+  'enqueue-and-follow': { line: /#\d+ run:success\nresult: Labelled "Issue #42" as feature \(worker pid \d+\)$/m },
   'approval-inbox': { line: /\S/, env: { WEFT_EXAMPLE_AUTO: '1' } },
   'eval-ab': { line: /\S/ },
   'router-fallbacks': { line: /\S/ },
