@@ -115,3 +115,6 @@ export function range(s: Stats, f: (v: number) => number = (v) => v, digits = 3)
 export function describe(m: Method): string {
   return `${m.warmupMs / 1000} s warm-up, ${m.reps} × ${m.repMs / 1000} s`;
 }
+
+/** The Postgres the durable suites use (`WEFT_BENCH_PG_URL`, default the local `test` database). */
+export const BENCH_PG_URL = process.env.WEFT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

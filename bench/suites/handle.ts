@@ -11,18 +11,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stats } from '../lib/measure.ts';
-
-interface BenchRow {
-  suite: string;
-  case: string;
-  impl: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
-
-const PG_URL = process.env.WEFT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { BENCH_PG_URL as PG_URL, stats } from '../lib/measure.ts';
+import type { BenchRow } from '../run.ts';
 const WORKER = join(import.meta.dirname, '../lib/handle-worker.ts');
 
 export const cells = ['libsql', 'postgres'] as const;
