@@ -26,6 +26,7 @@ const EXPECT: Record<string, { line: RegExp; env?: Record<string, string> }> = {
   'approval-inbox': { line: /\S/, env: { WEFT_EXAMPLE_AUTO: '1' } },
   'eval-ab': { line: /\S/ },
   'router-fallbacks': { line: /\S/ },
+  tracing: { line: /^trace [0-9a-f]{32} \(\d+ spans, 1 trace\):$/m },
 };
 
 /** Runs under Bun, not Node (see the Bun test below). */

@@ -230,7 +230,6 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
     ? await x.guard(path, 'the approval payload function', () => o.payload?.(dataArgs(x, input, path)))
     : input;
   if (o.schema) value = x.validate(o.schema, value, path, 'output');
-  endWait(x, waitSpan(x, 'approval', path, at), 'suspended');
   const payload = {
     kind: 'approval',
     workflowId: x.workflow.id,
@@ -239,6 +238,7 @@ export async function execApproval(x: RunExec, node: ApprovalNode, input: unknow
     payload: value,
     options: jsonOptions(o),
   };
+  endWait(x, waitSpan(x, 'approval', path, at), 'suspended');
   const committed = x.commit({
     step: { runId: x.runId, path, attempt: 1, status: 'suspended', input, output: payload, startedAt: at, endedAt: at },
     events: [{ type: 'step:suspended', path, data: payload, at }],
