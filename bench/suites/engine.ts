@@ -5,6 +5,7 @@
 // implementation validates with zod where it supports it; one engine per cell keeps its in-memory
 // state across repetitions, as an app's would.
 import { z } from 'zod';
+import { chainAndFan, type N, S } from '../lib/chain-fan.ts';
 import { describe, METHOD, type Method, perOp, range, type Stats } from '../lib/measure.ts';
 
 interface BenchRow {
@@ -16,31 +17,14 @@ interface BenchRow {
   note?: string;
 }
 
-const S = z.object({ n: z.number() });
-type N = z.infer<typeof S>;
-
 /** ms per operation: median and range over the repetitions of the shared method. */
 type Timing = Stats;
 
 async function weft(plan: Method) {
-  const { createEngine, step, workflow } = await import('@weft/workflow');
-  const steps = Array.from({ length: 10 }, (_, i) =>
-    step({ id: `s${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + 1 }) }),
-  );
-  let b: any = workflow({ id: 'chain', input: S });
-  for (const s of steps) b = b.step(s);
-  const chain = b.commit();
-  const branches = Array.from({ length: 8 }, (_, i) =>
-    step({ id: `p${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + i }) }),
-  );
-  const fan = workflow({ id: 'fan', input: S }).parallel(branches).commit();
+  const { chain, fan, createEngine } = await chainAndFan(await import('@weft/workflow'));
   const engine = createEngine();
   const chainUs = await perOp(() => engine.run(chain).start({ input: { n: 0 } }), plan);
   const fanUs = await perOp(() => engine.run(fan).start({ input: { n: 0 } }), plan);
-  const check = await createEngine()
-    .run(chain)
-    .start({ input: { n: 0 } });
-  if (check.status !== 'success' || (check.output as N).n !== 10) throw new Error('weft chain produced a wrong result');
   return { chainUs, fanUs };
 }
 

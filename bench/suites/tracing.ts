@@ -17,23 +17,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import type { BenchRow } from '../run.ts';
+import { chainAndFan } from '../lib/chain-fan.ts';
 import { describe, METHOD, type Method, perOp, range, type Stats, stats } from '../lib/measure.ts';
-
-interface BenchRow {
-  suite: string;
-  case: string;
-  impl: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 /** The last commit before tracing: the previous path. */
 const BASELINE = process.env.WEFT_BENCH_BASELINE ?? '1d08947';
 const root = resolve(import.meta.dirname, '../..');
-const S = z.object({ n: z.number() });
-type N = z.infer<typeof S>;
 type WorkflowModule = typeof import('@weft/workflow');
 
 /**
@@ -83,21 +73,7 @@ type Op = () => Promise<unknown>;
  * engine, so a block's in-memory store starts empty and the heap does not grow across blocks.
  */
 async function ops(wf: WorkflowModule): Promise<{ chain: () => Op; fan: () => Op }> {
-  const { createEngine, step, workflow } = wf;
-  const steps = Array.from({ length: 10 }, (_, i) =>
-    step({ id: `s${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + 1 }) }),
-  );
-  let b: any = workflow({ id: 'chain', input: S });
-  for (const s of steps) b = b.step(s);
-  const chain = b.commit();
-  const branches = Array.from({ length: 8 }, (_, i) =>
-    step({ id: `p${i}`, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + i }) }),
-  );
-  const fan = workflow({ id: 'fan', input: S }).parallel(branches).commit();
-  const check = await createEngine()
-    .run(chain)
-    .start({ input: { n: 0 } });
-  if (check.status !== 'success' || (check.output as N).n !== 10) throw new Error('the chain produced a wrong result');
+  const { chain, fan, createEngine } = await chainAndFan(wf);
   return {
     chain: () => {
       const engine = createEngine();

@@ -25,7 +25,7 @@ provider.register();
 let calls = 0;
 const summarize = step({
   id: 'summarize',
-  input: z.object({ lint: z.string(), test: z.string() }),
+  input: z.record(z.string(), z.string()),
   retry: { attempts: 2, delay: 10 },
   run: async ({ input, ctx }) => {
     if (++calls === 1) throw new Error('the model endpoint timed out'); // attempt 1 fails, attempt 2 runs
