@@ -133,7 +133,14 @@ for (const e of errors) console.error(`  suite ${e.suite} failed: ${e.error}`);
 process.exit(errors.length ? 1 : 0);
 
 function printTable(out: BenchRow[]) {
-  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+  const fmt = (v: number | null) =>
+    v === null || !Number.isFinite(v)
+      ? String(v)
+      : Math.abs(v) >= 100
+        ? v.toFixed(0)
+        : Math.abs(v) >= 1
+          ? v.toFixed(2)
+          : v.toPrecision(3);
   const table = out.map((r) => [r.case, r.impl, `${fmt(r.value)} ${r.unit}`, r.note ?? '']);
   const head = ['case', 'impl', 'value', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));

@@ -3,8 +3,8 @@
  * JSON Schema of every zod schema — never function source text, so reformatting code or editing a
  * step's body does not change it, while re-wiring or changing a schema does.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../util/crypto.js';
 import type { Node } from './nodes.js';
 
 /** @internal The JSON Schema of a zod schema as the hash covers it (`null` when absent). */
@@ -75,5 +75,5 @@ export function hashDefinition(
   nodes: readonly Node[],
 ): string {
   const doc = JSON.stringify({ v: 1, id, in: schemaJson(input), out: schemaJson(output), n: describeNodes(nodes) });
-  return createHash('sha256').update(doc).digest('hex');
+  return sha256Hex(doc);
 }

@@ -1,5 +1,5 @@
 /** `createEngine()`: starting, resuming, recovering, canceling and observing runs over a Store. */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../util/crypto.js';
 import { EventEmitter } from 'eventemitter3';
 import pLimit from 'p-limit';
 import {

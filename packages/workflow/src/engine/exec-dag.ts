@@ -3,7 +3,6 @@
  * `topoBatches`) with a concurrency limit. Each task is a step at `<dag>/<taskId>`, memoized and
  * retried like any step.
  */
-import { CycleError, topoBatches } from '@weft/native';
 import type { DagResult, DagTask, DagTaskStatus } from '../builder/types.js';
 import { DagCycleError, StepValidationError, type ValidationIssue } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize.js';
@@ -55,6 +54,8 @@ export async function execDag(x: RunExec, node: DagNode, input: unknown, path: s
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const edges: [string, string][] = [];
   for (const t of tasks) for (const d of t.dependsOn ?? []) edges.push([d, t.id]);
+  // @weft/native (and its addon) loads with the first dag, not with the package.
+  const { CycleError, topoBatches } = await import('@weft/native');
   let batches: string[][];
   try {
     batches = topoBatches(
@@ -62,7 +63,7 @@ export async function execDag(x: RunExec, node: DagNode, input: unknown, path: s
       edges,
     );
   } catch (e) {
-    if (e instanceof CycleError) throw new DagCycleError(x.workflow.id, path, (e as CycleError).cycle, { cause: e });
+    if (e instanceof CycleError) throw new DagCycleError(x.workflow.id, path, e.cycle, { cause: e });
     throw e;
   }
 

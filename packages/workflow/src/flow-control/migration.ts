@@ -3,7 +3,8 @@
  * flow claim takes it), idempotency keys, start windows (throttle, rate limits), schedules and
  * their ticks — the unique key (schedule, tick time) makes a tick start at most one run.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../store/kysely/kysely-module.js';
 import type { Migration } from 'kysely/migration';
 
 export const flowControlMigration: Migration = {

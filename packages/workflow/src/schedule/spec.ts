@@ -5,17 +5,21 @@
  * handled): a cron parser is a classic source of subtle bugs (day-of-month vs day-of-week,
  * DST gaps), and croner is well kept and widely used.
  */
-import { Cron } from 'croner';
+import { createRequire } from 'node:module';
+import type { Cron } from 'croner';
 import { FlowConfigError } from '../flow-control/errors.js';
 import { toMs } from '../util/duration.js';
 import type { MissedTicks, ScheduleOptions, ScheduleRecord } from './types.js';
 
+// croner loads with the first cron expression, not with the package.
+let CronClass: typeof Cron | undefined;
 const crons = new Map<string, Cron>();
 function cronOf(expr: string, timezone: string | undefined): Cron {
   const k = `${timezone ?? ''}\u0000${expr}`;
   let c = crons.get(k);
   if (!c) {
-    c = new Cron(expr, { mode: '5-or-6-parts', ...(timezone ? { timezone } : { timezone: 'UTC' }) });
+    CronClass ??= (createRequire(import.meta.url)('croner') as { Cron: typeof Cron }).Cron;
+    c = new CronClass(expr, { mode: '5-or-6-parts', ...(timezone ? { timezone } : { timezone: 'UTC' }) });
     if (crons.size > 1000) crons.clear();
     crons.set(k, c);
   }

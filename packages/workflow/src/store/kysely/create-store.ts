@@ -5,8 +5,9 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import type { Kysely, PostgresPool } from 'kysely';
 import { StoreConfigError } from './errors.js';
+import { kysely } from './kysely-module.js';
 import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
 import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
 import { LocalSqlite } from './local-sqlite.js';
@@ -165,10 +166,12 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
     } catch (error) {
       throw sqliteUnavailable(error, path) ?? error;
     }
-    const db = new Kysely({ dialect: new LocalLibsqlDialect(sqlite, true) });
+    // The file is the store's: kysely (made on first use of store.db) only borrows the connection.
+    const local = sqlite;
     return new KyselyStoreImpl({
       ...common,
-      db,
+      db: () => new (kysely().Kysely)({ dialect: new LocalLibsqlDialect(local) }),
+      onClose: async () => local.close(),
       backend: withSqliteErrors(localBackend(sqlite), path),
       translate: (e) => sqliteUnavailable(e, path),
       // Every store on this file in this process shares the signal; other processes are polled.
@@ -192,7 +195,7 @@ function clientStore(
   client: LibsqlClientLike,
   common: { migrate: boolean; maxValueBytes: number; timerLeaseMs: number },
 ): KyselyStore {
-  const db = new Kysely({ dialect: new LibsqlClientDialect(client) });
+  const db: Kysely<any> = new (kysely().Kysely)({ dialect: new LibsqlClientDialect(client) });
   // Foreign keys make a commit for an unknown run fail instead of leaving orphan rows. Servers that
   // open a connection per request may not keep the pragma; the rows are then merely unchecked.
   const prepare = async () => {
@@ -200,7 +203,7 @@ function clientStore(
   };
   return new KyselyStoreImpl({
     ...common,
-    db,
+    db: () => db,
     backend: withSqliteErrors(kyselyBackend(db, 'sqlite'), undefined),
     prepare,
     translate: (e) => sqliteUnavailable(e, undefined),
@@ -312,7 +315,6 @@ function pgStore(
       ...(p.Client ? { Client: p.Client } : {}),
     };
   };
-  const db = new Kysely({ dialect: new PostgresDialect({ pool: view }) });
   const budget = retryMs ?? DEFAULT_PG_RETRY_MS;
   const backend = pgBackend(shared, { retryMs: budget, where });
   // init(): the schema and the migrations are retried across a blip too (both are idempotent).
@@ -332,7 +334,7 @@ function pgStore(
   };
   return new KyselyStoreImpl({
     ...common,
-    db,
+    db: () => new (kysely().Kysely)({ dialect: new (kysely().PostgresDialect)({ pool: view }) }),
     backend,
     prepare: () => retried(async () => prepare?.()),
     migrateWith: (run) => retried(run),

@@ -96,7 +96,8 @@ export interface KyselyStore extends Store {
 
 /** Internal settings of {@link KyselyStoreImpl}. */
 export interface KyselyStoreSettings {
-  db: Kysely<any>;
+  /** Creates the kysely instance, on first use of `store.db` (kysely loads then, not at import). */
+  db: () => Kysely<any>;
   backend: SqlBackend;
   migrate: boolean;
   maxValueBytes: number;
@@ -107,7 +108,7 @@ export interface KyselyStoreSettings {
   translate?: (error: unknown) => unknown;
   /** Runs the migrations (default: once); Postgres retries them across a dropped connection. */
   migrateWith?: (run: () => Promise<void>) => Promise<void>;
-  /** Runs after the kysely instance is destroyed (Postgres: ends the pool, awaited). */
+  /** Runs after the kysely instance (if one was made) is destroyed: ends the pool, closes the file. */
   onClose?: () => Promise<void>;
   /** Wakes followers of runs (default: an in-process signal of this store only). */
   events?: EventFeed;
@@ -115,7 +116,7 @@ export interface KyselyStoreSettings {
 
 /** The kysely store. Create it with `createStore()`. */
 export class KyselyStoreImpl implements KyselyStore {
-  readonly db: Kysely<any>;
+  #db: Kysely<any> | undefined;
   readonly dialect: 'sqlite' | 'postgres';
   readonly #sql: SqlBackend;
   readonly #settings: KyselyStoreSettings;
@@ -127,7 +128,6 @@ export class KyselyStoreImpl implements KyselyStore {
   readonly eventsScope: 'process' | 'database';
 
   constructor(settings: KyselyStoreSettings) {
-    this.db = settings.db;
     this.dialect = settings.backend.dialect;
     this.#sql = this.#inflight.wrap(settings.backend);
     this.#settings = settings;
@@ -137,6 +137,11 @@ export class KyselyStoreImpl implements KyselyStore {
 
   watchEvents(listener: (runId: string) => void): () => void {
     return this.#events.watch(listener);
+  }
+
+  get db(): Kysely<any> {
+    this.#db ??= this.#settings.db();
+    return this.#db;
   }
 
   init(): Promise<void> {
@@ -181,7 +186,7 @@ export class KyselyStoreImpl implements KyselyStore {
     await this.#inflight.idle();
     try {
       await this.#events.close();
-      await this.db.destroy();
+      await this.#db?.destroy();
     } finally {
       await this.#settings.onClose?.();
     }

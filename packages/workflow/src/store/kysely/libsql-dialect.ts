@@ -6,44 +6,39 @@
  *   package, sharing one connection (and its lock) with the store's hot path.
  * - {@link LibsqlClientDialect}: a remote libsql / sqld server through `@libsql/client`.
  */
-import {
+import type {
   CompiledQuery,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
 } from 'kysely';
 import { rollbackQuietly } from './group-commit.js';
+import { kysely } from './kysely-module.js';
 import { cleanRow, type LocalSqlite } from './local-sqlite.js';
-
-/**
- * SQLite does run DDL inside transactions. Saying so makes kysely's Migrator apply migrations in one
- * write transaction (`BEGIN IMMEDIATE` here), which is what makes two processes starting at once
- * safe: the second waits for the lock, then sees the first one's migrations as applied.
- */
-class LibsqlAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
 
 abstract class SqliteDialectBase implements Dialect {
   abstract createDriver(): Driver;
   createQueryCompiler(): QueryCompiler {
-    return new SqliteQueryCompiler();
+    return new (kysely().SqliteQueryCompiler)();
   }
+  /**
+   * kysely's SQLite adapter (still `instanceof SqliteAdapter`), saying that SQLite does run DDL
+   * inside transactions. That makes kysely's Migrator apply migrations in one write transaction
+   * (`BEGIN IMMEDIATE` here), which is what makes two processes starting at once safe: the second
+   * waits for the lock, then sees the first one's migrations as applied.
+   */
   createAdapter(): DialectAdapter {
-    return new LibsqlAdapter();
+    return Object.create(new (kysely().SqliteAdapter)(), {
+      supportsTransactionalDdl: { get: () => true },
+    }) as DialectAdapter;
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new SqliteIntrospector(db);
+    return new (kysely().SqliteIntrospector)(db);
   }
 }
 
@@ -94,10 +89,10 @@ class LocalLibsqlDriver implements Driver {
   }
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     // IMMEDIATE takes the write lock up front: two processes never deadlock upgrading read locks.
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+    await connection.executeQuery(kysely().CompiledQuery.raw('BEGIN IMMEDIATE'));
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    await connection.executeQuery(kysely().CompiledQuery.raw('COMMIT'));
   }
   async rollbackTransaction(): Promise<void> {
     // SQLite may have rolled back already (disk full, busy): that must not hide the first error.

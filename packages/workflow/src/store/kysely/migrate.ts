@@ -2,9 +2,10 @@
  * Versioned migrations with kysely's Migrator, one migration table per package, so every Weft
  * package (workflow, approval, eval, …) can keep its own tables in the same database.
  */
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
-import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationResult } from 'kysely/migration';
 import { MigrationError } from './errors.js';
+import { kysely, kyselyMigration, sql } from './kysely-module.js';
 
 /** Options for {@link migrate}. */
 export interface MigrateOptions {
@@ -40,11 +41,11 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions): Promise
   // On Postgres the migration tables live in the connection's current schema (search_path), and
   // kysely must be told so: otherwise a same-named table in another schema counts as existing.
   let schema: string | undefined;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (db.getExecutor().adapter instanceof kysely().PostgresAdapter) {
     const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
     schema = rows[0]?.s;
   }
-  const migrator = new Migrator({
+  const migrator = new (kyselyMigration().Migrator)({
     db,
     ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: async () => options.migrations },

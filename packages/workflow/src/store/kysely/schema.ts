@@ -5,9 +5,10 @@
  * Timestamps are epoch milliseconds in `bigint` columns; JSON values are `text` (identical on
  * both dialects, and a corrupt value can be reported without the driver choking on it).
  */
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, SqliteAdapter, sql } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { flowControlMigration } from '../../flow-control/migration.js';
+import { kysely, sql } from './kysely-module.js';
 
 /** Migration table of @weft/workflow. */
 export const WORKFLOW_MIGRATION_TABLE = 'weft_workflow_migrations';
@@ -20,7 +21,7 @@ export const workflowMigrations: Record<string, Migration> = {
     async up(db: Db) {
       // SQLite: child tables are clustered on their primary key (WITHOUT ROWID), so a step commit
       // touches one b-tree page per table instead of a table page plus an index page.
-      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      const sqlite = db.getExecutor().adapter instanceof kysely().SqliteAdapter;
       const clustered = <T extends string, C extends string>(b: CreateTableBuilder<T, C>) =>
         sqlite ? b.modifyEnd(sql`without rowid`) : b;
       const runRef = (c: ColumnDefinitionBuilder) => c.notNull().references('weft_runs.id').onDelete('cascade');

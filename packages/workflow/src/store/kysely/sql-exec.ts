@@ -4,8 +4,9 @@
  * cached synchronous prepared statements; on Postgres and remote libsql they go through kysely's
  * driver, so pooling and transactions are kysely's.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { GroupCommitter, rollbackQuietly } from './group-commit.js';
+import { kysely } from './kysely-module.js';
 import type { LocalSqlite } from './local-sqlite.js';
 
 /** Runs statements; `all` for statements that return rows (incl. RETURNING), `run` for the rest. */
@@ -121,11 +122,11 @@ type AnyKysely = Kysely<any>;
 function kyselyExec(db: AnyKysely, pg: boolean): SqlExec {
   return {
     async all<R>(sql: string, params: readonly unknown[]) {
-      const result = await db.executeQuery<R>(CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
+      const result = await db.executeQuery<R>(kysely().CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
       return result.rows as R[];
     },
     async run(sql: string, params: readonly unknown[]) {
-      const result = await db.executeQuery(CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
+      const result = await db.executeQuery(kysely().CompiledQuery.raw(pg ? toPg(sql) : sql, params as unknown[]));
       return Number(result.numAffectedRows ?? 0n);
     },
   };
