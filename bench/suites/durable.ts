@@ -14,17 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { langgraphGate, mastraGate, weftGate } from '../lib/gates.ts';
 import { describe, METHOD, type Method, perBatch, perOp, range, type Stats } from '../lib/measure.ts';
+import type { BenchRow } from '../run.ts';
 import { ShimDatabase } from '../shims/better-sqlite3.ts';
-
-interface BenchRow {
-  suite: string;
-  case: string;
-  impl: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 interface Result {
   /** ms per run. */
@@ -55,21 +48,7 @@ async function weft(
   let b: any = workflow({ id: 'chain', input: S });
   for (const s of steps) b = b.step(s);
   const chain = b.commit();
-  const plus = (id: string) =>
-    step({ id, input: S, output: S, run: async ({ input }: { input: N }) => ({ n: input.n + 1 }) });
-  const gate = workflow({ id: 'gate', input: S })
-    .step(plus('prep'))
-    .then(
-      step({
-        id: 'ask',
-        input: S,
-        output: S,
-        resumeSchema: z.object({ ok: z.boolean() }),
-        run: async ({ input, suspend, resumeData }: any) => (resumeData ? { n: input.n + 1 } : suspend({ n: input.n })),
-      }),
-    )
-    .then(plus('finish'))
-    .commit();
+  const gate = await weftGate();
 
   const fresh = async () => {
     if (dialect === 'libsql') {
@@ -153,20 +132,7 @@ async function mastra(plan: Method): Promise<Result> {
   let c: any = createWorkflow({ id: 'chain', inputSchema: S, outputSchema: S });
   for (let i = 0; i < 10; i++) c = c.then(mk(`s${i}`));
   const chain = c.commit();
-  const ask = createStep({
-    id: 'ask',
-    inputSchema: S,
-    outputSchema: S,
-    resumeSchema: z.object({ ok: z.boolean() }),
-    suspendSchema: S,
-    execute: async ({ inputData, resumeData, suspend }: any) =>
-      resumeData ? { n: inputData.n + 1 } : suspend({ n: inputData.n }),
-  });
-  const gate = createWorkflow({ id: 'gate', inputSchema: S, outputSchema: S })
-    .then(mk('prep'))
-    .then(ask)
-    .then(mk('finish'))
-    .commit();
+  const { gate } = await mastraGate();
 
   const fresh = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mastra-bench-'));
@@ -225,7 +191,7 @@ async function mastra(plan: Method): Promise<Result> {
 }
 
 async function langgraph(plan: Method): Promise<Result> {
-  const { StateGraph, Annotation, START, END, interrupt, Command } = await import('@langchain/langgraph');
+  const { StateGraph, Annotation, START, END, Command } = await import('@langchain/langgraph');
   const { SqliteSaver } = await import('@langchain/langgraph-checkpoint-sqlite');
   const State = Annotation.Root({ n: Annotation<number>() });
   const g: any = new StateGraph(State);
@@ -233,17 +199,7 @@ async function langgraph(plan: Method): Promise<Result> {
   g.addEdge(START, 's0');
   for (let i = 0; i < 9; i++) g.addEdge(`s${i}`, `s${i + 1}`);
   g.addEdge('s9', END);
-  const q: any = new StateGraph(State);
-  q.addNode('prep', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
-  q.addNode('ask', async (s: { n: number }) => {
-    const answer = interrupt({ n: s.n }) as { ok: boolean };
-    return { n: answer.ok ? s.n + 1 : s.n };
-  });
-  q.addNode('finish', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
-  q.addEdge(START, 'prep');
-  q.addEdge('prep', 'ask');
-  q.addEdge('ask', 'finish');
-  q.addEdge('finish', END);
+  const q = await langgraphGate();
 
   let writes = 0;
   const fresh = () => {

@@ -13,16 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { langgraphGate, mastraGate, weftGate } from '../lib/gates.ts';
 import { stats } from '../lib/measure.ts';
-
-interface BenchRow {
-  suite: string;
-  case: string;
-  impl: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import type { BenchRow } from '../run.ts';
 
 const MiB = 2 ** 20;
 const bench = join(import.meta.dirname, '..');
@@ -96,26 +89,10 @@ async function suspended(impl: string): Promise<{ rss: number; heap: number }> {
     return { rss: m.rss / MiB, heap: m.heapUsed / MiB };
   };
   const dir = mkdtempSync(join(tmpdir(), `memory-${impl}-`));
-  const { z } = await import('zod');
-  const S = z.object({ n: z.number() });
   try {
     if (impl === 'weft') {
-      const { createEngine, createStore, step, workflow } = await import('@weft/workflow');
-      const plus = (id: string) => step({ id, input: S, output: S, run: async ({ input }) => ({ n: input.n + 1 }) });
-      const gate = workflow({ id: 'gate', input: S })
-        .step(plus('prep'))
-        .then(
-          step({
-            id: 'ask',
-            input: S,
-            output: S,
-            resumeSchema: z.object({ ok: z.boolean() }),
-            run: async ({ input, suspend, resumeData }: any) =>
-              resumeData ? { n: input.n + 1 } : suspend({ n: input.n }),
-          }),
-        )
-        .then(plus('finish'))
-        .commit();
+      const { createEngine, createStore } = await import('@weft/workflow');
+      const gate = await weftGate();
       const store = createStore({ url: `file:${join(dir, 'weft.db')}` });
       const engine = createEngine({ store, workflows: [gate] });
       // One run first, so the store's connection and statements exist in the "before" figure.
@@ -138,30 +115,9 @@ async function suspended(impl: string): Promise<{ rss: number; heap: number }> {
       return { rss: after.rss - before.rss, heap: after.heap - before.heap };
     }
     if (impl === 'mastra') {
-      const { createWorkflow, createStep } = await import('@mastra/core/workflows');
       const { Mastra } = await import('@mastra/core/mastra');
       const { LibSQLStore } = await import('@mastra/libsql');
-      const plus = (id: string) =>
-        createStep({
-          id,
-          inputSchema: S,
-          outputSchema: S,
-          execute: async ({ inputData }: any) => ({ n: inputData.n + 1 }),
-        });
-      const ask = createStep({
-        id: 'ask',
-        inputSchema: S,
-        outputSchema: S,
-        resumeSchema: z.object({ ok: z.boolean() }),
-        suspendSchema: S,
-        execute: async ({ inputData, resumeData, suspend }: any) =>
-          resumeData ? { n: inputData.n + 1 } : suspend({ n: inputData.n }),
-      });
-      const gate = createWorkflow({ id: 'gate', inputSchema: S, outputSchema: S })
-        .then(plus('prep'))
-        .then(ask)
-        .then(plus('finish'))
-        .commit();
+      const { gate } = await mastraGate();
       const storage = new LibSQLStore({ id: 'memory', url: `file:${join(dir, 'mastra.db')}` });
       const m: any = new Mastra({ workflows: { gate }, storage, logger: false } as any);
       await storage.init();
@@ -186,23 +142,13 @@ async function suspended(impl: string): Promise<{ rss: number; heap: number }> {
       await (storage as any).close?.();
       return { rss: after.rss - before.rss, heap: after.heap - before.heap };
     }
-    const { StateGraph, Annotation, START, END, interrupt, Command } = await import('@langchain/langgraph');
+    const { Command } = await import('@langchain/langgraph');
     const { SqliteSaver } = await import('@langchain/langgraph-checkpoint-sqlite');
     const { ShimDatabase } = await import('../shims/better-sqlite3.ts');
     const db = new ShimDatabase(join(dir, 'lg.db'));
     db.pragma('journal_mode=WAL');
     db.pragma('synchronous=NORMAL');
-    const q: any = new StateGraph(Annotation.Root({ n: Annotation<number>() }));
-    q.addNode('prep', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
-    q.addNode('ask', async (s: { n: number }) => {
-      const answer = interrupt({ n: s.n }) as { ok: boolean };
-      return { n: answer.ok ? s.n + 1 : s.n };
-    });
-    q.addNode('finish', async (s: { n: number }) => ({ n: S.parse({ n: s.n + 1 }).n }));
-    q.addEdge(START, 'prep');
-    q.addEdge('prep', 'ask');
-    q.addEdge('ask', 'finish');
-    q.addEdge('finish', END);
+    const q = await langgraphGate();
     const gate = q.compile({ checkpointer: new SqliteSaver(db as any) });
     const cfg = (i: number) => ({ configurable: { thread_id: `t${i}` } });
     await gate.invoke({ n: 0 }, cfg(-1));
