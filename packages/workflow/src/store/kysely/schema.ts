@@ -201,7 +201,7 @@ export const workflowMigrations: Record<string, Migration> = {
     // transaction (pg-listen.ts), once per run. libsql has no NOTIFY: followers poll and share an
     // in-process signal (event-feed.ts).
     async up(db: Db) {
-      if (db.getExecutor().adapter instanceof SqliteAdapter) return;
+      if (db.getExecutor().adapter instanceof kysely().SqliteAdapter) return;
       await sql`CREATE OR REPLACE FUNCTION weft_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           PERFORM pg_notify('weft_events', TG_TABLE_SCHEMA || ' ' || n.run_id)
