@@ -5,6 +5,8 @@
 // also runs in a fresh process (bench/run.ts), so no implementation inherits another's JIT state,
 // heap or open handles.
 
+import type { BenchRow } from '../run.ts';
+
 /** How long to warm up and measure, and in how many repetitions. */
 export interface Method {
   /** Warm-up before the first repetition, in ms (operations run, nothing recorded). */
@@ -118,3 +120,15 @@ export function describe(m: Method): string {
 
 /** The Postgres the durable suites use (`WEFT_BENCH_PG_URL`, default the local `test` database). */
 export const BENCH_PG_URL = process.env.WEFT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The row a suite reports when an implementation could not be set up or measured: NaN, with why. */
+export function setupFailedRow(suite: string, impl: string, e: unknown): BenchRow {
+  return {
+    suite,
+    case: 'setup',
+    impl,
+    value: Number.NaN,
+    unit: '-',
+    note: `failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200),
+  };
+}

@@ -6,7 +6,7 @@
 // state across repetitions, as an app's would.
 import { z } from 'zod';
 import { chainAndFan, type N, S } from '../lib/chain-fan.ts';
-import { describe, METHOD, type Method, perOp, range, type Stats } from '../lib/measure.ts';
+import { describe, METHOD, type Method, perOp, range, type Stats, setupFailedRow } from '../lib/measure.ts';
 
 interface BenchRow {
   suite: string;
@@ -120,14 +120,7 @@ export default async function engineSuite(ctx: { quick: boolean; cell?: string }
         note: [how, range(r.fanUs, (ms) => 1000 / ms)].join('; '),
       });
     } catch (e) {
-      rows.push({
-        suite: 'engine',
-        case: 'setup',
-        impl,
-        value: Number.NaN,
-        unit: '-',
-        note: `failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200),
-      });
+      rows.push(setupFailedRow('engine', impl, e));
     }
   }
   return rows;

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { langgraphGate, mastraGate, weftGate } from '../lib/gates.ts';
-import { stats } from '../lib/measure.ts';
+import { setupFailedRow, stats } from '../lib/measure.ts';
 import type { BenchRow } from '../run.ts';
 
 const MiB = 2 ** 20;
@@ -216,14 +216,7 @@ export default async function memorySuite(ctx: { quick: boolean; cell?: string }
         note: `RSS growth (JS heap ${fmt(s.heap)} MiB); libsql/SQLite file store${cell === 'weft' ? '; goal ≤ 50 MiB' : ''}`,
       });
     } catch (e) {
-      rows.push({
-        suite: 'memory',
-        case: 'setup',
-        impl,
-        value: Number.NaN,
-        unit: '-',
-        note: `failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200),
-      });
+      rows.push(setupFailedRow('memory', impl, e));
     }
   }
   return rows;
