@@ -42,6 +42,8 @@ interface ScheduleRow {
   updated_at: number | string;
 }
 
+/** How long past its window a rate-limit start is kept, for admissions that lag behind the clock. */
+const PRUNE_MARGIN_MS = 60_000;
 const n = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const s = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
@@ -332,7 +334,12 @@ export function sqlBackend(store: Store): FlowBackend {
           now,
           `${now}:${Math.random().toString(36).slice(2)}`,
         ]);
-        await tx.run('DELETE FROM weft_flow_starts WHERE key = ? AND at <= ?', [key, now - periodMs]);
+        // Keep a margin past the window: another process's admission may carry an earlier `now`
+        // (taken before it waited for the lock) and must still count the starts of its own window.
+        await tx.run('DELETE FROM weft_flow_starts WHERE key = ? AND at <= ?', [
+          key,
+          now - periodMs - Math.max(periodMs, PRUNE_MARGIN_MS),
+        ]);
         return { ok: true, retryAfterMs: 0 };
       });
     },
