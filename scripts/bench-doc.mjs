@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ const given = args.find((a) => !a.startsWith('--'));
 const full = join(root, 'bench/results/latest.json');
 const input = resolve(given ?? (existsSync(full) ? full : join(root, 'bench/results/latest-quick.json')));
 const out = join(root, 'docs/benchmarks.md');
+const { goals } = await import(pathToFileURL(join(root, 'bench/lib/goals.mjs')).href);
 
 /** The leading `//` comment block of a suite file: what it measures and how. */
 function suiteMethod(suite) {
@@ -40,6 +42,35 @@ const cell = (s) =>
   String(s ?? '')
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
+
+/** The "Goals" table: each goal of bench/lib/goals.mjs against its row and its peers' rows of this run. */
+function goalRows(rows) {
+  const find = (ref) => rows.find((r) => r.suite === ref.suite && r.case === ref.case && r.impl === ref.impl);
+  const value = (g, r) => (g.convert ? g.convert(r.value, r.unit) : r.value);
+  const md = ['| goal | target | Weft | met | best peer in the same run |', '| --- | ---: | ---: | --- | --- |'];
+  for (const g of goals) {
+    const r = find(g.row);
+    const target = `${g.op === '>=' ? '≥' : '≤'} ${fmt(g.target)} ${g.unit}`;
+    if (!r || !Number.isFinite(r.value)) {
+      md.push(`| ${cell(g.goal)} | ${target} | not measured in this run | – | |`);
+      continue;
+    }
+    const v = value(g, r);
+    const met = g.op === '>=' ? v >= g.target : v <= g.target;
+    const peers = (g.peers ?? [])
+      .map((ref) => ({ ref, row: find(ref) }))
+      .filter((p) => p.row && Number.isFinite(p.row.value))
+      .map((p) => ({ impl: p.ref.impl, v: value(g, p.row) }))
+      .sort((a, b) => (g.op === '>=' ? b.v - a.v : a.v - b.v));
+    const best = peers[0];
+    const ratio = best ? (g.op === '>=' ? v / best.v : best.v / v) : undefined;
+    const peer = best
+      ? `${cell(best.impl)}: ${fmt(best.v)} ${g.unit} (Weft ${fmt(ratio)}× better)`
+      : 'no peer measures this';
+    md.push(`| ${cell(g.goal)} | ${target} | ${fmt(v)} ${g.unit} | ${met ? 'yes' : '**no**'} | ${peer} |`);
+  }
+  return md;
+}
 
 function render(results, source) {
   const { machine, rows = [], errors = [], quick } = results;
@@ -80,6 +111,14 @@ function render(results, source) {
       `| ${cell(machine.cpu)} | ${machine.cores} | ${machine.memoryGiB} GiB | ${cell(machine.platform)} | ${cell(machine.node)} | ${cell(machine.date)} |`,
     );
   } else md.push('(not recorded)');
+  md.push('');
+  md.push('## Goals');
+  md.push('');
+  md.push(
+    "The performance goals (`bench/lib/goals.mjs`) against this run's rows; a runs/s figure derived from a 100-run batch's time is 100 / the batch's median time. A peer is \"better\" by the same measure and direction as the goal.",
+  );
+  md.push('');
+  md.push(...goalRows(rows));
   md.push('');
   md.push('## Results');
   for (const s of suites) {
