@@ -228,7 +228,12 @@ export function sqlBackend(store: Store): FlowBackend {
           o.now,
           `${o.owner}:${o.now}:${i}`,
         ]);
-        await tx.run('DELETE FROM weft_flow_starts WHERE key = ? AND at <= ?', [t.key, o.now - t.period]);
+        // The same margin as a rate-limit admission: a claimer whose `now` was taken before it waited
+        // for the lock must still see the starts of its own window.
+        await tx.run('DELETE FROM weft_flow_starts WHERE key = ? AND at <= ?', [
+          t.key,
+          o.now - t.period - Math.max(t.period, PRUNE_MARGIN_MS),
+        ]);
       }
       return claimed;
     });
