@@ -136,11 +136,21 @@ export async function resultFromRecord(store: Store, rec: RunRecord): Promise<Ru
 }
 
 /** Executes `wf` for run `runId` from `input`, replaying `history` when given. Never throws for workflow failures. */
-export function drive(...args: Parameters<typeof driveRun>): Promise<RunResult> {
-  const trace = args[7]?.trace;
-  if (!trace) return driveRun(...args);
+export function drive(
+  core: EngineCore,
+  active: Map<string, RunExec>,
+  wf: Workflow,
+  runId: string,
+  input: unknown,
+  history: History | undefined,
+  events: PendingEvent[],
+  options: DriveOptions = {},
+): Promise<RunResult> {
+  const run = driveRun(core, active, wf, runId, input, history, events, options);
+  const trace = options.trace;
+  if (!trace) return run;
   // The run span ends with the execution's outcome (src/tracing).
-  return driveRun(...args).then(
+  return run.then(
     (r) => {
       trace.endRun(r);
       return r;
@@ -160,7 +170,7 @@ async function driveRun(
   input: unknown,
   history: History | undefined,
   events: PendingEvent[],
-  options: DriveOptions = {},
+  options: DriveOptions,
 ): Promise<RunResult> {
   const limiter: LimitFunction | undefined = wf.concurrency ? pLimit(wf.concurrency) : undefined;
   const x = new RunExec(core, runId, wf, resourcesOf(core, wf), limiter);
@@ -249,7 +259,12 @@ async function driveRun(
   try {
     x.throwIfCanceled(); // a deadline that passed already (a run recovered too late) fails it here
     let v = wf.inputSchema ? x.validate(wf.inputSchema, input, '', 'workflow-input') : input;
-    x.inits.set('', v);
+    x.init = v;
+    // A first step with the workflow's (transform-free) input schema takes this value as parsed.
+    if (wf.inputSchema) {
+      x.lastValidated = v;
+      x.lastSchema = wf.inputSchema;
+    }
     try {
       v = await x.untilCanceled(execSequence(x, wf.nodes, v, ''));
     } catch (e) {

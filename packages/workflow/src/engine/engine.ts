@@ -111,6 +111,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let renewal: ReturnType<typeof setInterval> | undefined;
 
   const register = (wf: Workflow) => registry.register(wf);
+  /** Definitions whose snapshot this engine has stored (versioning.persist resolved). */
+  const persisted = new WeakSet<Workflow>();
   for (const wf of options.workflows ?? []) register(wf);
 
   const on = (type: string, listener: EventListener): (() => void) => {
@@ -179,10 +181,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
     opts?: StartOptions & { timeout?: Duration },
   ): Promise<RunResult> => {
     open();
-    // A store that is unavailable fails the createRun below with a failed result; the snapshot is retried next start.
-    await versioning.persist(wf).catch((e: unknown) => {
-      if (!isStoreUnavailable(e)) throw e;
-    });
+    // A store that is unavailable fails the createRun below with a failed result; the snapshot is
+    // retried next start. Once stored, the next starts of the definition go straight on.
+    if (!persisted.has(wf)) {
+      await versioning.persist(wf).then(
+        () => persisted.add(wf),
+        (e: unknown) => {
+          if (!isStoreUnavailable(e)) throw e;
+        },
+      );
+    }
     // Flow control, priorities and idempotency keys go through the flow (src/flow-control).
     if (opts?.idempotencyKey !== undefined || opts?.priority !== undefined || wf.flow !== undefined) {
       const viaFlow = await flow.start(wf, runId, input, opts);
@@ -213,8 +221,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     now: number,
     deadlineAt?: number,
     traceparent?: string,
-  ) =>
-    store.createRun({
+  ) => {
+    const rec: RunRecord = {
       id: runId,
       workflowId: wf.id,
       definitionHash: wf.hash,
@@ -224,9 +232,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       leaseExpiresAt: now + leaseMs,
       createdAt: now,
       updatedAt: now,
-      ...(deadlineAt === undefined ? {} : { deadlineAt }),
-      ...(traceparent === undefined ? {} : { traceparent }),
-    });
+    };
+    if (deadlineAt !== undefined) rec.deadlineAt = deadlineAt;
+    if (traceparent !== undefined) rec.traceparent = traceparent;
+    return store.createRun(rec);
+  };
 
   /**
    * A stored row of the run cannot be decoded (CorruptRowError from the store): replaying it is

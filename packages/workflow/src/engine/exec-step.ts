@@ -11,6 +11,9 @@ import { flushStream, type StepWriter } from '../stream/writer.js';
 import { initDataAt, stepResultAt } from './upstream.js';
 import { isReparseIdentity } from './schema-purity.js';
 import { endSpan } from '../tracing/span-end.js';
+import type { EventRecord, StepRecord } from '../store/store.js';
+
+type StoredEvent = Omit<EventRecord, 'seq' | 'runId'>;
 
 /** Thrown by `suspend(payload)` inside a step's run. */
 class StepSuspend {
@@ -137,12 +140,22 @@ export async function execStep(x: RunExec, node: StepNode, input: unknown, path:
     // The `step:success` event row (no data: stream() fills it from the step row) rides in the
     // same commit, so replay knows where the step's commit sits among the run's other events (its
     // `seq`). The last top-level step's success is written with the run's final status (one write).
+    // The record and its event are built apart from the commit around them: stores keep them, not
+    // the commit, and V8 decides per allocation site whether to allocate straight in the old
+    // generation (a long-lived engine's in-memory history is then not copied by every minor GC).
+    const record: StepRecord = {
+      runId: x.runId,
+      path,
+      attempt,
+      status: 'success',
+      input: parsed,
+      output,
+      startedAt,
+      endedAt,
+    };
+    const event: StoredEvent = { type: 'step:success', path, at: endedAt };
     const committed = x.commit(
-      {
-        step: { runId: x.runId, path, attempt, status: 'success', input: parsed, output, startedAt, endedAt },
-        events: [{ type: 'step:success', path, at: endedAt }],
-        resolvedSuspensionPath: resume ? path : undefined,
-      },
+      { step: record, events: [event], resolvedSuspensionPath: resume ? path : undefined },
       path === x.lastStepPath,
     );
     x.live('step:success', path, output, endedAt);

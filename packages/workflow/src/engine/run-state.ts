@@ -113,8 +113,17 @@ export class RunExec {
   lastSchema: unknown;
   /** Shared run state: merged `setState` patches (persisted as `state:patch` events). */
   state: Record<string, unknown> = {};
-  /** Parsed inputs of the top-level workflow ('') and of nested workflows (by path): `getInitData()`. */
-  readonly inits = new Map<string, unknown>();
+  /** The top-level workflow's parsed input: `inits.get('')`. */
+  init: unknown;
+  #inits: Map<string, unknown> | undefined;
+  /**
+   * Parsed inputs of the top-level workflow ('') and of nested workflows (by path): `getInitData()`.
+   * Built on first use (a chain whose steps never call `getInitData()` needs no map).
+   */
+  get inits(): Map<string, unknown> {
+    this.#inits ??= new Map([['', this.init]]);
+    return this.#inits;
+  }
   /** Paths of steps that called `bail()` (from history): replaying one ends the run there. */
   bails: Set<string> | undefined;
   /** This execution's spans, when an OpenTelemetry tracer provider is registered (src/tracing). */
@@ -177,11 +186,12 @@ export class RunExec {
    * when a step ignores its signal (the step keeps running in the background; its commit is moot).
    */
   untilCanceled<T>(work: Promise<T>): Promise<T> {
-    const canceled = new Promise<never>((_, reject) => {
+    // One promise settled by whichever comes first (a late failure after a cancel is handled here,
+    // so it is not an unhandled rejection).
+    return new Promise<T>((resolve, reject) => {
       this.#rejectCanceled = reject;
+      work.then(resolve, reject);
     });
-    work.catch(() => {}); // a late failure after a cancel is not an unhandled rejection
-    return Promise.race([work, canceled]);
   }
 
   /** Emits a live event (only when someone listens). */
@@ -315,6 +325,8 @@ export class RunExec {
       this.#track(c);
       return Promise.resolve();
     }
+    // Most commits open or resolve no suspension: nothing to track once written.
+    if (c.resolvedSuspensionPath === undefined && !c.suspension) return this.#write(c);
     return this.#write(c).then(() => this.#track(c));
   }
 
@@ -328,11 +340,14 @@ export class RunExec {
   }
 
   #write(c: StepCommit): Promise<void> {
-    return this.store.commitStep(c).catch((e: unknown) => {
-      if (e instanceof LeaseLostError) this.abort(e);
-      throw e;
-    });
+    return this.store.commitStep(c).then(undefined, this.#onWriteError);
   }
+
+  /** A fenced-out commit aborts the execution; every failed write rejects the commit's promise. */
+  readonly #onWriteError = (e: unknown): never => {
+    if (e instanceof LeaseLostError) this.abort(e);
+    throw e;
+  };
 
   #track(c: StepCommit): void {
     if (c.resolvedSuspensionPath !== undefined || c.suspension) {

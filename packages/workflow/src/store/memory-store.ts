@@ -2,7 +2,9 @@
  * An in-memory {@link Store}: same semantics as the durable stores, no I/O.
  *
  * Values are kept by reference (no JSON cloning) because the engine never mutates what it commits;
- * that keeps the per-step cost to a few array pushes. Use it for tests, scripts and benchmarks, and
+ * that keeps the per-step cost to a few array pushes. Events are kept as committed too, and read
+ * back as fresh {@link EventRecord}s (with `runId` and `seq`), so a long-lived engine's history
+ * costs one object per event. Use it for tests, scripts and benchmarks, and
  * share one instance between several engines to simulate several processes.
  */
 import { LeaseLostError } from '../errors/errors.js';
@@ -21,12 +23,18 @@ import type {
   TimerRecord,
 } from './store.js';
 
+/** An event as committed (its `seq` is its position + 1, its `runId` the run's): materialized on read. */
+type StoredEvent = Omit<EventRecord, 'seq' | 'runId'>;
+
 interface RunState {
   run: RunRecord;
   steps: StepRecord[];
-  events: EventRecord[];
-  suspensions: Map<string, SuspensionRecord>;
+  events: StoredEvent[];
+  /** Created with the run's first suspension: most runs never suspend. */
+  suspensions: Map<string, SuspensionRecord> | undefined;
 }
+
+const NO_SUSPENSIONS: ReadonlyMap<string, SuspensionRecord> = new Map();
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'canceled']);
 
@@ -52,10 +60,8 @@ export function createMemoryStore(): Store {
   };
 
   const watchers = new Set<(runId: string) => void>();
-  const pushEvents = (s: RunState, events: Omit<EventRecord, 'seq' | 'runId'>[]) => {
-    for (const e of events) {
-      s.events.push({ runId: s.run.id, seq: s.events.length + 1, type: e.type, path: e.path, data: e.data, at: e.at });
-    }
+  const pushEvents = (s: RunState, events: StoredEvent[]) => {
+    for (const e of events) s.events.push(e);
     if (watchers.size > 0 && events.length > 0) {
       const id = s.run.id;
       // After the caller's write resolved, like a durable store's commit.
@@ -78,7 +84,7 @@ export function createMemoryStore(): Store {
 
     createRun(run, events) {
       if (runs.has(run.id)) return Promise.reject(new Error(`memory store: run "${run.id}" already exists`));
-      const s: RunState = { run: { ...run }, steps: [], events: [], suspensions: new Map() };
+      const s: RunState = { run: { ...run }, steps: [], events: [], suspensions: undefined };
       runs.set(run.id, s);
       if (events?.length) pushEvents(s, events);
       return done;
@@ -121,7 +127,7 @@ export function createMemoryStore(): Store {
       if (!s) return done;
       const drop = new Set(paths);
       s.steps = s.steps.filter((st) => !drop.has(st.path));
-      for (const p of drop) s.suspensions.delete(p);
+      for (const p of drop) s.suspensions?.delete(p);
       for (const [id, t] of timers) if (t.runId === runId && drop.has(t.path)) timers.delete(id);
       return done;
     },
@@ -153,8 +159,8 @@ export function createMemoryStore(): Store {
       s.steps.push(commit.step);
       if (commit.events) pushEvents(s, commit.events);
       if (commit.run) Object.assign(s.run, commit.run);
-      if (commit.resolvedSuspensionPath !== undefined) s.suspensions.delete(commit.resolvedSuspensionPath);
-      if (commit.suspension) s.suspensions.set(commit.suspension.path, commit.suspension);
+      if (commit.resolvedSuspensionPath !== undefined) s.suspensions?.delete(commit.resolvedSuspensionPath);
+      if (commit.suspension) (s.suspensions ??= new Map()).set(commit.suspension.path, commit.suspension);
       if (commit.timer) timers.set(commit.timer.id, commit.timer);
       return done;
     },
@@ -165,13 +171,13 @@ export function createMemoryStore(): Store {
 
     listSuspensions(runId) {
       const s = runs.get(runId);
-      return Promise.resolve(s ? [...s.suspensions.values()] : []);
+      return Promise.resolve(s?.suspensions ? [...s.suspensions.values()] : []);
     },
     findSuspensions(query) {
       const out: SuspensionRecord[] = [];
       for (const s of runs.values()) {
         if (query.workflowId && s.run.workflowId !== query.workflowId) continue;
-        for (const sus of s.suspensions.values()) {
+        for (const sus of (s.suspensions ?? NO_SUSPENSIONS).values()) {
           if (query.eventName === undefined || sus.eventName === query.eventName) out.push(sus);
         }
       }
@@ -189,8 +195,16 @@ export function createMemoryStore(): Store {
     },
     readEvents(runId, afterSeq = 0, types) {
       const s = runs.get(runId);
-      const events = s ? s.events.slice(afterSeq) : [];
-      return Promise.resolve(types ? events.filter((e) => types.includes(e.type)) : events);
+      const out: EventRecord[] = [];
+      if (s) {
+        const all = s.events;
+        for (let i = Math.max(0, afterSeq); i < all.length; i++) {
+          const e = all[i] as StoredEvent;
+          if (types && !types.includes(e.type)) continue;
+          out.push({ runId, seq: i + 1, type: e.type, path: e.path, data: e.data, at: e.at });
+        }
+      }
+      return Promise.resolve(out);
     },
 
     countEvents(runId, types) {
