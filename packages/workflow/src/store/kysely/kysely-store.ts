@@ -2,9 +2,10 @@
  * The durable {@link Store} on kysely: one implementation, two dialects (libsql, Postgres), the
  * same schema and the same statements (`?` placeholders, rewritten to `$n` for Postgres).
  *
- * Cost model: one step commit is one transaction (libsql) or one statement (Postgres, data-modifying
- * CTEs): the step upsert, the events INSERT (seq computed inside it), and the run patch, suspension
- * and timer when there are any. No SELECT before a write, no whole-run document.
+ * Cost model: one step commit is one statement (libsql: an INSERT into the `weft_step_commits` view,
+ * whose trigger fences, upserts the step and appends its events; Postgres: data-modifying CTEs),
+ * plus, in the same transaction, the run patch, suspension and timer when there are any. Event seqs
+ * are computed inside the statement. No SELECT before a write, no whole-run document.
  */
 import type { Kysely } from 'kysely';
 import type {
@@ -62,6 +63,9 @@ import {
   placeholders,
   RUN_PATCH_COLUMNS,
   runNotFound,
+  STEP_COMMIT,
+  STEP_COMMIT_EVENTS,
+  STEP_COMMIT_LEASE_LOST,
   STEP_UPSERT,
   STEP_UPSERT_FENCED,
   SUSPENSION_UPSERT,
@@ -122,6 +126,8 @@ export class KyselyStoreImpl implements KyselyStore {
   readonly #settings: KyselyStoreSettings;
   #ready: Promise<void> | undefined;
   #initialized = false;
+  /** libsql file with migration 0011: a step commit is one INSERT into the `weft_step_commits` view. */
+  #stepView = false;
   #closed = false;
   readonly #inflight = new InflightTracker();
   readonly #events: EventFeed;
@@ -153,6 +159,15 @@ export class KyselyStoreImpl implements KyselyStore {
             await migrate(this.db, { table: WORKFLOW_MIGRATION_TABLE, migrations: workflowMigrations });
           };
           await (this.#settings.migrateWith ? this.#settings.migrateWith(run) : run());
+        }
+        // Without the migration (a store opened with migrate: false on an older schema) step
+        // commits use the plain statements.
+        if (this.#sql.local) {
+          const trigger = await this.#sql.all(
+            "SELECT 1 AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'weft_step_commit'",
+            [],
+          );
+          this.#stepView = trigger.length > 0;
         }
       } catch (error) {
         throw this.#settings.translate?.(error) ?? error;
@@ -406,18 +421,36 @@ export class KyselyStoreImpl implements KyselyStore {
 
     const owner = commit.leaseOwner;
     const pg = sql.dialect === 'postgres';
-    // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence costs
-    // no extra statement; changing no row rolls the batch back with a LeaseLostError.
-    const statements: SqlStatement[] = [
-      owner === undefined || pg
-        ? { sql: STEP_UPSERT, params: stepParams }
-        : {
-            sql: STEP_UPSERT_FENCED,
-            params: [...stepParams, step.runId, owner],
-            onNoChange: () => new LeaseLostError(step.runId, owner),
-          },
-    ];
-    if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
+    const statements: SqlStatement[] = [];
+    if (this.#stepView) {
+      // libsql file: the fence, the step and its first two events are one statement (the view's
+      // trigger); a commit of nothing else autocommits it, without BEGIN/COMMIT.
+      const params: unknown[] = [...stepParams, owner ?? null];
+      for (let i = 0; i < STEP_COMMIT_EVENTS; i++) {
+        const e = events[i];
+        if (e) params.push(e.type, e.path ?? null, eventData[i] ?? null, e.at);
+        else params.push(null, null, null, null);
+      }
+      statements.push({ sql: STEP_COMMIT, params });
+      if (events.length > STEP_COMMIT_EVENTS) {
+        statements.push(
+          eventsInsert(step.runId, events.slice(STEP_COMMIT_EVENTS), eventData.slice(STEP_COMMIT_EVENTS)),
+        );
+      }
+    } else {
+      // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence
+      // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
+      statements.push(
+        owner === undefined || pg
+          ? { sql: STEP_UPSERT, params: stepParams }
+          : {
+              sql: STEP_UPSERT_FENCED,
+              params: [...stepParams, step.runId, owner],
+              onNoChange: () => new LeaseLostError(step.runId, owner),
+            },
+      );
+      if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
+    }
     if (runPatch && runPatch.sets.length > 0) {
       statements.push({
         sql: `UPDATE weft_runs SET ${runPatch.sets.join(', ')} WHERE id = ?`,
@@ -434,13 +467,14 @@ export class KyselyStoreImpl implements KyselyStore {
     }
     if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
     if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
-    await this.#batch(sql, step.runId, statements, pg ? owner : undefined, () => stepCommitted(sql, step));
+    await this.#batch(sql, step.runId, statements, pg ? owner : undefined, () => stepCommitted(sql, step), owner);
     if (events.length > 0) this.#events.committed(step.runId);
   }
 
   /**
    * One transaction. A foreign-key violation means the run does not exist; on Postgres two
-   * concurrent appends to one run can race for the same event seq: the loser retries.
+   * concurrent appends to one run can race for the same event seq: the loser retries. `owner`: the
+   * lease owner a libsql step-commit trigger fenced the commit on (its abort is a lost lease).
    */
   async #batch(
     sql: SqlBackend,
@@ -448,6 +482,7 @@ export class KyselyStoreImpl implements KyselyStore {
     statements: SqlStatement[],
     pgFence: string | undefined,
     applied: () => Promise<{ value: undefined } | undefined>,
+    owner?: string,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -460,6 +495,8 @@ export class KyselyStoreImpl implements KyselyStore {
       } catch (error) {
         const e = error as { code?: string; message?: string };
         if (pgFence !== undefined && e.code === '22012') throw new LeaseLostError(runId, pgFence, { cause: error });
+        if (owner !== undefined && e.message?.includes(STEP_COMMIT_LEASE_LOST))
+          throw new LeaseLostError(runId, owner, { cause: error });
         if (e.code === '23503' || /FOREIGN KEY/i.test(e.message ?? '')) throw runNotFound(runId, error);
         if (e.code === '23505' && attempt < 5 && statements.some((s) => s.sql.startsWith(EVENTS_INSERT_PREFIX)))
           continue;

@@ -98,6 +98,18 @@ export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELE
   error = excluded.error, ended_at = excluded.ended_at`;
 
 /**
+ * libsql: a step commit as one statement, an INSERT into the `weft_step_commits` view whose
+ * INSTEAD OF trigger (migration `0011_step_commit`) runs the lease fence, the step upsert and up to
+ * two events atomically (params: the step's 9, the lease owner or null, then type, path, data and
+ * at of each of two events, nulls for an absent one). A lone statement autocommits: no BEGIN/COMMIT.
+ */
+export const STEP_COMMIT = `INSERT INTO weft_step_commits (${STEP_COLUMNS}, lease_owner, e1_type, e1_path, e1_data, e1_at, e2_type, e2_path, e2_data, e2_at) VALUES (${placeholders(18)})`;
+/** The message the step-commit trigger aborts with when the fence fails (the run is another owner's). */
+export const STEP_COMMIT_LEASE_LOST = 'WEFT_LEASE_LOST';
+/** Events a {@link STEP_COMMIT} statement holds; the rest go in an events INSERT after it. */
+export const STEP_COMMIT_EVENTS = 2;
+
+/**
  * Postgres: the fence of a step commit, a CTE of the commit's single statement. `FOR SHARE` waits
  * for a concurrent claim of the run to commit and re-checks the owner on the newest row version (a
  * claim's `SKIP LOCKED` skips a run being committed); the statement ends with
