@@ -16,6 +16,7 @@ import { type Duration, toMs } from '../util/duration.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { RunRecord, TimerRecord } from '../store/store.js';
 import { drive, loadHistory, resultFromRecord } from './drive.js';
+import { loadRunHistory } from './load-run.js';
 import { validateResume } from './resume.js';
 import type { EngineCore, RunExec } from './run-state.js';
 import { isStoreUnavailable, storeFailedResult } from './store-failure.js';
@@ -376,7 +377,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // status flips: a corrupt row then fails the resume with the run still suspended and every row
     // unchanged. The history also holds the suspensions this resume is checked against.
     open();
-    const [rec, history] = await Promise.all([store.getRun(runId), loadHistory(store, runId)]);
+    const { rec, history } = await loadRunHistory(store, runId);
     if (!rec) throw new RunNotFoundError(runId);
     if (rec.status !== 'suspended' && rec.status !== 'parked')
       throw new RunNotSuspendedError(runId, path, `its status is "${rec.status}"`);

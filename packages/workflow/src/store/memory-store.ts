@@ -164,6 +164,16 @@ export function createMemoryStore(): Store {
       if (commit.timer) timers.set(commit.timer.id, commit.timer);
       return done;
     },
+    loadRun(runId, eventTypes) {
+      const s = runs.get(runId);
+      if (!s) return Promise.resolve(undefined);
+      return Promise.resolve({
+        run: { ...s.run },
+        steps: s.steps.slice(),
+        suspensions: [...s.suspensions.values()],
+        events: s.events.filter((e) => eventTypes.includes(e.type)),
+      });
+    },
     listSteps(runId) {
       const s = runs.get(runId);
       return Promise.resolve(s ? s.steps.slice() : []);

@@ -206,6 +206,14 @@ export interface StepCommit {
   leaseOwner?: string;
 }
 
+/** A run with what an execution replays of it: see {@link Store.loadRun}. */
+export interface LoadedRun {
+  run: RunRecord;
+  steps: StepRecord[];
+  suspensions: SuspensionRecord[];
+  events: EventRecord[];
+}
+
 /** Options for claiming work in {@link Store.claimRuns}. */
 export interface ClaimOptions {
   owner: string;
@@ -282,6 +290,13 @@ export interface Store {
   appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void>;
   /** A run's events in `seq` order, after `afterSeq` when given, only of `types` when given. */
   readEvents(runId: string, afterSeq?: number, types?: string[]): Promise<EventRecord[]>;
+  /**
+   * What an execution replays, in one read: the run, its step attempts, open suspensions and its
+   * events of `eventTypes`, each ordered as {@link Store.getRun}, {@link Store.listSteps},
+   * {@link Store.listSuspensions} and {@link Store.readEvents} order them (undefined when there is no
+   * such run). Optional: without it the engine makes those four reads.
+   */
+  loadRun?(runId: string, eventTypes: string[]): Promise<LoadedRun | undefined>;
   /**
    * How many events of `types` a run has (the engine counts a run's stored `log` lines against its
    * cap without reading them). Optional: without it the engine counts what `readEvents` returns.

@@ -173,6 +173,81 @@ describe.each(Object.keys(factories))('Store contract: %s', (kind) => {
     expect((await store.readEvents(r.id)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it('loads a run with its steps, open suspensions and events of some types in one read, as the single reads return them', async () => {
+    expect(store.loadRun).toBeTypeOf('function');
+    const load = (id: string, types: string[]) => (store.loadRun as NonNullable<Store['loadRun']>)(id, types);
+    const at = 1_796_309_789_418;
+    const r = run({
+      status: 'running',
+      deadlineAt: at + 5,
+      traceparent: '00-abc-def-01',
+      input: { q: 'say "hi" ☃\n' },
+    });
+    await store.createRun(r, [{ type: 'run:start', at }]);
+    const commit = (path: string, attempt: number, status: 'success' | 'failed' | 'suspended', t: number) =>
+      store.commitStep({
+        step: {
+          runId: r.id,
+          path,
+          attempt,
+          status,
+          input: { path, nested: [1, { x: null }] },
+          ...(status === 'failed' ? { error: { name: 'Error', message: 'boom' } } : { output: `out ${path}` }),
+          startedAt: t,
+          endedAt: t + 1,
+        },
+        events: [
+          { type: 'state:patch', path, data: { [path]: attempt }, at: t },
+          { type: `step:${status}`, path, at: t + 1 },
+        ],
+        ...(status === 'suspended'
+          ? { suspension: { runId: r.id, path, payload: { ask: path }, eventName: 'approval', createdAt: t + 1 } }
+          : {}),
+      });
+    await commit('b', 1, 'failed', at + 2);
+    await commit('a', 1, 'success', at + 1);
+    await commit('b', 2, 'success', at + 2);
+    await commit('gate2', 1, 'suspended', at + 4);
+    await commit('gate1', 1, 'suspended', at + 3);
+    const types = ['state:patch', 'run:start', 'step:suspended'];
+    const loaded = await load(r.id, types);
+    expect(loaded).toEqual({
+      run: await store.getRun(r.id),
+      steps: await store.listSteps(r.id),
+      suspensions: await store.listSuspensions(r.id),
+      events: await store.readEvents(r.id, 0, types),
+    });
+    expect(loaded?.run).toMatchObject({
+      input: { q: 'say "hi" ☃\n' },
+      deadlineAt: at + 5,
+      traceparent: '00-abc-def-01',
+    });
+    expect(loaded?.steps.map((s) => `${s.path}#${s.attempt}:${s.status}`).sort()).toEqual([
+      'a#1:success',
+      'b#1:failed',
+      'b#2:success',
+      'gate1#1:suspended',
+      'gate2#1:suspended',
+    ]);
+    expect(loaded?.steps.find((s) => s.status === 'failed')).toMatchObject({
+      error: { message: 'boom' },
+      input: { path: 'b', nested: [1, { x: null }] },
+    });
+    expect(loaded?.suspensions.map((x) => x.path).sort()).toEqual(['gate1', 'gate2']);
+    expect(loaded?.events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'run:start'],
+      [2, 'state:patch'],
+      [4, 'state:patch'],
+      [6, 'state:patch'],
+      [8, 'state:patch'],
+      [9, 'step:suspended'],
+      [10, 'state:patch'],
+      [11, 'step:suspended'],
+    ]);
+    expect((await load(r.id, []))?.events).toEqual([]);
+    expect(await load('no-such-run', types)).toBeUndefined();
+  });
+
   it('fences step commits and run updates by the lease owner (nothing written when fenced out)', async () => {
     const r = run({ status: 'running', leaseOwner: 'b', leaseExpiresAt: 9e12 });
     await store.createRun(r);

@@ -12,6 +12,7 @@ import type {
   ClaimOptions,
   DefinitionRecord,
   EventRecord,
+  LoadedRun,
   RunPage,
   RunQuery,
   RunRecord,
@@ -30,6 +31,7 @@ import { eventsAppended, runCreated, runPatched, stepCommitted } from './pg-outc
 import { settle } from './pg-resilience.js';
 import * as definitions from './definitions.js';
 import { listLeasedRuns } from './leased.js';
+import { loadRun } from './load-run.js';
 import {
   EVENT_COLUMNS,
   type EventRow,
@@ -547,6 +549,10 @@ export class KyselyStoreImpl implements KyselyStore {
         }
       }
     });
+  }
+
+  async loadRun(runId: string, eventTypes: string[]): Promise<LoadedRun | undefined> {
+    return loadRun(await this.#exec(), runId, eventTypes);
   }
 
   async listSteps(runId: string): Promise<StepRecord[]> {

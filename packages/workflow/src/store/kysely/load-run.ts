@@ -1,0 +1,108 @@
+/**
+ * `store.loadRun`: a run with what an execution replays of it (steps, open suspensions, the events
+ * it folds). On a local libsql file that is **one** statement: the run row plus three JSON arrays
+ * built by SQLite (`json_group_array … ORDER BY`, SQLite ≥ 3.44), so a resume or a recovery pays
+ * one read instead of four — each read through the libsql binding costs ~15–20 µs however small,
+ * most of it building the row objects. The JSON columns of every row travel as JSON strings inside
+ * the arrays and are decoded exactly as the single-table reads decode them (a corrupt value is the
+ * same CorruptRowError). Elsewhere (Postgres, remote libsql): the four reads, concurrently.
+ */
+import type { EventRecord, LoadedRun, StepRecord, SuspensionRecord } from '../store.js';
+import { CorruptRowError } from './errors.js';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  RUN_COLUMNS,
+  type RunRow,
+  STEP_COLUMNS,
+  type StepRow,
+  SUSPENSION_COLUMNS,
+  type SuspensionRow,
+  toEvent,
+  toRun,
+  toStep,
+  toSuspension,
+} from './rows.js';
+import type { SqlBackend } from './sql-exec.js';
+import { placeholders } from './statements.js';
+
+const STEP_KEYS = STEP_COLUMNS.split(', ');
+const SUSPENSION_KEYS = SUSPENSION_COLUMNS.split(', ');
+const EVENT_KEYS = EVENT_COLUMNS.split(', ');
+
+const localSql = new Map<number, string>();
+/** The one statement for `types` event types (cached per count: the types are parameters). */
+function localStatement(types: number): string {
+  let text = localSql.get(types);
+  if (text === undefined) {
+    const typeParams = Array.from({ length: types }, (_, i) => `?${i + 2}`).join(', ');
+    const eventFilter = types > 0 ? ` AND type IN (${typeParams})` : ' AND 0';
+    text =
+      `SELECT ${RUN_COLUMNS},` +
+      ` (SELECT json_group_array(json_array(${STEP_COLUMNS}) ORDER BY started_at, attempt, path) FROM weft_steps WHERE run_id = ?1) AS steps_json,` +
+      ` (SELECT json_group_array(json_array(${SUSPENSION_COLUMNS}) ORDER BY created_at, path) FROM weft_suspensions WHERE run_id = ?1) AS suspensions_json,` +
+      ` (SELECT json_group_array(json_array(${EVENT_COLUMNS}) ORDER BY seq) FROM weft_events WHERE run_id = ?1${eventFilter}) AS events_json` +
+      ' FROM weft_runs WHERE id = ?1';
+    localSql.set(types, text);
+  }
+  return text;
+}
+
+type LocalRow = RunRow & { steps_json: string; suspensions_json: string; events_json: string };
+
+/** Rows of one JSON array column, as objects keyed like the single-table reads' rows. */
+function rowsOf<R>(json: string, keys: readonly string[], table: string, runId: string): R[] {
+  let arrays: unknown[][];
+  try {
+    arrays = JSON.parse(json) as unknown[][];
+  } catch (cause) {
+    // SQLite built this text: only a value it could not represent gets here.
+    throw new CorruptRowError(table, `run ${runId}`, 'json_group_array', cause);
+  }
+  return arrays.map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) row[keys[i] as string] = values[i];
+    return row as R;
+  });
+}
+
+/** Reads `runId` with its steps, open suspensions and events of `types`; undefined when no such run. */
+export async function loadRun(sql: SqlBackend, runId: string, types: string[]): Promise<LoadedRun | undefined> {
+  if (sql.local) {
+    const rows = await sql.all<LocalRow>(localStatement(types.length), [runId, ...types]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      run: toRun(row),
+      steps: rowsOf<StepRow>(row.steps_json, STEP_KEYS, 'weft_steps', runId).map(toStep),
+      suspensions: rowsOf<SuspensionRow>(row.suspensions_json, SUSPENSION_KEYS, 'weft_suspensions', runId).map(
+        toSuspension,
+      ),
+      events: rowsOf<EventRow>(row.events_json, EVENT_KEYS, 'weft_events', runId).map(toEvent),
+    };
+  }
+  const filter = types.length > 0 ? ` AND type IN (${placeholders(types.length)})` : ' AND 1 = 0';
+  const [runs, steps, suspensions, events] = await Promise.all([
+    sql.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM weft_runs WHERE id = ?`, [runId]),
+    sql.all<StepRow>(`SELECT ${STEP_COLUMNS} FROM weft_steps WHERE run_id = ? ORDER BY started_at, attempt, path`, [
+      runId,
+    ]),
+    sql.all<SuspensionRow>(
+      `SELECT ${SUSPENSION_COLUMNS} FROM weft_suspensions WHERE run_id = ? ORDER BY created_at, path`,
+      [runId],
+    ),
+    sql.all<EventRow>(`SELECT ${EVENT_COLUMNS} FROM weft_events WHERE run_id = ? AND seq > ?${filter} ORDER BY seq`, [
+      runId,
+      0,
+      ...types,
+    ]),
+  ]);
+  const run = runs[0];
+  if (!run) return undefined;
+  return {
+    run: toRun(run),
+    steps: steps.map(toStep) as StepRecord[],
+    suspensions: suspensions.map(toSuspension) as SuspensionRecord[],
+    events: events.map(toEvent) as EventRecord[],
+  };
+}
