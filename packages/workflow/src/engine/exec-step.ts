@@ -1,4 +1,5 @@
 /** Executing a user step: memoization, validation, retries, timeout, suspend, one commit. */
+import type { Span } from '@opentelemetry/api';
 import { StepFailedError, StepValidationError, TimeoutError } from '../errors/errors.js';
 import { serializeError } from '../errors/serialize.js';
 import type { StepNode } from '../definition/nodes.js';
@@ -52,117 +53,193 @@ export function replayed(x: RunExec, path: string): boolean {
 }
 
 /** Runs one step node at `path` with `input`; resolves to its validated output. */
-export async function execStep(x: RunExec, node: StepNode, input: unknown, path: string): Promise<unknown> {
-  if (x.memo !== undefined && replayed(x, path)) return x.steps[path];
-  const step = node.step;
-  const resume: ResumeRequest | undefined = x.resume?.path === path ? x.resume : undefined;
-  const inSchema = step.inputSchema;
-  // Validate once: skip re-parsing a value the same (transform-free) schema just produced.
-  let parsed: unknown;
+export function execStep(x: RunExec, node: StepNode, input: unknown, path: string): Promise<unknown> {
+  // Not an async function: this runs for every step, and an async call allocates a frame for all of
+  // its locals plus one continuation per await. A step is one promise chain on the attempt's
+  // promise instead; the rare paths (a rejected input, a failed attempt) are functions of their own.
+  let parsed = input;
+  let first = 1;
   try {
-    parsed =
-      inSchema === undefined || (input === x.lastValidated && inSchema === x.lastSchema && isReparseIdentity(inSchema))
-        ? input
-        : x.validate(inSchema, input, path, 'input');
-  } catch (err) {
-    // Record the rejected input, so the store shows where and why the run stopped.
-    const at = Date.now();
-    const error = serializeError(err);
-    const committed = x.commit({
-      step: { runId: x.runId, path, attempt: 1, status: 'failed', input, error, startedAt: at, endedAt: at },
-      events: [{ type: 'step:failed', path, data: { attempt: 1, error }, at }],
-    });
-    x.live('step:failed', path, { attempt: 1, error: err }, at);
-    await committed;
-    throw err;
+    if (x.memo !== undefined && replayed(x, path)) return Promise.resolve(x.steps[path]);
+    const inSchema = node.step.inputSchema;
+    // Validate once: skip re-parsing a value the same (transform-free) schema just produced.
+    if (
+      inSchema !== undefined &&
+      !(input === x.lastValidated && inSchema === x.lastSchema && isReparseIdentity(inSchema))
+    ) {
+      try {
+        parsed = x.validate(inSchema, input, path, 'input');
+      } catch (err) {
+        return inputRejected(x, input, path, err);
+      }
+    }
+    if (x.lost !== undefined && !x.committed) first = lostAttempt(x, path);
+  } catch (e) {
+    return Promise.reject(e); // a replayed bail or suspension unwinds as the step's rejection
   }
-  for (let attempt = x.lost === undefined || x.committed ? 1 : lostAttempt(x, path); ; attempt++) {
-    const startedAt = Date.now();
-    x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
-    const t = x.trace;
-    const span = t ? t.step(path, step.id, attempt) : undefined;
-    let output: unknown;
-    try {
-      output = await (t && span
+  return attemptAt(x, node, parsed, path, first, x.resume?.path === path ? x.resume : undefined);
+}
+
+/** One attempt of the step at `path`: resolves to its committed output, or retries, or rejects. */
+function attemptAt(
+  x: RunExec,
+  node: StepNode,
+  parsed: unknown,
+  path: string,
+  attempt: number,
+  resume: ResumeRequest | undefined,
+): Promise<unknown> {
+  const startedAt = Date.now();
+  x.live('step:start', path, attempt > 1 ? { attempt } : undefined, startedAt);
+  const t = x.trace;
+  const span = t ? t.step(path, node.step.id, attempt) : undefined;
+  let work: unknown;
+  try {
+    work =
+      t && span
         ? t.within(path, span, () => attemptStep(x, node, parsed, path, attempt, resume?.data))
-        : attemptStep(x, node, parsed, path, attempt, resume?.data));
+        : attemptStep(x, node, parsed, path, attempt, resume?.data);
+  } catch (err) {
+    work = Promise.reject(err); // a step body that throws synchronously
+  }
+  const failed = (err: unknown): Promise<unknown> =>
+    attemptFailed(x, node, err, span, parsed, path, attempt, startedAt, resume).then(() =>
+      attemptAt(x, node, parsed, path, attempt + 1, resume),
+    );
+  return (work instanceof Promise ? work : Promise.resolve(work)).then((value: unknown) => {
+    let output = value;
+    try {
       flushStream(x, path);
       if (x.aborted) throw x.abortReason;
-      if (step.outputSchema) {
-        output = x.validate(step.outputSchema, output, path, 'output');
+      const outSchema = node.step.outputSchema;
+      if (outSchema) {
+        output = x.validate(outSchema, output, path, 'output');
         x.lastValidated = output;
-        x.lastSchema = step.outputSchema;
+        x.lastSchema = outSchema;
       }
     } catch (err) {
-      flushStream(x, path); // what the attempt streamed rides on its commit (failure, retry, suspend)
-      if (err instanceof StepSuspend) {
-        endSpan(x, span, 'suspended');
-        return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
-      }
-      if (err instanceof StepBail && !x.aborted) {
-        endSpan(x, span, 'bail');
-        return bailStep(x, parsed, path, attempt, startedAt, err.output, resume);
-      }
-      if (x.aborted) {
-        endSpan(x, span, 'failed', x.abortReason);
-        throw x.abortReason;
-      }
-      const endedAt = Date.now();
-      const error = serializeError(err);
-      const retry = step.retry ?? node.defaults?.retry;
-      if (shouldRetry(retry, err, attempt)) {
-        const delay = backoffDelay(retry as NonNullable<Step['retry']>, attempt);
-        endSpan(x, span, 'retry', err, delay);
-        const committed = x.commit({
-          step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
-          events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
-        });
-        x.live('step:retry', path, { attempt, delay, error: err }, endedAt);
-        await committed;
-        await sleep(delay, x.signal);
-        continue;
-      }
-      const committed = x.commit({
-        step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
-        events: [{ type: 'step:failed', path, data: { attempt, error }, at: endedAt }],
-      });
-      x.live('step:failed', path, { attempt, error: err }, endedAt);
-      endSpan(x, span, 'failed', err);
-      await committed;
-      // Validation errors and the step's own timeout reach the run as they are (the docs' errors
-      // table); anything else is wrapped in a StepFailedError naming the step and the attempts.
-      throw err instanceof StepValidationError || (err instanceof TimeoutError && err.stepPath === path)
-        ? err
-        : new StepFailedError(x.workflow.id, path, attempt, err);
+      return failed(err); // an output that fails its schema is a failed attempt (retried)
     }
-    endSpan(x, span, 'success');
-    const endedAt = Date.now();
-    // The `step:success` event row (no data: stream() fills it from the step row) rides in the
-    // same commit, so replay knows where the step's commit sits among the run's other events (its
-    // `seq`). The last top-level step's success is written with the run's final status (one write).
-    // The record and its event are built apart from the commit around them: stores keep them, not
-    // the commit, and V8 decides per allocation site whether to allocate straight in the old
-    // generation (a long-lived engine's in-memory history is then not copied by every minor GC).
-    const record: StepRecord = {
-      runId: x.runId,
-      path,
-      attempt,
-      status: 'success',
-      input: parsed,
-      output,
-      startedAt,
-      endedAt,
-    };
-    const event: StoredEvent = { type: 'step:success', path, at: endedAt };
-    const committed = x.commit(
-      { step: record, events: [event], resolvedSuspensionPath: resume ? path : undefined },
-      path === x.lastStepPath,
-    );
-    x.live('step:success', path, output, endedAt);
-    await committed;
+    return succeeded(x, output, span, parsed, path, attempt, startedAt, resume);
+  }, failed);
+}
+
+/** The attempt's output is valid: commit the success; the output once committed. */
+function succeeded(
+  x: RunExec,
+  output: unknown,
+  span: Span | undefined,
+  parsed: unknown,
+  path: string,
+  attempt: number,
+  startedAt: number,
+  resume: ResumeRequest | undefined,
+): unknown {
+  endSpan(x, span, 'success');
+  const endedAt = Date.now();
+  // The `step:success` event row (no data: stream() fills it from the step row) rides in the
+  // same commit, so replay knows where the step's commit sits among the run's other events (its
+  // `seq`). The last top-level step's success is written with the run's final status (one write).
+  // The record and its event are built apart from the commit around them: stores keep them, not
+  // the commit, and V8 decides per allocation site whether to allocate straight in the old
+  // generation (a long-lived engine's in-memory history is then not copied by every minor GC).
+  const record: StepRecord = {
+    runId: x.runId,
+    path,
+    attempt,
+    status: 'success',
+    input: parsed,
+    output,
+    startedAt,
+    endedAt,
+  };
+  const event: StoredEvent = { type: 'step:success', path, at: endedAt };
+  // Over a memory store the commit is applied here (undefined: nothing to wait for).
+  const committed = x.commitNow(
+    // (leaseOwner is set by the commit; written here, the object keeps the shape of its literal)
+    { step: record, events: [event], resolvedSuspensionPath: resume ? path : undefined, leaseOwner: x.core.ownerId },
+    path === x.lastStepPath,
+  );
+  x.live('step:success', path, output, endedAt);
+  if (committed === undefined) {
     x.steps[path] = output;
     return output;
   }
+  return committed.then(() => {
+    x.steps[path] = output;
+    return output;
+  });
+}
+
+/** The step's input failed its schema: record the rejected input (where and why the run stopped), then throw. */
+async function inputRejected(x: RunExec, input: unknown, path: string, err: unknown): Promise<never> {
+  const at = Date.now();
+  const error = serializeError(err);
+  const committed = x.commit({
+    step: { runId: x.runId, path, attempt: 1, status: 'failed', input, error, startedAt: at, endedAt: at },
+    events: [{ type: 'step:failed', path, data: { attempt: 1, error }, at }],
+  });
+  x.live('step:failed', path, { attempt: 1, error: err }, at);
+  await committed;
+  throw err;
+}
+
+/**
+ * An attempt threw `err` (or its output failed the schema): suspend, bail, retry (resolves, after
+ * the retry's commit and backoff) or fail (rejects) — each with its one commit.
+ */
+async function attemptFailed(
+  x: RunExec,
+  node: StepNode,
+  err: unknown,
+  span: Span | undefined,
+  parsed: unknown,
+  path: string,
+  attempt: number,
+  startedAt: number,
+  resume: ResumeRequest | undefined,
+): Promise<void> {
+  const step = node.step;
+  flushStream(x, path); // what the attempt streamed rides on its commit (failure, retry, suspend)
+  if (err instanceof StepSuspend) {
+    endSpan(x, span, 'suspended');
+    return suspendStep(x, step, parsed, path, attempt, startedAt, err.payload, resume);
+  }
+  if (err instanceof StepBail && !x.aborted) {
+    endSpan(x, span, 'bail');
+    return bailStep(x, parsed, path, attempt, startedAt, err.output, resume);
+  }
+  if (x.aborted) {
+    endSpan(x, span, 'failed', x.abortReason);
+    throw x.abortReason;
+  }
+  const endedAt = Date.now();
+  const error = serializeError(err);
+  const retry = step.retry ?? node.defaults?.retry;
+  if (shouldRetry(retry, err, attempt)) {
+    const delay = backoffDelay(retry as NonNullable<Step['retry']>, attempt);
+    endSpan(x, span, 'retry', err, delay);
+    const committed = x.commit({
+      step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
+      events: [{ type: 'step:retry', path, data: { attempt, delay, error: error.message }, at: endedAt }],
+    });
+    x.live('step:retry', path, { attempt, delay, error: err }, endedAt);
+    await committed;
+    await sleep(delay, x.signal);
+    return;
+  }
+  const committed = x.commit({
+    step: { runId: x.runId, path, attempt, status: 'failed', input: parsed, error, startedAt, endedAt },
+    events: [{ type: 'step:failed', path, data: { attempt, error }, at: endedAt }],
+  });
+  x.live('step:failed', path, { attempt, error: err }, endedAt);
+  endSpan(x, span, 'failed', err);
+  await committed;
+  // Validation errors and the step's own timeout reach the run as they are (the docs' errors
+  // table); anything else is wrapped in a StepFailedError naming the step and the attempts.
+  throw err instanceof StepValidationError || (err instanceof TimeoutError && err.stepPath === path)
+    ? err
+    : new StepFailedError(x.workflow.id, path, attempt, err);
 }
 
 /**

@@ -21,6 +21,7 @@ import type { RunTrace } from '../tracing/run-trace.js';
 import type { WeftEvent } from './types.js';
 import { type LogLevel, logLine, type RunLogSettings, stores } from '../logs/run-logs.js';
 import { scopeRunner, type StepScopeRunner } from './step-scope.js';
+import { syncCommitOf } from '../store/memory-store.js';
 
 /** Thrown (not an Error: no stack to capture) to unwind a run that suspended somewhere. */
 export class SuspendSignal {
@@ -161,6 +162,7 @@ export class RunExec {
     this.workflow = workflow;
     this.resources = resources;
     this.limiter = limiter;
+    this.#apply = syncCommitOf(core.store);
   }
 
   get signal(): AbortSignal {
@@ -329,6 +331,34 @@ export class RunExec {
     if (c.resolvedSuspensionPath === undefined && !c.suspension) return this.#write(c);
     return this.#write(c).then(() => this.#track(c));
   }
+
+  /**
+   * Like {@link RunExec.commit}, but over a memory store the write is applied before this returns,
+   * and `undefined` says so (nothing to wait for: no promise, no turn). Over any other store, or
+   * while something is pending before this commit (a held-back commit, a log count), the same as
+   * `commit`. Used by a step's success, the hot path.
+   */
+  commitNow(c: StepCommit, defer = false): Promise<void> | undefined {
+    const apply = this.#apply;
+    if (apply === undefined || defer || this.#counting || this.#deferred) return this.commit(c, defer);
+    this.committed = true;
+    if (this.#pending) {
+      c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
+      this.#pending = undefined;
+    }
+    c.leaseOwner = this.core.ownerId;
+    try {
+      apply(c);
+    } catch (e) {
+      if (e instanceof LeaseLostError) this.abort(e);
+      return Promise.reject(e);
+    }
+    this.#track(c);
+    return undefined;
+  }
+
+  /** The store's synchronous commit when it is a memory store (see syncCommitOf). */
+  readonly #apply: ((c: StepCommit) => void) | undefined;
 
   #deferred: StepCommit | undefined;
 

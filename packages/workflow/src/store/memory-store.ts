@@ -59,6 +59,19 @@ export function createMemoryStore(): Store {
     return s;
   };
 
+  /** The run's events after `afterSeq` (of `types`, when given), as records. */
+  const readStored = (s: RunState, afterSeq: number, types: readonly string[] | undefined): EventRecord[] => {
+    const out: EventRecord[] = [];
+    const all = s.events;
+    const runId = s.run.id;
+    for (let i = Math.max(0, afterSeq); i < all.length; i++) {
+      const e = all[i] as StoredEvent;
+      if (types && !types.includes(e.type)) continue;
+      out.push({ runId, seq: i + 1, type: e.type, path: e.path, data: e.data, at: e.at });
+    }
+    return out;
+  };
+
   const watchers = new Set<(runId: string) => void>();
   const pushEvents = (s: RunState, events: StoredEvent[]) => {
     for (const e of events) s.events.push(e);
@@ -71,7 +84,29 @@ export function createMemoryStore(): Store {
     }
   };
 
-  return {
+  /** A step commit, applied at once; throws what commitStep rejects with. */
+  const apply = (commit: StepCommit): void => {
+    const s = runs.get(commit.step.runId);
+    if (!s) throw new Error(`memory store: run "${commit.step.runId}" does not exist`);
+    if (commit.leaseOwner !== undefined && (s.run.leaseOwner !== commit.leaseOwner || s.run.status !== 'running'))
+      throw new LeaseLostError(s.run.id, commit.leaseOwner);
+    s.steps.push(commit.step);
+    if (commit.events) pushEvents(s, commit.events);
+    if (commit.run) Object.assign(s.run, commit.run);
+    if (commit.resolvedSuspensionPath !== undefined) s.suspensions?.delete(commit.resolvedSuspensionPath);
+    if (commit.suspension) (s.suspensions ??= new Map()).set(commit.suspension.path, commit.suspension);
+    if (commit.timer) timers.set(commit.timer.id, commit.timer);
+  };
+  const commitStep = (commit: StepCommit): Promise<void> => {
+    try {
+      apply(commit);
+      return done;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+
+  const store: Store = {
     init: () => done,
     close: () => done,
     eventsScope: 'process',
@@ -151,27 +186,15 @@ export function createMemoryStore(): Store {
       return Promise.resolve(n);
     },
 
-    commitStep(commit: StepCommit) {
-      const s = runs.get(commit.step.runId);
-      if (!s) return Promise.reject(new Error(`memory store: run "${commit.step.runId}" does not exist`));
-      if (commit.leaseOwner !== undefined && (s.run.leaseOwner !== commit.leaseOwner || s.run.status !== 'running'))
-        return Promise.reject(new LeaseLostError(s.run.id, commit.leaseOwner));
-      s.steps.push(commit.step);
-      if (commit.events) pushEvents(s, commit.events);
-      if (commit.run) Object.assign(s.run, commit.run);
-      if (commit.resolvedSuspensionPath !== undefined) s.suspensions?.delete(commit.resolvedSuspensionPath);
-      if (commit.suspension) (s.suspensions ??= new Map()).set(commit.suspension.path, commit.suspension);
-      if (commit.timer) timers.set(commit.timer.id, commit.timer);
-      return done;
-    },
+    commitStep,
     loadRun(runId, eventTypes) {
       const s = runs.get(runId);
       if (!s) return Promise.resolve(undefined);
       return Promise.resolve({
         run: { ...s.run },
         steps: s.steps.slice(),
-        suspensions: [...s.suspensions.values()],
-        events: s.events.filter((e) => eventTypes.includes(e.type)),
+        suspensions: s.suspensions ? [...s.suspensions.values()] : [],
+        events: readStored(s, 0, eventTypes),
       });
     },
     listSteps(runId) {
@@ -205,16 +228,7 @@ export function createMemoryStore(): Store {
     },
     readEvents(runId, afterSeq = 0, types) {
       const s = runs.get(runId);
-      const out: EventRecord[] = [];
-      if (s) {
-        const all = s.events;
-        for (let i = Math.max(0, afterSeq); i < all.length; i++) {
-          const e = all[i] as StoredEvent;
-          if (types && !types.includes(e.type)) continue;
-          out.push({ runId, seq: i + 1, type: e.type, path: e.path, data: e.data, at: e.at });
-        }
-      }
-      return Promise.resolve(out);
+      return Promise.resolve(s ? readStored(s, afterSeq, types) : []);
     },
 
     countEvents(runId, types) {
@@ -296,4 +310,20 @@ export function createMemoryStore(): Store {
       );
     },
   };
+  syncCommits.set(store, { commitStep, apply });
+  return store;
+}
+
+/** The memory stores' synchronous commits, by store (see {@link syncCommitOf}). */
+const syncCommits = new WeakMap<Store, { commitStep: Store['commitStep']; apply: (commit: StepCommit) => void }>();
+
+/**
+ * @internal For the engine: a memory store's commit applied synchronously (throwing what
+ * `commitStep` would reject with), so a step's commit costs no promise. Undefined for any other
+ * store, and for a memory store whose `commitStep` was replaced (wrapped, spied on): the engine
+ * then calls `commitStep`.
+ */
+export function syncCommitOf(store: Store): ((commit: StepCommit) => void) | undefined {
+  const s = syncCommits.get(store);
+  return s && store.commitStep === s.commitStep ? s.apply : undefined;
 }
