@@ -25,11 +25,20 @@ import type {
 
 /** An event as committed (its `seq` is its position + 1, its `runId` the run's): materialized on read. */
 type StoredEvent = Omit<EventRecord, 'seq' | 'runId'>;
+/**
+ * A run's event as kept: as committed, or — for a data-less `step:success` committed with its
+ * step's success, at the step's `endedAt` — the step record itself (the store keeps it anyway:
+ * one object fewer per step in a long-lived engine's history).
+ */
+type Kept = StoredEvent | StepRecord;
+
+const isStep = (e: Kept): e is StepRecord => (e as StoredEvent).type === undefined;
+const typeOf = (e: Kept): string => (isStep(e) ? 'step:success' : e.type);
 
 interface RunState {
   run: RunRecord;
   steps: StepRecord[];
-  events: StoredEvent[];
+  events: Kept[];
   /** Created with the run's first suspension: most runs never suspend. */
   suspensions: Map<string, SuspensionRecord> | undefined;
 }
@@ -65,7 +74,12 @@ export function createMemoryStore(): Store {
     const all = s.events;
     const runId = s.run.id;
     for (let i = Math.max(0, afterSeq); i < all.length; i++) {
-      const e = all[i] as StoredEvent;
+      const e = all[i] as Kept;
+      if (isStep(e)) {
+        if (!types || types.includes('step:success'))
+          out.push({ runId, seq: i + 1, type: 'step:success', path: e.path, data: undefined, at: e.endedAt as number });
+        continue;
+      }
       if (types && !types.includes(e.type)) continue;
       out.push({ runId, seq: i + 1, type: e.type, path: e.path, data: e.data, at: e.at });
     }
@@ -73,8 +87,17 @@ export function createMemoryStore(): Store {
   };
 
   const watchers = new Set<(runId: string) => void>();
-  const pushEvents = (s: RunState, events: StoredEvent[]) => {
-    for (const e of events) s.events.push(e);
+  const pushEvents = (s: RunState, events: StoredEvent[], step?: StepRecord) => {
+    for (const e of events) {
+      const same =
+        step !== undefined &&
+        e.type === 'step:success' &&
+        e.data === undefined &&
+        e.path === step.path &&
+        e.at === step.endedAt &&
+        typeof e.at === 'number';
+      s.events.push(same ? step : e);
+    }
     if (watchers.size > 0 && events.length > 0) {
       const id = s.run.id;
       // After the caller's write resolved, like a durable store's commit.
@@ -91,7 +114,7 @@ export function createMemoryStore(): Store {
     if (commit.leaseOwner !== undefined && (s.run.leaseOwner !== commit.leaseOwner || s.run.status !== 'running'))
       throw new LeaseLostError(s.run.id, commit.leaseOwner);
     s.steps.push(commit.step);
-    if (commit.events) pushEvents(s, commit.events);
+    if (commit.events) pushEvents(s, commit.events, commit.step);
     if (commit.run) Object.assign(s.run, commit.run);
     if (commit.resolvedSuspensionPath !== undefined) s.suspensions?.delete(commit.resolvedSuspensionPath);
     if (commit.suspension) (s.suspensions ??= new Map()).set(commit.suspension.path, commit.suspension);
@@ -234,7 +257,7 @@ export function createMemoryStore(): Store {
     countEvents(runId, types) {
       const s = runs.get(runId);
       let n = 0;
-      for (const e of s?.events ?? []) if (types.includes(e.type)) n++;
+      for (const e of s?.events ?? []) if (types.includes(typeOf(e))) n++;
       return Promise.resolve(n);
     },
 
