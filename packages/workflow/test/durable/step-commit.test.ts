@@ -160,6 +160,64 @@ describe('step commit as one statement (libsql file)', () => {
     await store.close();
   });
 
+  it('event seqs stay contiguous and in commit order with other writers and parallel commits of one run', async () => {
+    const file = join(tmp.dir, `s${++n}.db`);
+    const a = createStore({ url: `file:${file}` });
+    const b = createStore({ url: `file:${file}` });
+    await a.init();
+    await b.init();
+    await a.createRun(run('r1'), [{ type: 'run:start', at: 1 }]);
+    await a.commitStep({ step: step('r1', 's1'), events: [{ type: 'a1', at: 2 }], leaseOwner: 'me' });
+    // Another store (another process's view of the file) appends to the run: the first store's
+    // remembered seq is stale, and its next commit takes the seqs after those.
+    await b.appendEvents('r1', [
+      { type: 'b1', at: 3 },
+      { type: 'b2', at: 3 },
+    ]);
+    await a.commitStep({ step: step('r1', 's2'), events: [{ type: 'a2', at: 4 }], leaseOwner: 'me' });
+    // A store that did not write the run (a resume elsewhere) reads the run's last seq once.
+    await b.commitStep({ step: step('r1', 's3'), events: [{ type: 'b3', at: 5 }], leaseOwner: 'me' });
+    // The first store's seq is stale again: its commit is retried after the others' events.
+    await a.commitStep({ step: step('r1', 's4'), events: [{ type: 'a3', at: 5 }], leaseOwner: 'me' });
+    // Parallel branches of one run commit in the same tick: consecutive seqs, submission order.
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        a.commitStep({
+          step: step('r1', `p${i}`),
+          events:
+            i % 2
+              ? [{ type: `p${i}`, at: 6 }]
+              : [
+                  { type: `p${i}`, at: 6 },
+                  { type: `p${i}'`, at: 6 },
+                ],
+          leaseOwner: 'me',
+        }),
+      ),
+    );
+    const events = await a.readEvents('r1');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => e.type)).toEqual([
+      'run:start',
+      'a1',
+      'b1',
+      'b2',
+      'a2',
+      'b3',
+      'a3',
+      'p1',
+      'p2',
+      "p2'",
+      'p3',
+      'p4',
+      "p4'",
+      'p5',
+    ]);
+    expect((await a.listSteps('r1')).length).toBe(9);
+    await a.close();
+    await b.close();
+  });
+
   it('a schema without migration 0011 (migrate: false) commits through the plain statements', async () => {
     const file = join(tmp.dir, `s${++n}.db`);
     const first = createStore({ url: `file:${file}` });

@@ -52,6 +52,7 @@ import {
 } from './rows.js';
 import { deleteRun, listRuns, purgeRuns } from './housekeeping.js';
 import { InflightTracker } from './inflight.js';
+import { isSeqTaken, LastSeq } from './last-seq.js';
 import { type EventFeed, localFeed } from './event-feed.js';
 import { claimRuns, claimRunsLimited, renewLeases } from './leases.js';
 import { WORKFLOW_MIGRATION_TABLE, workflowMigrations } from './schema.js';
@@ -59,6 +60,7 @@ import type { SqlBackend, SqlStatement } from './sql-exec.js';
 import {
   EVENTS_INSERT_PREFIX,
   eventsInsert,
+  FINISHED,
   JSON_COLUMNS,
   PG_FENCE,
   PG_FENCE_CHECK,
@@ -68,6 +70,7 @@ import {
   STEP_COMMIT,
   STEP_COMMIT_EVENTS,
   STEP_COMMIT_LEASE_LOST,
+  eventsInsertAt,
   STEP_UPSERT,
   STEP_UPSERT_FENCED,
   SUSPENSION_UPSERT,
@@ -130,6 +133,8 @@ export class KyselyStoreImpl implements KyselyStore {
   #initialized = false;
   /** libsql file with migration 0011: a step commit is one INSERT into the `weft_step_commits` view. */
   #stepView = false;
+  /** With the step-commit view: the last event seq of runs this store wrote (a hint; see LastSeq). */
+  readonly #lastSeq = new LastSeq();
   #closed = false;
   readonly #inflight = new InflightTracker();
   readonly #events: EventFeed;
@@ -165,11 +170,11 @@ export class KyselyStoreImpl implements KyselyStore {
         // Without the migration (a store opened with migrate: false on an older schema) step
         // commits use the plain statements.
         if (this.#sql.local) {
-          const trigger = await this.#sql.all(
-            "SELECT 1 AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'weft_step_commit'",
+          const found = await this.#sql.all(
+            "SELECT 1 AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'weft_step_commit' AND EXISTS (SELECT 1 FROM pragma_table_info('weft_step_commits') WHERE name = 'e1_seq')",
             [],
           );
-          this.#stepView = trigger.length > 0;
+          this.#stepView = found.length > 0;
         }
       } catch (error) {
         throw this.#settings.translate?.(error) ?? error;
@@ -264,6 +269,8 @@ export class KyselyStoreImpl implements KyselyStore {
         },
         () => runCreated(sql, run),
       );
+      // A new run: its events are seq 1…n.
+      if (this.#stepView) this.#lastSeq.set(run.id, events?.length ?? 0);
       if (appended) this.#events.committed(run.id);
     } catch (cause) {
       if ((await this.getRun(run.id)) !== undefined) {
@@ -324,6 +331,11 @@ export class KyselyStoreImpl implements KyselyStore {
     const sql = await this.#exec();
     const { sets, params } = this.#runPatch(runId, patch as Record<string, unknown>);
     if (expect && expect.length === 0) return false;
+    // Its events take seqs inside the statement (the run's max + 1…): a remembered last seq k
+    // becomes k + n once they are in. A finished run needs none.
+    const knownSeq = events && events.length > 0 ? this.#lastSeq.get(runId) : undefined;
+    if (patch.status !== undefined && FINISHED.includes(patch.status)) this.#lastSeq.forget(runId);
+    else if (events && events.length > 0) this.#lastSeq.forget(runId);
     const data = events?.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
     let text: string;
     if (sets.length === 0) {
@@ -352,7 +364,11 @@ export class KyselyStoreImpl implements KyselyStore {
         { sql: text, params },
         { sql: insert.sql, params: insert.params },
       ]);
-      if ((changed ?? 0) > 0) this.#events.committed(runId);
+      if ((changed ?? 0) > 0) {
+        if (knownSeq !== undefined && !FINISHED.includes(patch.status as RunStatus))
+          this.#lastSeq.set(runId, knownSeq + events.length);
+        this.#events.committed(runId);
+      }
       return (changed ?? 0) > 0;
     }
     if (sql.dialect === 'postgres') {
@@ -380,10 +396,12 @@ export class KyselyStoreImpl implements KyselyStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
+    this.#lastSeq.forget(runId);
     await deleteRun(await this.#exec(), runId);
   }
 
   async purgeRuns(before: number, options?: PurgeOptions): Promise<number> {
+    this.#lastSeq.clear();
     return purgeRuns(await this.#exec(), before, options);
   }
 
@@ -423,38 +441,10 @@ export class KyselyStoreImpl implements KyselyStore {
 
     const owner = commit.leaseOwner;
     const pg = sql.dialect === 'postgres';
-    const statements: SqlStatement[] = [];
-    if (this.#stepView) {
-      // libsql file: the fence, the step and its first two events are one statement (the view's
-      // trigger); a commit of nothing else autocommits it, without BEGIN/COMMIT.
-      const params: unknown[] = [...stepParams, owner ?? null];
-      for (let i = 0; i < STEP_COMMIT_EVENTS; i++) {
-        const e = events[i];
-        if (e) params.push(e.type, e.path ?? null, eventData[i] ?? null, e.at);
-        else params.push(null, null, null, null);
-      }
-      statements.push({ sql: STEP_COMMIT, params });
-      if (events.length > STEP_COMMIT_EVENTS) {
-        statements.push(
-          eventsInsert(step.runId, events.slice(STEP_COMMIT_EVENTS), eventData.slice(STEP_COMMIT_EVENTS)),
-        );
-      }
-    } else {
-      // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence
-      // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
-      statements.push(
-        owner === undefined || pg
-          ? { sql: STEP_UPSERT, params: stepParams }
-          : {
-              sql: STEP_UPSERT_FENCED,
-              params: [...stepParams, step.runId, owner],
-              onNoChange: () => new LeaseLostError(step.runId, owner),
-            },
-      );
-      if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
-    }
+    // The statements after the step and its events: the run patch, suspension and timer.
+    const tail: SqlStatement[] = [];
     if (runPatch && runPatch.sets.length > 0) {
-      statements.push({
+      tail.push({
         sql: `UPDATE weft_runs SET ${runPatch.sets.join(', ')} WHERE id = ?`,
         params: [...runPatch.params, step.runId],
       });
@@ -462,15 +452,101 @@ export class KyselyStoreImpl implements KyselyStore {
     // Re-suspending at the resolved path is one upsert (a DELETE and an upsert of one row cannot
     // share a Postgres statement).
     if (commit.resolvedSuspensionPath !== undefined && commit.resolvedSuspensionPath !== suspension?.path) {
-      statements.push({
+      tail.push({
         sql: 'DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?',
         params: [step.runId, commit.resolvedSuspensionPath],
       });
     }
-    if (suspensionParams) statements.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
-    if (timerParams) statements.push({ sql: TIMER_UPSERT, params: timerParams });
-    await this.#batch(sql, step.runId, statements, pg ? owner : undefined, () => stepCommitted(sql, step), owner);
+    if (suspensionParams) tail.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
+    if (timerParams) tail.push({ sql: TIMER_UPSERT, params: timerParams });
+    const applied = () => stepCommitted(sql, step);
+
+    if (this.#stepView) {
+      await this.#commitStepStatement(sql, stepParams, events, eventData, tail, owner, applied);
+      const status = commit.run?.status;
+      if (status !== undefined && FINISHED.includes(status)) this.#lastSeq.forget(step.runId);
+    } else {
+      // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence
+      // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
+      const statements: SqlStatement[] = [
+        owner === undefined || pg
+          ? { sql: STEP_UPSERT, params: stepParams }
+          : {
+              sql: STEP_UPSERT_FENCED,
+              params: [...stepParams, step.runId, owner],
+              onNoChange: () => new LeaseLostError(step.runId, owner),
+            },
+      ];
+      if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
+      statements.push(...tail);
+      await this.#batch(sql, step.runId, statements, pg ? owner : undefined, applied);
+    }
     if (events.length > 0) this.#events.committed(step.runId);
+  }
+
+  /**
+   * libsql file: the fence, the step and its first two events as one statement (the view's
+   * trigger, migration 0011), then `tail`; alone it autocommits, without BEGIN/COMMIT. The events'
+   * seqs come from {@link LastSeq} (or one read of the run's max seq when this store does not know
+   * it); a seq taken meanwhile by another writer fails on the primary key, and the commit is
+   * retried with the seq read again.
+   */
+  async #commitStepStatement(
+    sql: SqlBackend,
+    stepParams: unknown[],
+    events: Omit<EventRecord, 'seq' | 'runId'>[],
+    eventData: (string | null)[],
+    tail: SqlStatement[],
+    owner: string | undefined,
+    applied: () => Promise<{ value: undefined } | undefined>,
+  ): Promise<void> {
+    const runId = stepParams[0] as string;
+    for (let attempt = 0; ; attempt++) {
+      let last = 0;
+      if (events.length > 0) {
+        let known = this.#lastSeq.get(runId);
+        if (known === undefined) {
+          const max = await this.#maxSeq(sql, runId);
+          known = this.#lastSeq.get(runId) ?? max; // another commit of the run may have reserved meanwhile
+        }
+        last = known;
+        // Reserved now, synchronously: concurrent commits of one run (parallel branches) take
+        // consecutive seqs in the order they are submitted, which is the order they commit in.
+        this.#lastSeq.set(runId, last + events.length);
+      }
+      const params: unknown[] = [...stepParams, owner ?? null, events.length > 0 ? last + 1 : null];
+      for (let i = 0; i < STEP_COMMIT_EVENTS; i++) {
+        const e = events[i];
+        if (e) params.push(e.type, e.path ?? null, eventData[i] ?? null, e.at);
+        else params.push(null, null, null, null);
+      }
+      const statements: SqlStatement[] = [{ sql: STEP_COMMIT, params }];
+      if (events.length > STEP_COMMIT_EVENTS) {
+        statements.push(
+          eventsInsertAt(
+            runId,
+            events.slice(STEP_COMMIT_EVENTS),
+            eventData.slice(STEP_COMMIT_EVENTS),
+            last + 1 + STEP_COMMIT_EVENTS,
+          ),
+        );
+      }
+      statements.push(...tail);
+      try {
+        await this.#batch(sql, runId, statements, undefined, applied, owner);
+        return;
+      } catch (error) {
+        this.#lastSeq.forget(runId);
+        if (isSeqTaken(error) && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The seq of the run's last stored event (0 when it has none). */
+  async #maxSeq(sql: SqlBackend, runId: string): Promise<number> {
+    const rows = await sql.all<{ s: number | null }>('SELECT MAX(seq) AS s FROM weft_events WHERE run_id = ?', [runId]);
+    return Number(rows[0]?.s ?? 0);
   }
 
   /**
@@ -610,6 +686,7 @@ export class KyselyStoreImpl implements KyselyStore {
     const sql = await this.#exec();
     const data = events.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
     const last = events[events.length - 1] as Omit<EventRecord, 'seq' | 'runId'>;
+    this.#lastSeq.forget(runId);
     await this.#batch(sql, runId, [eventsInsert(runId, events, data)], undefined, () =>
       eventsAppended(sql, runId, last),
     );

@@ -220,13 +220,15 @@ export const workflowMigrations: Record<string, Migration> = {
     // uncontended step commit is one autocommit of one statement instead of four statements. The
     // fence aborts the statement (nothing written) with the message WEFT_LEASE_LOST when the run is
     // no longer running under `lease_owner` (NULL: unfenced; the foreign keys still refuse a step of
-    // an unknown run). Each event's seq is the run's current max + 1, as in the plain events INSERT.
+    // an unknown run). The events get seq `e1_seq` and `e1_seq + 1`, given by the caller (the
+    // store's last seq of the run + 1): no read of weft_events inside the statement, and a stale
+    // seq fails on the (run_id, seq) primary key instead of writing anything.
     // Postgres already commits a step as one statement (data-modifying CTEs): nothing to add.
     async up(db: Db) {
       if (!(db.getExecutor().adapter instanceof kysely().SqliteAdapter)) return;
       await sql`CREATE VIEW IF NOT EXISTS weft_step_commits AS SELECT NULL AS run_id, NULL AS path, NULL AS attempt,
         NULL AS status, NULL AS input, NULL AS output, NULL AS error, NULL AS started_at, NULL AS ended_at,
-        NULL AS lease_owner, NULL AS e1_type, NULL AS e1_path, NULL AS e1_data, NULL AS e1_at,
+        NULL AS lease_owner, NULL AS e1_seq, NULL AS e1_type, NULL AS e1_path, NULL AS e1_data, NULL AS e1_at,
         NULL AS e2_type, NULL AS e2_path, NULL AS e2_data, NULL AS e2_at WHERE 0`.execute(db);
       await sql`CREATE TRIGGER IF NOT EXISTS weft_step_commit INSTEAD OF INSERT ON weft_step_commits BEGIN
         SELECT RAISE(ABORT, 'WEFT_LEASE_LOST') WHERE NEW.lease_owner IS NOT NULL AND NOT EXISTS
@@ -237,11 +239,9 @@ export const workflowMigrations: Record<string, Migration> = {
           input = COALESCE(excluded.input, weft_steps.input), output = excluded.output,
           error = excluded.error, ended_at = excluded.ended_at;
         INSERT INTO weft_events (run_id, seq, type, path, data, at)
-          SELECT NEW.run_id, m.s + 1, NEW.e1_type, NEW.e1_path, NEW.e1_data, NEW.e1_at
-          FROM (SELECT COALESCE(MAX(seq), 0) AS s FROM weft_events WHERE run_id = NEW.run_id) AS m WHERE NEW.e1_type IS NOT NULL;
+          SELECT NEW.run_id, NEW.e1_seq, NEW.e1_type, NEW.e1_path, NEW.e1_data, NEW.e1_at WHERE NEW.e1_type IS NOT NULL;
         INSERT INTO weft_events (run_id, seq, type, path, data, at)
-          SELECT NEW.run_id, m.s + 1, NEW.e2_type, NEW.e2_path, NEW.e2_data, NEW.e2_at
-          FROM (SELECT COALESCE(MAX(seq), 0) AS s FROM weft_events WHERE run_id = NEW.run_id) AS m WHERE NEW.e2_type IS NOT NULL;
+          SELECT NEW.run_id, NEW.e1_seq + 1, NEW.e2_type, NEW.e2_path, NEW.e2_data, NEW.e2_at WHERE NEW.e2_type IS NOT NULL;
       END`.execute(db);
     },
   },

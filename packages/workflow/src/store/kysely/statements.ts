@@ -100,14 +100,36 @@ export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELE
 /**
  * libsql: a step commit as one statement, an INSERT into the `weft_step_commits` view whose
  * INSTEAD OF trigger (migration `0011_step_commit`) runs the lease fence, the step upsert and up to
- * two events atomically (params: the step's 9, the lease owner or null, then type, path, data and
- * at of each of two events, nulls for an absent one). A lone statement autocommits: no BEGIN/COMMIT.
+ * two events atomically (params: the step's 9, the lease owner or null, the first event's seq, then
+ * type, path, data and at of each of two events, nulls for an absent one; the second event's seq
+ * is the first's + 1). A lone statement autocommits: no BEGIN/COMMIT.
  */
-export const STEP_COMMIT = `INSERT INTO weft_step_commits (${STEP_COLUMNS}, lease_owner, e1_type, e1_path, e1_data, e1_at, e2_type, e2_path, e2_data, e2_at) VALUES (${placeholders(18)})`;
+export const STEP_COMMIT = `INSERT INTO weft_step_commits (${STEP_COLUMNS}, lease_owner, e1_seq, e1_type, e1_path, e1_data, e1_at, e2_type, e2_path, e2_data, e2_at) VALUES (${placeholders(19)})`;
 /** The message the step-commit trigger aborts with when the fence fails (the run is another owner's). */
 export const STEP_COMMIT_LEASE_LOST = 'WEFT_LEASE_LOST';
 /** Events a {@link STEP_COMMIT} statement holds; the rest go in an events INSERT after it. */
 export const STEP_COMMIT_EVENTS = 2;
+
+const eventsAtSql = new Map<number, string>();
+/** libsql: appends events with the given seqs `firstSeq…` (a taken seq fails on the primary key). */
+export function eventsInsertAt(
+  runId: string,
+  events: Omit<EventRecord, 'seq' | 'runId'>[],
+  data: (string | null)[],
+  firstSeq: number,
+): SqlStatement {
+  let text = eventsAtSql.get(events.length);
+  if (text === undefined) {
+    text = `${EVENTS_INSERT_PREFIX} (${EVENT_COLUMNS}) VALUES ${events.map(() => `(${placeholders(6)})`).join(', ')}`;
+    if (events.length <= 16) eventsAtSql.set(events.length, text);
+  }
+  const params: unknown[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
+    params.push(runId, firstSeq + i, e.type, e.path ?? null, data[i] ?? null, e.at);
+  }
+  return { sql: text, params };
+}
 
 /**
  * Postgres: the fence of a step commit, a CTE of the commit's single statement. `FOR SHARE` waits

@@ -1,0 +1,49 @@
+/**
+ * libsql file: the seq of each run's last event as this store last wrote it, so a step commit can
+ * give its events their seqs without reading `weft_events` inside the statement (which costs
+ * SQLite a read of the table and a temporary copy of the rows, about a quarter of a commit's CPU).
+ *
+ * It is a hint, never trusted: the (run_id, seq) primary key refuses a seq another writer took in
+ * the meantime (another process appending to the run, a resume elsewhere), and the commit is then
+ * retried with the seq read from the table. An entry is known only from this store's own writes
+ * (a run it created, or a seq it read), dropped after any failed write, when the run finishes and
+ * when it is deleted; at most `max` runs are held (the oldest entries go first; a suspended run's
+ * entry saves a read when it is resumed in this process).
+ */
+export class LastSeq {
+  readonly #last = new Map<string, number>();
+  readonly #max: number;
+
+  constructor(max = 10_000) {
+    this.#max = max;
+  }
+
+  get(runId: string): number | undefined {
+    return this.#last.get(runId);
+  }
+
+  set(runId: string, seq: number): void {
+    this.#last.delete(runId);
+    this.#last.set(runId, seq);
+    if (this.#last.size > this.#max) {
+      const oldest = this.#last.keys().next();
+      if (!oldest.done) this.#last.delete(oldest.value);
+    }
+  }
+
+  forget(runId: string): void {
+    this.#last.delete(runId);
+  }
+
+  clear(): void {
+    this.#last.clear();
+  }
+}
+
+/** Whether `error` is SQLite refusing an event seq that is already taken. */
+export function isSeqTaken(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return (
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' && typeof e.message === 'string' && e.message.includes('weft_events')
+  );
+}
