@@ -32,7 +32,9 @@ describe('multi-worker on Postgres', () => {
       ids.push(...(await Promise.all(batch)));
     }
 
-    const workers: Child[] = Array.from({ length: 4 }, () => spawnTs(CHILD, [PG_URL, schema]));
+    // Each worker's connections carry its name, so the test can see when the killed one's are gone.
+    const named = (i: number) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${schema}_w${i}`;
+    const workers: Child[] = Array.from({ length: 4 }, (_, i) => spawnTs(CHILD, [named(i), schema]));
     await Promise.all(workers.map((w) => w.waitFor('ready')));
     const done = async () => (await store.listRuns({ status: 'success', limit: 1000 })).runs.length;
     while ((await done()) < 400) await sleep(20);
@@ -52,6 +54,18 @@ describe('multi-worker on Postgres', () => {
     }
     victim.proc.kill('SIGKILL');
     await victim.exited;
+    // A statement the worker sent before it died still runs to its end on the server (its backend
+    // notices the closed socket only when it answers): the runs it held are those still held once
+    // its backends are gone.
+    const backends = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = ${`${schema}_w0`}`.execute(store.db)
+        ).rows[0]?.n ?? 0,
+      );
+    while ((await backends()) > 0) await sleep(5);
     orphans = await held();
 
     const deadline = Date.now() + 45_000;

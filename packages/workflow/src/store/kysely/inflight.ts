@@ -5,21 +5,24 @@ export class InflightTracker {
   #count = 0;
   #waiters: Array<() => void> = [];
 
+  /** Counts `p` until it settles (work queued before it reaches the backend, e.g. group commit). */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#count++;
+    return p.then(
+      (v) => {
+        this.#done();
+        return v;
+      },
+      (e: unknown) => {
+        this.#done();
+        throw e;
+      },
+    );
+  }
+
   /** The same backend, counting every call until it settles. */
   wrap(backend: SqlBackend): SqlBackend {
-    const track = <T>(p: Promise<T>): Promise<T> => {
-      this.#count++;
-      return p.then(
-        (v) => {
-          this.#done();
-          return v;
-        },
-        (e: unknown) => {
-          this.#done();
-          throw e;
-        },
-      );
-    };
+    const track = <T>(p: Promise<T>): Promise<T> => this.track(p);
     return {
       dialect: backend.dialect,
       ...(backend.local ? { local: backend.local } : {}),

@@ -5,7 +5,9 @@
  * Cost model: one step commit is one statement (libsql: an INSERT into the `weft_step_commits` view,
  * whose trigger fences, upserts the step and appends its events; Postgres: data-modifying CTEs),
  * plus, in the same transaction, the run patch, suspension and timer when there are any. Event seqs
- * are computed inside the statement. No SELECT before a write, no whole-run document.
+ * are computed inside the statement. No SELECT before a write, no whole-run document. On Postgres
+ * the step commits and run creations of different runs made in the same event-loop turn share one
+ * statement (pg-group-commit.ts).
  */
 import type { Kysely } from 'kysely';
 import type {
@@ -29,6 +31,7 @@ import { StoreError } from './errors.js';
 import { migrate } from './migrate.js';
 import { eventsAppended, runCreated, runPatched, stepCommitted } from './pg-outcome.js';
 import { settle } from './pg-resilience.js';
+import { groupedPatch, PgCommitGroup } from './pg-group-commit.js';
 import * as definitions from './definitions.js';
 import { listLeasedRuns } from './leased.js';
 import { loadRun } from './load-run.js';
@@ -139,6 +142,7 @@ export class KyselyStoreImpl implements KyselyStore {
   readonly #inflight = new InflightTracker();
   readonly #events: EventFeed;
   readonly eventsScope: 'process' | 'database';
+  #pgGroup: PgCommitGroup | undefined;
 
   constructor(settings: KyselyStoreSettings) {
     this.dialect = settings.backend.dialect;
@@ -214,6 +218,11 @@ export class KyselyStoreImpl implements KyselyStore {
     }
   }
 
+  #pgGroupOf(): PgCommitGroup {
+    this.#pgGroup ??= new PgCommitGroup({ exec: async () => this.#sql });
+    return this.#pgGroup;
+  }
+
   #enc(value: unknown, where: Record<string, unknown>): string | null {
     return encode(value, this.#settings.maxValueBytes, where);
   }
@@ -253,22 +262,34 @@ export class KyselyStoreImpl implements KyselyStore {
     try {
       // Postgres: a dropped connection mid-INSERT is settled by looking for this very row (the
       // run and its events are one statement, so the row proves the events too).
-      await settle(
-        async () => {
-          if (!appended) await sql.run(insert, params);
-          else if (sql.dialect === 'postgres')
-            await sql.all(`WITH r AS (${insert} RETURNING id), e AS (${appended.sql} RETURNING 1) SELECT 1`, [
-              ...params,
-              ...appended.params,
-            ]);
-          else
-            await sql.batch([
-              { sql: insert, params },
-              { sql: appended.sql, params: appended.params },
-            ]);
-        },
-        () => runCreated(sql, run),
-      );
+      const alone = () =>
+        settle(
+          async () => {
+            if (!appended) await sql.run(insert, params);
+            else if (sql.dialect === 'postgres')
+              await sql.all(`WITH r AS (${insert} RETURNING id), e AS (${appended.sql} RETURNING 1) SELECT 1`, [
+                ...params,
+                ...appended.params,
+              ]);
+            else
+              await sql.batch([
+                { sql: insert, params },
+                { sql: appended.sql, params: appended.params },
+              ]);
+          },
+          () => runCreated(sql, run),
+        );
+      if (sql.dialect === 'postgres' && !appended) {
+        // The runs created in the same turn (100 starts at once) share one INSERT.
+        await this.#inflight.track(
+          this.#pgGroupOf().commit({
+            runId: run.id,
+            grouped: { kind: 'create', run: params },
+            alone,
+            applied: async () => (await runCreated(sql, run)) !== undefined,
+          }),
+        );
+      } else await alone();
       // A new run: its events are seq 1…n.
       if (this.#stepView) this.#lastSeq.set(run.id, events?.length ?? 0);
       if (appended) this.#events.committed(run.id);
@@ -424,7 +445,6 @@ export class KyselyStoreImpl implements KyselyStore {
     ];
     const events = commit.events ?? [];
     const eventData = events.map((e, i) => this.#enc(e.data, { runId: step.runId, event: e.type, index: i }));
-    const runPatch = commit.run ? this.#runPatch(step.runId, commit.run as Record<string, unknown>) : undefined;
     const suspension = commit.suspension;
     const suspensionParams = suspension
       ? [
@@ -441,45 +461,84 @@ export class KyselyStoreImpl implements KyselyStore {
 
     const owner = commit.leaseOwner;
     const pg = sql.dialect === 'postgres';
-    // The statements after the step and its events: the run patch, suspension and timer.
-    const tail: SqlStatement[] = [];
-    if (runPatch && runPatch.sets.length > 0) {
-      tail.push({
-        sql: `UPDATE weft_runs SET ${runPatch.sets.join(', ')} WHERE id = ?`,
-        params: [...runPatch.params, step.runId],
-      });
-    }
-    // Re-suspending at the resolved path is one upsert (a DELETE and an upsert of one row cannot
-    // share a Postgres statement).
-    if (commit.resolvedSuspensionPath !== undefined && commit.resolvedSuspensionPath !== suspension?.path) {
-      tail.push({
-        sql: 'DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?',
-        params: [step.runId, commit.resolvedSuspensionPath],
-      });
-    }
-    if (suspensionParams) tail.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
-    if (timerParams) tail.push({ sql: TIMER_UPSERT, params: timerParams });
     const applied = () => stepCommitted(sql, step);
+    /** The single-commit path: libsql always; Postgres alone, or when its group failed as a whole. */
+    const alone = async (): Promise<void> => {
+      const runPatch = commit.run ? this.#runPatch(step.runId, commit.run as Record<string, unknown>) : undefined;
+      // The statements after the step and its events: the run patch, suspension and timer.
+      const tail: SqlStatement[] = [];
+      if (runPatch && runPatch.sets.length > 0) {
+        tail.push({
+          sql: `UPDATE weft_runs SET ${runPatch.sets.join(', ')} WHERE id = ?`,
+          params: [...runPatch.params, step.runId],
+        });
+      }
+      // Re-suspending at the resolved path is one upsert (a DELETE and an upsert of one row cannot
+      // share a Postgres statement).
+      if (commit.resolvedSuspensionPath !== undefined && commit.resolvedSuspensionPath !== suspension?.path) {
+        tail.push({
+          sql: 'DELETE FROM weft_suspensions WHERE run_id = ? AND path = ?',
+          params: [step.runId, commit.resolvedSuspensionPath],
+        });
+      }
+      if (suspensionParams) tail.push({ sql: SUSPENSION_UPSERT, params: suspensionParams });
+      if (timerParams) tail.push({ sql: TIMER_UPSERT, params: timerParams });
 
-    if (this.#stepView) {
-      await this.#commitStepStatement(sql, stepParams, events, eventData, tail, owner, applied);
-      const status = commit.run?.status;
-      if (status !== undefined && FINISHED.includes(status)) this.#lastSeq.forget(step.runId);
+      if (this.#stepView) {
+        await this.#commitStepStatement(sql, stepParams, events, eventData, tail, owner, applied);
+        const status = commit.run?.status;
+        if (status !== undefined && FINISHED.includes(status)) this.#lastSeq.forget(step.runId);
+      } else {
+        // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence
+        // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
+        const statements: SqlStatement[] = [
+          owner === undefined || pg
+            ? { sql: STEP_UPSERT, params: stepParams }
+            : {
+                sql: STEP_UPSERT_FENCED,
+                params: [...stepParams, step.runId, owner],
+                onNoChange: () => new LeaseLostError(step.runId, owner),
+              },
+        ];
+        if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
+        statements.push(...tail);
+        await this.#batch(sql, step.runId, statements, pg ? owner : undefined, applied);
+      }
+    };
+    if (pg) {
+      // Postgres: step commits of different runs in the same turn share one statement.
+      const patch = commit.run
+        ? groupedPatch(commit.run as Record<string, unknown>, (v, key) =>
+            this.#enc(v, { runId: step.runId, field: key }),
+          )
+        : undefined;
+      const groupable = patch !== null && !suspension && !timer && commit.resolvedSuspensionPath === undefined;
+      await this.#inflight.track(
+        this.#pgGroupOf().commit({
+          runId: step.runId,
+          grouped: groupable
+            ? {
+                kind: 'step',
+                commit: {
+                  owner,
+                  step: stepParams,
+                  events: events.map((e, i) => ({
+                    type: e.type,
+                    path: e.path ?? null,
+                    data: eventData[i] ?? null,
+                    at: e.at,
+                  })),
+                  patch,
+                },
+              }
+            : undefined,
+          alone,
+          applied: async () => (await applied()) !== undefined,
+          missed: () => (owner === undefined ? runNotFound(step.runId) : new LeaseLostError(step.runId, owner)),
+        }),
+      );
     } else {
-      // Fenced (SQLite): the step upsert itself is conditional on the lease owner, so the fence
-      // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
-      const statements: SqlStatement[] = [
-        owner === undefined || pg
-          ? { sql: STEP_UPSERT, params: stepParams }
-          : {
-              sql: STEP_UPSERT_FENCED,
-              params: [...stepParams, step.runId, owner],
-              onNoChange: () => new LeaseLostError(step.runId, owner),
-            },
-      ];
-      if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
-      statements.push(...tail);
-      await this.#batch(sql, step.runId, statements, pg ? owner : undefined, applied);
+      await alone();
     }
     if (events.length > 0) this.#events.committed(step.runId);
   }

@@ -89,8 +89,14 @@ export async function renewLeases(
   const held: string[] = [];
   for (let i = 0; i < runIds.length; i += 500) {
     const chunk = runIds.slice(i, i + 500);
+    const ids = placeholders(chunk.length);
+    // Postgres: the rows are locked in id order, as a group commit locks them (pg-group-commit.ts):
+    // two statements that each lock several runs never wait on each other in a cycle (a deadlock
+    // costs deadlock_timeout, 1 s by default, and can cost a lease).
     const rows = await sql.all<{ id: string }>(
-      `UPDATE weft_runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${placeholders(chunk.length)}) RETURNING id`,
+      sql.dialect === 'postgres'
+        ? `UPDATE weft_runs SET lease_expires_at = ? WHERE id IN (SELECT id FROM weft_runs WHERE lease_owner = ? AND status = 'running' AND id IN (${ids}) ORDER BY id FOR UPDATE) RETURNING id`
+        : `UPDATE weft_runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${ids}) RETURNING id`,
       [now + leaseMs, owner, ...chunk],
     );
     for (const row of rows) held.push(row.id);
