@@ -214,15 +214,16 @@ async function driveRun(
     if (options.storeTraceparent && x.trace) patch.traceparent = x.trace.traceparent;
     const held = x.takeDeferred();
     if (!held) return store.updateRun(runId, patch, ['running'], final, owner);
-    const runEvents = (held.events ?? []).filter((e) => e.path === undefined);
-    held.events = held.events ? [...held.events, ...final] : final;
+    const before = held.events;
+    held.events = before ? [...before, ...final] : final;
     held.run = patch;
     try {
       await store.commitStep(held);
       return true;
     } catch (e) {
       if (!(e instanceof LeaseLostError)) {
-        unwritten = runEvents; // run-level events (run:start, run:resume) the failure write keeps
+        // run-level events (run:start, run:resume) the failure write keeps
+        unwritten = (before ?? []).filter((ev) => ev.path === undefined);
         throw e;
       }
       x.abort(e);

@@ -13,7 +13,7 @@ import { serializeError } from '../errors/serialize.js';
 import { setDefaultRunFactory, type Workflow } from '../definition/workflow.js';
 import type { Logger } from '../step/types.js';
 import { type Duration, toMs } from '../util/duration.js';
-import { createMemoryStore } from '../store/memory-store.js';
+import { createMemoryStore, syncCreateOf } from '../store/memory-store.js';
 import type { RunRecord, TimerRecord } from '../store/store.js';
 import { drive, loadHistory, resultFromRecord } from './drive.js';
 import { loadRunHistory } from './load-run.js';
@@ -175,7 +175,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return wf;
   };
 
-  const startRun = async (
+  const startRun = (
+    wf: Workflow,
+    runId: string,
+    input: unknown,
+    opts?: StartOptions & { timeout?: Duration },
+  ): Promise<RunResult> => {
+    // The common start — a definition already stored, no flow control — waits for nothing before
+    // the run is created: no async frame (and over a memory store no promise until the run's own).
+    if (
+      life.closed ||
+      !persisted.has(wf) ||
+      opts?.idempotencyKey !== undefined ||
+      opts?.priority !== undefined ||
+      wf.flow !== undefined
+    )
+      return startRunAfterChecks(wf, runId, input, opts);
+    try {
+      return createAndDrive(wf, runId, input, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  const startRunAfterChecks = async (
     wf: Workflow,
     runId: string,
     input: unknown,
@@ -197,23 +219,43 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const viaFlow = await flow.start(wf, runId, input, opts);
       if (viaFlow) return viaFlow;
     }
+    return createAndDrive(wf, runId, input, opts);
+  };
+  /** Stores the run (`running`, leased here), then drives it; throws only what deadlineOf throws. */
+  const createAndDrive = (
+    wf: Workflow,
+    runId: string,
+    input: unknown,
+    opts?: StartOptions & { timeout?: Duration },
+  ): Promise<RunResult> => {
     const now = Date.now();
     const deadlineAt = deadlineOf(wf, now, opts?.timeout);
     // The run span opens before the run is stored, so its context is stored with the run (one write).
     const trace = startRunTrace(wf, runId, 'start');
-    try {
-      await createRunRecord(wf, runId, input, now, deadlineAt, trace?.traceparent);
-    } catch (e) {
+    const notStored = (e: unknown): RunResult => {
       trace?.endRun(undefined, e);
       // Full, read-only, locked, unreachable: a failed result, and no run was stored.
       if (isStoreUnavailable(e)) return storeFailedResult(runId, e, core.logger, 'nothing');
       throw e;
+    };
+    const begin = (): Promise<RunResult> => {
+      ensureRenewal();
+      return track(
+        runId,
+        drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }], { deadlineAt, trace }),
+      );
+    };
+    let created: Promise<void> | undefined;
+    try {
+      created = createRunRecord(wf, runId, input, now, deadlineAt, trace?.traceparent);
+    } catch (e) {
+      try {
+        return Promise.resolve(notStored(e));
+      } catch (thrown) {
+        return Promise.reject(thrown);
+      }
     }
-    ensureRenewal();
-    return track(
-      runId,
-      drive(core, active, wf, runId, input, undefined, [{ type: 'run:start', at: now }], { deadlineAt, trace }),
-    );
+    return created === undefined ? begin() : created.then(begin, notStored);
   };
   const createRunRecord = (
     wf: Workflow,
@@ -222,7 +264,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     now: number,
     deadlineAt?: number,
     traceparent?: string,
-  ) => {
+  ): Promise<void> | undefined => {
     const rec: RunRecord = {
       id: runId,
       workflowId: wf.id,
@@ -236,8 +278,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     };
     if (deadlineAt !== undefined) rec.deadlineAt = deadlineAt;
     if (traceparent !== undefined) rec.traceparent = traceparent;
+    // A memory store creates it here (undefined; a failure throws), any other store when it resolves.
+    if (createNow !== undefined) {
+      createNow(rec);
+      return undefined;
+    }
     return store.createRun(rec);
   };
+  const createNow = syncCreateOf(store);
 
   /**
    * A stored row of the run cannot be decoded (CorruptRowError from the store): replaying it is

@@ -300,7 +300,7 @@ export class RunExec {
    * later commit flushes a held one first.
    */
   commit(c: StepCommit, defer = false): Promise<void> {
-    this.committed = true;
+    this.committed = true; // at issue time, also while waiting for the log count below
     const counting = this.#counting;
     if (counting) {
       // Commits issued while the stored lines are being counted wait for it, in issue order.
@@ -312,11 +312,7 @@ export class RunExec {
         return this.commit(c, defer);
       });
     }
-    if (this.#pending) {
-      c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
-      this.#pending = undefined;
-    }
-    c.leaseOwner = this.core.ownerId;
+    this.#prepare(c);
     if (this.#deferred) {
       const held = this.#deferred;
       this.#deferred = undefined;
@@ -334,19 +330,21 @@ export class RunExec {
 
   /**
    * Like {@link RunExec.commit}, but over a memory store the write is applied before this returns,
-   * and `undefined` says so (nothing to wait for: no promise, no turn). Over any other store, or
-   * while something is pending before this commit (a held-back commit, a log count), the same as
-   * `commit`. Used by a step's success, the hot path.
+   * and a held-back commit (`defer`) is held at once: `undefined` says so (nothing to wait for: no
+   * promise, no turn). Over any other store, or while something is pending before this commit (a
+   * held-back commit, a log count), the same as `commit`. Used by a step's success, the hot path.
    */
   commitNow(c: StepCommit, defer = false): Promise<void> | undefined {
+    if (this.#counting || this.#deferred) return this.commit(c, defer);
     const apply = this.#apply;
-    if (apply === undefined || defer || this.#counting || this.#deferred) return this.commit(c, defer);
-    this.committed = true;
-    if (this.#pending) {
-      c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
-      this.#pending = undefined;
+    if (!defer && apply === undefined) return this.commit(c);
+    this.#prepare(c);
+    if (defer || apply === undefined) {
+      // Held back for the run's final write (see commit): nothing is written now, on any store.
+      this.#deferred = c;
+      this.#track(c);
+      return undefined;
     }
-    c.leaseOwner = this.core.ownerId;
     try {
       apply(c);
     } catch (e) {
@@ -355,6 +353,16 @@ export class RunExec {
     }
     this.#track(c);
     return undefined;
+  }
+
+  /** Marks the execution as committing; pending custom events ride on `c`; fences it by the lease. */
+  #prepare(c: StepCommit): void {
+    this.committed = true;
+    if (this.#pending) {
+      c.events = c.events ? [...this.#pending, ...c.events] : this.#pending;
+      this.#pending = undefined;
+    }
+    c.leaseOwner = this.core.ownerId;
   }
 
   /** The store's synchronous commit when it is a memory store (see syncCommitOf). */

@@ -120,6 +120,21 @@ export function createMemoryStore(): Store {
     if (commit.suspension) (s.suspensions ??= new Map()).set(commit.suspension.path, commit.suspension);
     if (commit.timer) timers.set(commit.timer.id, commit.timer);
   };
+  /** Creates a run at once; throws what createRun rejects with. */
+  const create = (run: RunRecord, events?: StoredEvent[]): void => {
+    if (runs.has(run.id)) throw new Error(`memory store: run "${run.id}" already exists`);
+    const s: RunState = { run: { ...run }, steps: [], events: [], suspensions: undefined };
+    runs.set(run.id, s);
+    if (events?.length) pushEvents(s, events);
+  };
+  const createRun = (run: RunRecord, events?: StoredEvent[]): Promise<void> => {
+    try {
+      create(run, events);
+      return done;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
   const commitStep = (commit: StepCommit): Promise<void> => {
     try {
       apply(commit);
@@ -140,13 +155,7 @@ export function createMemoryStore(): Store {
       };
     },
 
-    createRun(run, events) {
-      if (runs.has(run.id)) return Promise.reject(new Error(`memory store: run "${run.id}" already exists`));
-      const s: RunState = { run: { ...run }, steps: [], events: [], suspensions: undefined };
-      runs.set(run.id, s);
-      if (events?.length) pushEvents(s, events);
-      return done;
-    },
+    createRun,
     getRun(runId) {
       const s = runs.get(runId);
       return Promise.resolve(s ? { ...s.run } : undefined);
@@ -333,12 +342,20 @@ export function createMemoryStore(): Store {
       );
     },
   };
-  syncCommits.set(store, { commitStep, apply });
+  syncOps.set(store, { commitStep, apply, createRun, create });
   return store;
 }
 
-/** The memory stores' synchronous commits, by store (see {@link syncCommitOf}). */
-const syncCommits = new WeakMap<Store, { commitStep: Store['commitStep']; apply: (commit: StepCommit) => void }>();
+/** The memory stores' synchronous writes, by store (see {@link syncCommitOf}). */
+const syncOps = new WeakMap<
+  Store,
+  {
+    commitStep: Store['commitStep'];
+    apply: (commit: StepCommit) => void;
+    createRun: Store['createRun'];
+    create: (run: RunRecord) => void;
+  }
+>();
 
 /**
  * @internal For the engine: a memory store's commit applied synchronously (throwing what
@@ -347,6 +364,12 @@ const syncCommits = new WeakMap<Store, { commitStep: Store['commitStep']; apply:
  * then calls `commitStep`.
  */
 export function syncCommitOf(store: Store): ((commit: StepCommit) => void) | undefined {
-  const s = syncCommits.get(store);
+  const s = syncOps.get(store);
   return s && store.commitStep === s.commitStep ? s.apply : undefined;
+}
+
+/** @internal The same for `createRun` (see {@link syncCommitOf}); checked once per engine. */
+export function syncCreateOf(store: Store): ((run: RunRecord) => void) | undefined {
+  const s = syncOps.get(store);
+  return s && store.createRun === s.createRun ? s.create : undefined;
 }
