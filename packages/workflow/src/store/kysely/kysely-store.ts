@@ -265,7 +265,9 @@ export class KyselyStoreImpl implements KyselyStore {
       const alone = () =>
         settle(
           async () => {
-            if (!appended) await sql.run(insert, params);
+            // A local file: a batch, so group commit can merge the INSERTs of runs started together.
+            if (!appended)
+              await (sql.local ? sql.batch([{ sql: insert, params, rows: 1, key: run.id }]) : sql.run(insert, params));
             else if (sql.dialect === 'postgres')
               await sql.all(`WITH r AS (${insert} RETURNING id), e AS (${appended.sql} RETURNING 1) SELECT 1`, [
                 ...params,
@@ -273,8 +275,8 @@ export class KyselyStoreImpl implements KyselyStore {
               ]);
             else
               await sql.batch([
-                { sql: insert, params },
-                { sql: appended.sql, params: appended.params },
+                { sql: insert, params, rows: 1, key: run.id },
+                { sql: appended.sql, params: appended.params, rows: appended.rows, key: run.id },
               ]);
           },
           () => runCreated(sql, run),
@@ -493,15 +495,18 @@ export class KyselyStoreImpl implements KyselyStore {
         // costs no extra statement; changing no row rolls the batch back with a LeaseLostError.
         const statements: SqlStatement[] = [
           owner === undefined || pg
-            ? { sql: STEP_UPSERT, params: stepParams }
+            ? { sql: STEP_UPSERT, params: stepParams, rows: 1 }
             : {
                 sql: STEP_UPSERT_FENCED,
                 params: [...stepParams, step.runId, owner],
                 onNoChange: () => new LeaseLostError(step.runId, owner),
+                rows: 1,
               },
         ];
         if (events.length > 0) statements.push(eventsInsert(step.runId, events, eventData));
         statements.push(...tail);
+        // Every statement reads and writes only this run's rows: group commit may merge them with other runs'.
+        for (const s of statements) s.key = step.runId;
         await this.#batch(sql, step.runId, statements, pg ? owner : undefined, applied);
       }
     };
@@ -579,7 +584,9 @@ export class KyselyStoreImpl implements KyselyStore {
         if (e) params.push(e.type, e.path ?? null, eventData[i] ?? null, e.at);
         else params.push(null, null, null, null);
       }
-      const statements: SqlStatement[] = [{ sql: STEP_COMMIT, params }];
+      // rows: 0 — SQLite counts no change for an INSERT into a view (the trigger's writes are not the
+      // statement's own); a lost lease aborts the statement instead.
+      const statements: SqlStatement[] = [{ sql: STEP_COMMIT, params, rows: 0 }];
       if (events.length > STEP_COMMIT_EVENTS) {
         statements.push(
           eventsInsertAt(
@@ -591,6 +598,8 @@ export class KyselyStoreImpl implements KyselyStore {
         );
       }
       statements.push(...tail);
+      // Every statement reads and writes only this run's rows: group commit may merge them with other runs'.
+      for (const s of statements) s.key = runId;
       try {
         await this.#batch(sql, runId, statements, undefined, applied, owner);
         return;

@@ -24,6 +24,17 @@ export interface SqlStatement {
    * error (used for fenced writes, whose conditional INSERT changes nothing once the lease is lost).
    */
   onNoChange?: () => unknown;
+  /**
+   * The exact rows the statement changes when it applies (0 only when its guard stops it). On a
+   * local file it lets group commit merge the statement with the same one of other runs' batches
+   * (see group-commit.ts); elsewhere it is ignored.
+   */
+  rows?: number;
+  /**
+   * The run (or other unit) whose rows the statement alone reads and writes. Keyed batches of
+   * different keys may be reordered and merged by group commit; elsewhere it is ignored.
+   */
+  key?: string;
 }
 
 /** An executor that can also open a transaction. */

@@ -128,7 +128,7 @@ export function eventsInsertAt(
     const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
     params.push(runId, firstSeq + i, e.type, e.path ?? null, data[i] ?? null, e.at);
   }
-  return { sql: text, params };
+  return { sql: text, params, rows: events.length };
 }
 
 /**
@@ -170,5 +170,6 @@ export function eventsInsert(
     const e = events[i] as Omit<EventRecord, 'seq' | 'runId'>;
     params.push(e.type, e.path ?? null, data[i] ?? null, e.at);
   }
-  return { sql: text, params };
+  // Mergeable by group commit (not with changes(): that would see the merged statement).
+  return ifChanged ? { sql: text, params } : { sql: text, params, rows: events.length };
 }
