@@ -75,8 +75,11 @@ export function startRecovery(deps: RecoveryDeps, options: RecoverOptions = {}):
   let stopped = false;
   const changed = () => options.onProgress?.({ ...progress });
   const inflight = new Set<Promise<void>>();
+  /** Runs this drain has launched: a run of our own whose lease also expired is claimable too, once. */
+  const launched = new Set<string>();
 
   const launch = (runId: string, claimed: boolean) => {
+    launched.add(runId);
     progress.claimed++;
     progress.running++;
     const p = deps
@@ -142,8 +145,11 @@ export function startRecovery(deps: RecoveryDeps, options: RecoverOptions = {}):
         limit: Math.min(pageSize, free),
         workflowIds: ids,
       });
-      for (const r of claimed) launch(r.id, true);
-      if (claimed.length === 0) {
+      // A run of our own launched in step 1 may be claimed again before its execution renewed the
+      // lease (it had expired): it is executing already, under the same owner.
+      const fresh = claimed.filter((r) => !launched.has(r.id));
+      for (const r of fresh) launch(r.id, true);
+      if (fresh.length === 0) {
         if (inflight.size === 0) break;
         // Nothing claimable now; executions still running may free more work (or none): wait for one.
         await Promise.race(inflight);

@@ -60,6 +60,29 @@ describe('durability', () => {
     expect(await engine.recover()).toEqual([]); // nothing left to claim
   });
 
+  it("a run leased to this engine's own ownerId whose lease also expired is recovered once, with one result", async () => {
+    const store = createMemoryStore();
+    const { wf, calls } = counted();
+    // A process with the same ownerId died long enough ago that its lease ran out: the run is both
+    // "still ours" (step 1 of recover) and claimable as an expired lease (step 2).
+    const now = Date.now();
+    await store.createRun({
+      id: 'mine-expired',
+      workflowId: 'count',
+      definitionHash: wf.hash,
+      status: 'running',
+      input: 1,
+      leaseOwner: 'worker-a',
+      leaseExpiresAt: now - 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const engine = createEngine({ store, workflows: [wf], ownerId: 'worker-a' });
+    const results = await engine.recover();
+    expect(results.map((r) => [r.runId, r.status])).toEqual([['mine-expired', 'success']]);
+    expect(calls).toEqual({ one: 1, two: 1, three: 1 });
+  });
+
   it('a run whose lease is still held is not claimed', async () => {
     const store = createMemoryStore();
     const { wf } = counted();
