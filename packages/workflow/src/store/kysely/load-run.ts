@@ -2,10 +2,11 @@
  * `store.loadRun`: a run with what an execution replays of it (steps, open suspensions, the events
  * it folds). On a local libsql file that is **one** statement: the run row plus three JSON arrays
  * built by SQLite (`json_group_array … ORDER BY`, SQLite ≥ 3.44), so a resume or a recovery pays
- * one read instead of four — each read through the libsql binding costs ~15–20 µs however small,
- * most of it building the row objects. The JSON columns of every row travel as JSON strings inside
+ * one read instead of four (each read through the libsql binding costs ~15–40 µs here, however
+ * small: statement, row objects, promise). The JSON columns of every row travel as JSON strings inside
  * the arrays and are decoded exactly as the single-table reads decode them (a corrupt value is the
- * same CorruptRowError). Elsewhere (Postgres, remote libsql): the four reads, concurrently.
+ * same CorruptRowError). Postgres: the same one statement with `json_agg`. Remote libsql (whose
+ * server's SQLite version is unknown here): the four reads, concurrently.
  */
 import type { EventRecord, LoadedRun, StepRecord, SuspensionRecord } from '../store.js';
 import { CorruptRowError } from './errors.js';
@@ -48,6 +49,29 @@ function localStatement(types: number): string {
   return text;
 }
 
+const pgSql = new Map<number, string>();
+/**
+ * The same one statement on Postgres (`json_agg … ORDER BY`): one round trip and one pooled
+ * connection instead of four. `$n` placeholders, written as such (the `?` rewrite leaves them).
+ */
+function pgStatement(types: number): string {
+  let text = pgSql.get(types);
+  if (text === undefined) {
+    const typeParams = Array.from({ length: types }, (_, i) => `$${i + 2}`).join(', ');
+    const eventFilter = types > 0 ? ` AND type IN (${typeParams})` : ' AND false';
+    const agg = (columns: string, order: string, table: string, filter = '') =>
+      `(SELECT COALESCE(json_agg(json_build_array(${columns}) ORDER BY ${order}), '[]'::json) FROM ${table} WHERE run_id = $1${filter})::text`;
+    text =
+      `SELECT ${RUN_COLUMNS},` +
+      ` ${agg(STEP_COLUMNS, 'started_at, attempt, path', 'weft_steps')} AS steps_json,` +
+      ` ${agg(SUSPENSION_COLUMNS, 'created_at, path', 'weft_suspensions')} AS suspensions_json,` +
+      ` ${agg(EVENT_COLUMNS, 'seq', 'weft_events', eventFilter)} AS events_json` +
+      ' FROM weft_runs WHERE id = $1';
+    pgSql.set(types, text);
+  }
+  return text;
+}
+
 type LocalRow = RunRow & { steps_json: string; suspensions_json: string; events_json: string };
 
 /** Rows of one JSON array column, as objects keyed like the single-table reads' rows. */
@@ -66,20 +90,28 @@ function rowsOf<R>(json: string, keys: readonly string[], table: string, runId: 
   });
 }
 
+function loadedOf(row: LocalRow, runId: string): LoadedRun {
+  return {
+    run: toRun(row),
+    steps: rowsOf<StepRow>(row.steps_json, STEP_KEYS, 'weft_steps', runId).map(toStep),
+    suspensions: rowsOf<SuspensionRow>(row.suspensions_json, SUSPENSION_KEYS, 'weft_suspensions', runId).map(
+      toSuspension,
+    ),
+    events: rowsOf<EventRow>(row.events_json, EVENT_KEYS, 'weft_events', runId).map(toEvent),
+  };
+}
+
 /** Reads `runId` with its steps, open suspensions and events of `types`; undefined when no such run. */
 export async function loadRun(sql: SqlBackend, runId: string, types: string[]): Promise<LoadedRun | undefined> {
   if (sql.local) {
     const rows = await sql.all<LocalRow>(localStatement(types.length), [runId, ...types]);
     const row = rows[0];
-    if (!row) return undefined;
-    return {
-      run: toRun(row),
-      steps: rowsOf<StepRow>(row.steps_json, STEP_KEYS, 'weft_steps', runId).map(toStep),
-      suspensions: rowsOf<SuspensionRow>(row.suspensions_json, SUSPENSION_KEYS, 'weft_suspensions', runId).map(
-        toSuspension,
-      ),
-      events: rowsOf<EventRow>(row.events_json, EVENT_KEYS, 'weft_events', runId).map(toEvent),
-    };
+    return row ? loadedOf(row, runId) : undefined;
+  }
+  if (sql.dialect === 'postgres') {
+    const rows = await sql.all<LocalRow>(pgStatement(types.length), [runId, ...types]);
+    const row = rows[0];
+    return row ? loadedOf(row, runId) : undefined;
   }
   const filter = types.length > 0 ? ` AND type IN (${placeholders(types.length)})` : ' AND 1 = 0';
   const [runs, steps, suspensions, events] = await Promise.all([
