@@ -275,9 +275,11 @@ export function createWorker(options: WorkerOptions): Worker {
           // Idle: wake up for the next schedule tick if it comes before the next poll.
           const idle = Math.min(pollMs, Math.max(10, (flowOf(engine)?.nextWakeAt() ?? Infinity) - Date.now()));
           const timer = setTimeout(resolve, activeCount() >= concurrency ? Math.max(pollMs, 1000) : idle);
+          // Woken by a run ending: the others ending in the same turn (a group commit returns many
+          // at once) free their slots first, so one claim takes all of them.
           wake = () => {
             clearTimeout(timer);
-            resolve();
+            setImmediate(resolve);
           };
         });
         wake = undefined;

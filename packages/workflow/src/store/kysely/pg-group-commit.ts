@@ -76,6 +76,11 @@ export interface PgGroupOptions {
   exec: () => Promise<SqlExec>;
   /** Most commits per statement (default 500). */
   maxBatch?: number;
+  /**
+   * Most grouped statements in flight at once (default 2). While they are, new commits wait and
+   * join the next statement: under load the groups grow instead of the statements multiplying.
+   */
+  maxInFlight?: number;
 }
 
 const PATCH_SETS = ['status', 'output', 'error', 'updated_at', 'traceparent']
@@ -174,6 +179,8 @@ export function groupParams(commits: readonly PgGroupedCommit[]): [string, strin
 export class PgCommitGroup {
   readonly #options: PgGroupOptions;
   readonly #maxBatch: number;
+  readonly #maxInFlight: number;
+  #inFlight = 0;
   #queue: Pending[] = [];
   #scheduled = false;
   /** Runs with a commit being written: their next commits wait, so a run's commits keep their order. */
@@ -182,6 +189,7 @@ export class PgCommitGroup {
   constructor(options: PgGroupOptions) {
     this.#options = options;
     this.#maxBatch = options.maxBatch ?? 500;
+    this.#maxInFlight = options.maxInFlight ?? 2;
   }
 
   /** Resolves once the commit is stored (with the others of its turn). */
@@ -198,7 +206,8 @@ export class PgCommitGroup {
     // After every continuation of this turn has queued its commit (promise jobs, then I/O callbacks).
     setImmediate(() => {
       this.#scheduled = false;
-      this.#flush();
+      // Statements in flight: this turn's commits go with the next one (flushed when one returns).
+      if (this.#inFlight < this.#maxInFlight) this.#flush();
     });
   }
 
@@ -224,12 +233,14 @@ export class PgCommitGroup {
       if (group) group.push(p);
       else void this.#settle([p], this.#alone(p));
     }
-    if (steps.length > 0) void this.#settle(steps, this.#write(steps, 'step'));
-    if (creates.length > 0) void this.#settle(creates, this.#write(creates, 'create'));
+    if (steps.length > 0) void this.#settle(steps, this.#write(steps, 'step'), true);
+    if (creates.length > 0) void this.#settle(creates, this.#write(creates, 'create'), true);
   }
 
-  async #settle(group: Pending[], written: Promise<void>): Promise<void> {
+  async #settle(group: Pending[], written: Promise<void>, counted = false): Promise<void> {
+    if (counted) this.#inFlight++;
     await written;
+    if (counted) this.#inFlight--;
     for (const p of group) this.#busy.delete(p.commit.runId);
     if (this.#queue.length > 0) this.#schedule();
   }
