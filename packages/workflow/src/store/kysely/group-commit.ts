@@ -7,8 +7,8 @@
  * as merged statements (statement-merge.ts): one multi-row INSERT per statement of the batch instead
  * of one per batch, every batch's guard still in its own SELECT. When a merged statement fails or
  * changes fewer rows than its batches declared (a guard stopped one), that part of the group is
- * rolled back to its savepoint and its batches run one by one, each in its own SAVEPOINT, so a
- * failing batch rolls back alone. A batch of one statement needs no savepoint: a statement is
+ * rolled back to its savepoint and retried in halves, down to batches run one by one, each in its
+ * own SAVEPOINT, so a failing batch rolls back alone. A batch of one statement needs no savepoint: a statement is
  * atomic, and a guarded one that changed nothing wrote nothing.
  *
  * Durability is unchanged: every promise resolves only after the transaction holding its batch
@@ -25,9 +25,10 @@ export interface GroupStatement {
   /** When the statement changes no row: roll the batch back and reject with this error. */
   onNoChange?: () => unknown;
   /**
-   * The exact number of rows this statement changes when it applies (0 only when its guard stops
-   * it). With {@link key}, lets group commit merge the statement with the same statement of other
-   * batches: a merged statement that changes fewer rows falls back to batch by batch.
+   * The exact change count SQLite reports for this statement when it applies (an INSERT into a
+   * view with an INSTEAD OF trigger reports 0). With {@link key}, lets group commit merge the
+   * statement with the same statement of other batches: a merged statement that reports fewer
+   * changes than its batches' sum (a guard in a WHERE stopped one) falls back.
    */
   rows?: number;
   /**
@@ -51,6 +52,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Queues write batches and commits those of one tick together (see the file comment). */
 export class GroupCommitter {
   readonly #sqlite: LocalSqlite;
   #queue: Pending[] = [];

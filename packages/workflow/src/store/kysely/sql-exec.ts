@@ -25,9 +25,9 @@ export interface SqlStatement {
    */
   onNoChange?: () => unknown;
   /**
-   * The exact rows the statement changes when it applies (0 only when its guard stops it). On a
-   * local file it lets group commit merge the statement with the same one of other runs' batches
-   * (see group-commit.ts); elsewhere it is ignored.
+   * The exact change count SQLite reports for the statement when it applies (an INSERT into a view
+   * with an INSTEAD OF trigger reports 0). On a local file it lets group commit merge the statement
+   * with the same one of other runs' batches (see group-commit.ts); elsewhere it is ignored.
    */
   rows?: number;
   /**
