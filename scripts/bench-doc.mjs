@@ -67,7 +67,9 @@ function goalRows(rows) {
     const peer = best
       ? `${cell(best.impl)}: ${fmt(best.v)} ${g.unit} (Weft ${fmt(ratio)}× better)`
       : 'no peer measures this';
-    md.push(`| ${cell(g.goal)} | ${target} | ${fmt(v)} ${g.unit} | ${met ? 'yes' : '**no**'} | ${peer} |`);
+    const floor = g.floor ? find(g.floor) : undefined;
+    const ceiling = floor && Number.isFinite(floor.value) ? ` (machine ceiling ${fmt(floor.value)} ${g.unit})` : '';
+    md.push(`| ${cell(g.goal)} | ${target} | ${fmt(v)} ${g.unit}${ceiling} | ${met ? 'yes' : '**no**'} | ${peer} |`);
   }
   return md;
 }
@@ -115,7 +117,7 @@ function render(results, source) {
   md.push('## Goals');
   md.push('');
   md.push(
-    "The performance goals (`bench/lib/goals.mjs`) against this run's rows; a runs/s figure derived from a 100-run batch's time is 100 / the batch's median time. A peer is \"better\" by the same measure and direction as the goal.",
+    'The performance goals (`bench/lib/goals.mjs`) against this run\'s rows; the aggregate runs/s of 100 concurrent runs is 100 runs over the median time of a batch of 100. A peer is "better" by the same measure and direction as the goal. A machine ceiling is what bare commits of the same database allow on this machine in the same run (the durable suite\'s floor cell).',
   );
   md.push('');
   md.push(...goalRows(rows));

@@ -15,16 +15,18 @@ describe('run state', () => {
         },
       });
     const wf = workflow({ id: 'st', input: z.number() })
-      .parallel([writer('a', 5), writer('b', 1), writer('c', 3)], { id: 'fan' })
+      // Delays far apart: the branches start a moment apart, and on a loaded machine that moment
+      // can exceed a couple of milliseconds (5 ms vs 3 ms timers then fired in the other order).
+      .parallel([writer('a', 60), writer('b', 1), writer('c', 20)], { id: 'fan' })
       .step('read', async ({ ctx }) => ({ ...ctx.state }))
       .commit();
     const r = await createEngine().run(wf).start({ input: 10 });
     expect(r).toMatchObject({
       status: 'success',
-      output: { a: 15, b: 11, c: 13, last: 'a' },
-      steps: { 'fan/a': 5, 'fan/b': 1, 'fan/c': 3 },
+      output: { a: 70, b: 11, c: 30, last: 'a' },
+      steps: { 'fan/a': 60, 'fan/b': 1, 'fan/c': 20 },
     });
-    expect(r.state).toEqual({ a: 15, b: 11, c: 13, last: 'a' });
+    expect(r.state).toEqual({ a: 70, b: 11, c: 30, last: 'a' });
   });
 
   it('state is durable: a resume in another engine sees the writes made before the suspension', async () => {
