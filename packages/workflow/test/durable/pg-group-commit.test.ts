@@ -6,29 +6,16 @@
  * whole statement (a path too long for its column) fails alone: the others of its group commit.
  * Two commits of one run in the same turn keep their order (event seqs).
  */
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/errors/errors.js';
 import { createStore } from '../../src/store/kysely/index.js';
 import type { RunRecord, StepCommit } from '../../src/store/store.js';
-import { dropSchema, PG_URL, pgQuery, uniqueSchema } from './helpers/stores.js';
+import { countingPool as pool, dropSchema, pgQuery, uniqueSchema } from './helpers/stores.js';
 
 const schema = uniqueSchema('groupcommit');
 afterAll(() => dropSchema(schema));
 
-/** A pg Pool whose clients record every statement text they send. */
-function countingPool(texts: string[]): pg.Pool {
-  const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}`, max: 4 });
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-      const first = a[0] as string | { text?: string };
-      texts.push(typeof first === 'string' ? first : (first?.text ?? ''));
-      return query(...a);
-    };
-  });
-  return pool;
-}
+const countingPool = (texts: string[]) => pool(schema, texts);
 
 const run = (id: string, owner = 'owner-a'): RunRecord => ({
   id,

@@ -4,28 +4,15 @@
  * (run row and `run:queued` event in one statement), the claim, and the 10 step commits (the last
  * rides on the final write) — like a direct run plus the claim. An idle worker poll writes nothing.
  */
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, createStore, createWorker } from '../../src/index.js';
-import { dropSchema, PG_URL, pgQuery, uniqueSchema } from '../durable/helpers/stores.js';
+import { countingPool as pool, dropSchema, pgQuery, uniqueSchema } from '../durable/helpers/stores.js';
 import { chainWorkflow } from './fixtures/chain.js';
 
 const schema = uniqueSchema('queuedcost');
 afterAll(() => dropSchema(schema));
 
-/** A pg Pool whose clients record every statement text they send. */
-function countingPool(texts: string[]): pg.Pool {
-  const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}`, max: 4 });
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-      const first = a[0] as string | { text?: string };
-      texts.push(typeof first === 'string' ? first : (first?.text ?? ''));
-      return query(...a);
-    };
-  });
-  return pool;
-}
+const countingPool = (texts: string[]) => pool(schema, texts);
 
 /** Write transactions among the statements: BEGIN…COMMIT counts once, a lone write statement once. */
 function writeTransactions(texts: readonly string[]): string[] {

@@ -37,3 +37,17 @@ export async function pgQuery(schema: string, text: string, params: unknown[] = 
     await client.end();
   }
 }
+
+/** A pg Pool on `schema` whose clients record the text of every statement they send in `texts`. */
+export function countingPool(schema: string, texts: string[]): pg.Pool {
+  const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}`, max: 4 });
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+      const first = a[0] as string | { text?: string };
+      texts.push(typeof first === 'string' ? first : (first?.text ?? ''));
+      return query(...a);
+    };
+  });
+  return pool;
+}
