@@ -46,7 +46,6 @@ const cell = (s) =>
 /** The "Goals" table: each goal of bench/lib/goals.mjs against its row and its peers' rows of this run. */
 function goalRows(rows) {
   const find = (ref) => rows.find((r) => r.suite === ref.suite && r.case === ref.case && r.impl === ref.impl);
-  const value = (g, r) => (g.convert ? g.convert(r.value, r.unit) : r.value);
   const md = ['| goal | target | Weft | met | best peer in the same run |', '| --- | ---: | ---: | --- | --- |'];
   for (const g of goals) {
     const r = find(g.row);
@@ -55,12 +54,12 @@ function goalRows(rows) {
       md.push(`| ${cell(g.goal)} | ${target} | not measured in this run | – | |`);
       continue;
     }
-    const v = value(g, r);
+    const v = r.value;
     const met = g.op === '>=' ? v >= g.target : v <= g.target;
     const peers = (g.peers ?? [])
       .map((ref) => ({ ref, row: find(ref) }))
       .filter((p) => p.row && Number.isFinite(p.row.value))
-      .map((p) => ({ impl: p.ref.impl, v: value(g, p.row) }))
+      .map((p) => ({ impl: p.ref.impl, v: p.row.value }))
       .sort((a, b) => (g.op === '>=' ? b.v - a.v : a.v - b.v));
     const best = peers[0];
     const ratio = best ? (g.op === '>=' ? v / best.v : best.v / v) : undefined;

@@ -12,7 +12,6 @@
  *   op: '>=' | '<=',
  *   target: number,
  *   unit: string,
- *   convert?: (value: number, unit: string) => number,
  *   peers?: RowRef[],
  *   floor?: RowRef,
  * }} Goal
