@@ -116,17 +116,33 @@ rmSync(tmp, { recursive: true, force: true });
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const outFile = join(import.meta.dirname, 'results', quick ? 'latest-quick.json' : 'latest.json');
 const ran = new Set(files.map((f) => f.replace(/\.ts$/, '')));
-let kept: { rows: BenchRow[]; errors: { suite: string; error: string }[] } = { rows: [], errors: [] };
+// Each suite records the machine and time it ran on: a partial re-run keeps older suites' rows, and
+// the page says which rows came from which run.
+type Machine = typeof machine;
+let kept: { rows: BenchRow[]; errors: { suite: string; error: string }[]; suites: Record<string, Machine> } = {
+  rows: [],
+  errors: [],
+  suites: {},
+};
 if (only.length > 0 && existsSync(outFile)) {
-  const previous = JSON.parse(readFileSync(outFile, 'utf8')) as typeof kept;
+  const previous = JSON.parse(readFileSync(outFile, 'utf8')) as Partial<typeof kept> & { machine?: Machine };
+  const rowsKept = (previous.rows ?? []).filter((r) => !ran.has(r.suite));
+  const suitesKept: Record<string, Machine> = {};
+  for (const s of new Set(rowsKept.map((r) => r.suite))) {
+    const m = previous.suites?.[s] ?? previous.machine;
+    if (m) suitesKept[s] = m;
+  }
   kept = {
-    rows: previous.rows.filter((r) => !ran.has(r.suite)),
+    rows: rowsKept,
     errors: (previous.errors ?? []).filter((e) => !ran.has(e.suite)),
+    suites: suitesKept,
   };
 }
+const suites: Record<string, Machine> = { ...kept.suites };
+for (const s of ran) suites[s] = machine;
 writeFileSync(
   outFile,
-  `${JSON.stringify({ machine, quick, rows: [...kept.rows, ...rows], errors: [...kept.errors, ...errors] }, null, 2)}\n`,
+  `${JSON.stringify({ machine, quick, suites, rows: [...kept.rows, ...rows], errors: [...kept.errors, ...errors] }, null, 2)}\n`,
 );
 console.log(`\nwrote ${outFile} (${rows.length} rows${errors.length ? `, ${errors.length} failed suites` : ''})`);
 for (const e of errors) console.error(`  suite ${e.suite} failed: ${e.error}`);

@@ -84,7 +84,7 @@ function render(results, source) {
   );
   md.push('');
   md.push(
-    'Every number on this page comes from one run of `pnpm bench` on the machine below, written to `bench/results/latest.json` and turned into this page by `scripts/bench-doc.mjs`. Peers (`@mastra/core`, `@langchain/langgraph`) run in the same run, on the same data, by the same method, so the comparisons are like for like.',
+    'Every number on this page comes from `pnpm bench` on the machine below (all rows of a suite from one run of it), written to `bench/results/latest.json` and turned into this page by `scripts/bench-doc.mjs`. Peers (`@mastra/core`, `@langchain/langgraph`) run in the same run, on the same data, by the same method, so the comparisons are like for like.',
   );
   md.push('');
   md.push('## Method');
@@ -105,13 +105,31 @@ function render(results, source) {
   md.push('');
   md.push('## Machine');
   md.push('');
-  if (machine) {
-    md.push('| cpu | cores | memory | platform | node | date |');
-    md.push('| --- | --- | --- | --- | --- | --- |');
-    md.push(
-      `| ${cell(machine.cpu)} | ${machine.cores} | ${machine.memoryGiB} GiB | ${cell(machine.platform)} | ${cell(machine.node)} | ${cell(machine.date)} |`,
-    );
-  } else md.push('(not recorded)');
+  // Which run each suite's rows come from (a partial re-run keeps the other suites' older rows).
+  const perSuite = results.suites ?? {};
+  const runs = new Map();
+  for (const s of suites) {
+    const m = perSuite[s] ?? machine;
+    if (!m) continue;
+    const key = JSON.stringify(m);
+    runs.set(key, [...(runs.get(key) ?? []), s]);
+  }
+  if (runs.size === 0) md.push('(not recorded)');
+  else {
+    if (runs.size > 1)
+      md.push(
+        'These rows come from more than one run of `pnpm bench` (some suites were re-run on their own): each line says which suites it holds. Compare rows of different runs with care.',
+        '',
+      );
+    md.push('| suites | cpu | cores | memory | platform | node | date |');
+    md.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const [key, names] of runs) {
+      const m = JSON.parse(key);
+      md.push(
+        `| ${runs.size > 1 ? names.join(', ') : 'all'} | ${cell(m.cpu)} | ${m.cores} | ${m.memoryGiB} GiB | ${cell(m.platform)} | ${cell(m.node)} | ${cell(m.date)} |`,
+      );
+    }
+  }
   md.push('');
   md.push('## Goals');
   md.push('');
