@@ -1,4 +1,4 @@
-// Generates docs/benchmarks.md from the JSON that `pnpm bench` writes (bench/results/latest.json):
+// Generates docs/benchmarks.md (and the tables other pages quote, scripts/bench-snippets.mjs) from the JSON that `pnpm bench` writes (bench/results/latest.json):
 // the method (each suite's own header comment), the machine, and every number — nothing typed by hand.
 //
 // Usage: node scripts/bench-doc.mjs [results.json] [--check]
@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fmt, inject, snippets } from './bench-snippets.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -30,14 +31,6 @@ function suiteMethod(suite) {
   return lines.join(' ').replace(/\s+/g, ' ').trim();
 }
 
-const fmt = (v) => {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(3);
-};
 const cell = (s) =>
   String(s ?? '')
     .replace(/\|/g, '\\|')
@@ -178,10 +171,10 @@ function placeholder() {
 }
 
 /** The page as the repo's formatter (biome, which formats Markdown tables) would leave it. */
-function formatted(markdown) {
+function formatted(markdown, path = 'docs/benchmarks.md') {
   const biome = join(root, 'node_modules/.bin/biome');
   if (!existsSync(biome)) return markdown;
-  const r = spawnSync(biome, ['format', '--stdin-file-path=docs/benchmarks.md'], {
+  const r = spawnSync(biome, ['format', `--stdin-file-path=${path}`], {
     input: markdown,
     encoding: 'utf8',
     cwd: root,
@@ -189,21 +182,27 @@ function formatted(markdown) {
   return r.status === 0 && r.stdout ? r.stdout : markdown;
 }
 
-const text = formatted(
-  existsSync(input) ? render(JSON.parse(readFileSync(input, 'utf8')), relative(root, input)) : placeholder(),
-);
+const results = existsSync(input) ? JSON.parse(readFileSync(input, 'utf8')) : undefined;
+// docs/benchmarks.md, then every page quoting figures (bench-snippets.mjs), from the same results.
+const pages = [[out, formatted(results ? render(results, relative(root, input)) : placeholder())]];
+if (results)
+  for (const s of snippets) {
+    const file = join(root, s.page);
+    const current = readFileSync(file, 'utf8');
+    pages.push([file, formatted(inject(current, s.page, s.name, s.render(results)), s.page)]);
+  }
+const stale = pages.filter(([file, text]) => (existsSync(file) ? readFileSync(file, 'utf8') : '') !== text);
 if (check) {
-  const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  if (current !== text) {
+  if (stale.length) {
     console.error(
-      `bench-doc: docs/benchmarks.md is not what ${relative(root, input)} generates; run node scripts/bench-doc.mjs`,
+      `bench-doc: ${stale.map(([f]) => relative(root, f)).join(', ')} not what ${relative(root, input)} generates; run node scripts/bench-doc.mjs`,
     );
     process.exit(1);
   }
-  console.log('bench-doc: docs/benchmarks.md is up to date');
+  console.log(`bench-doc: docs/benchmarks.md and ${snippets.length} quoted tables are up to date`);
 } else {
-  writeFileSync(out, text);
+  for (const [file, text] of stale) writeFileSync(file, text);
   console.log(
-    `bench-doc: wrote docs/benchmarks.md from ${existsSync(input) ? relative(root, input) : '(no results yet)'}`,
+    `bench-doc: wrote ${stale.length ? stale.map(([f]) => relative(root, f)).join(', ') : 'nothing (up to date)'} from ${existsSync(input) ? relative(root, input) : '(no results yet)'}`,
   );
 }
