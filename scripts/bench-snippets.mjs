@@ -121,11 +121,34 @@ function history(results) {
   ];
 }
 
+/** observability.md's tracing overhead table. */
+function tracing(results) {
+  const { value, show, run } = finder(results);
+  const before = results.rows?.find((r) => r.suite === 'tracing' && r.impl.startsWith('weft before tracing'))?.impl;
+  const row = (kase, unit, overImpl) => {
+    const over = value('tracing', kase, overImpl);
+    const pct = (impl) => {
+      const r = value('tracing', kase, impl);
+      return r ? fmt(r.value) : '–';
+    };
+    return `| ${kase} (${unit}) | ${before ? pct(before) : '–'} | ${show('tracing', kase, 'weft, tracing off (no provider)')} | ${show('tracing', kase, 'weft, tracing on (SDK provider, no-op processor)')} | ${over ? `${fmt(over.value)}%` : '–'} |`;
+  };
+  return [
+    `Measured ${run('tracing')} (CPU time, medians; every row in [benchmarks.md](benchmarks.md#tracing)):`,
+    '',
+    `| case | before tracing${before ? ` (${before.replace(/^weft before tracing \(|\)$/g, '')})` : ''} | tracing off (no provider) | tracing on (SDK provider, no-op processor) | off over before, median of pairs |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    row('10-step chain, in memory', 'µs/step', 'tracing off over previous'),
+    row('fan-out of 8 parallel branches', 'runs/s', 'tracing off over previous (time per run)'),
+  ];
+}
+
 /** Every snippet: the page it lives in, and its lines from the results. */
 export const snippets = [
   { page: 'docs/faq.md', name: 'faq', render: faq },
   { page: 'docs/durability.md', name: 'durable', render: durability },
   { page: 'docs/scaling.md', name: 'history', render: history },
+  { page: 'docs/observability.md', name: 'tracing', render: tracing },
 ];
 
 /** `text` with the snippet `name` replaced by `lines`; throws when its markers are missing. */
