@@ -56,6 +56,17 @@ describe.each(targets)('resume anywhere: $name', ({ url, env }) => {
     expect(executions(a.runId)).toEqual({ prep: 1, ask: 2, after: 1 });
   });
 
+  it('two processes resuming the same run at once: one runs the gate, the other is RunNotSuspendedError', async () => {
+    const a = await child('start', 'approve-one', JSON.stringify({ doc: 'race' }));
+    expect(a).toMatchObject({ status: 'suspended', suspended: ['ask'] });
+    const data = JSON.stringify({ ok: true });
+    const results = await Promise.all([child('resume', a.runId, 'ask', data), child('resume', a.runId, 'ask', data)]);
+    expect(results.filter((r) => r.status === 'success')).toHaveLength(1);
+    expect(results.filter((r) => r.thrown?.name === 'RunNotSuspendedError')).toHaveLength(1);
+    // The gate ran when it suspended and once more, in the process that won the claim.
+    expect(executions(a.runId)).toEqual({ prep: 1, ask: 2, after: 1 });
+  }, 20_000);
+
   it('resumes two suspended parallel branches one at a time in separate processes', async () => {
     const a = await child('start', 'two-branches', '{}');
     expect(a).toMatchObject({ status: 'suspended', suspended: ['gates/a', 'gates/b'] });

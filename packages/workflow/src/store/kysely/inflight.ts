@@ -27,6 +27,9 @@ export class InflightTracker {
       dialect: backend.dialect,
       ...(backend.local ? { local: backend.local } : {}),
       all: (sql, params) => track(backend.all(sql, params)),
+      ...(backend.firstRaw
+        ? { firstRaw: (sql, params) => track((backend.firstRaw as NonNullable<SqlBackend['firstRaw']>)(sql, params)) }
+        : {}),
       run: (sql, params) => track(backend.run(sql, params)),
       batch: (statements) => track(backend.batch(statements)),
       transaction: (fn) => track(backend.transaction(fn)),

@@ -27,6 +27,7 @@ import {
 import type { SqlBackend } from './sql-exec.js';
 import { placeholders } from './statements.js';
 
+const RUN_KEYS = RUN_COLUMNS.split(', ');
 const STEP_KEYS = STEP_COLUMNS.split(', ');
 const SUSPENSION_KEYS = SUSPENSION_COLUMNS.split(', ');
 const EVENT_KEYS = EVENT_COLUMNS.split(', ');
@@ -101,12 +102,23 @@ function loadedOf(row: LocalRow, runId: string): LoadedRun {
   };
 }
 
+/** The local statement's one row, read raw (column values in SELECT order), keyed like `all`'s rows. */
+function localRowOf(values: unknown[]): LocalRow {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < RUN_KEYS.length; i++) row[RUN_KEYS[i] as string] = values[i];
+  const n = RUN_KEYS.length;
+  row.steps_json = values[n];
+  row.suspensions_json = values[n + 1];
+  row.events_json = values[n + 2];
+  return row as unknown as LocalRow;
+}
+
 /** Reads `runId` with its steps, open suspensions and events of `types`; undefined when no such run. */
 export async function loadRun(sql: SqlBackend, runId: string, types: string[]): Promise<LoadedRun | undefined> {
-  if (sql.local) {
-    const rows = await sql.all<LocalRow>(localStatement(types.length), [runId, ...types]);
-    const row = rows[0];
-    return row ? loadedOf(row, runId) : undefined;
+  if (sql.firstRaw) {
+    // A local file: the one row raw (no row object of 19 columns built, then rebuilt here).
+    const values = await sql.firstRaw(localStatement(types.length), [runId, ...types]);
+    return values ? loadedOf(localRowOf(values), runId) : undefined;
   }
   if (sql.dialect === 'postgres') {
     const rows = await sql.all<LocalRow>(pgStatement(types.length), [runId, ...types]);

@@ -16,6 +16,9 @@ export interface SyncStatement {
   readonly reader: boolean;
   run(params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   all(params: unknown[]): unknown[];
+  get(params: unknown[]): unknown;
+  /** Raw mode: rows come back as arrays of column values. */
+  raw(on?: boolean): SyncStatement;
 }
 
 /** The part of a libsql / better-sqlite3 database used here. */
@@ -85,6 +88,7 @@ export class LocalSqlite {
   readonly lock = new AsyncLock();
   readonly path: string;
   #statements = new Map<string, SyncStatement>();
+  #rawStatements = new Map<string, SyncStatement>();
 
   constructor(path: string, options: LocalSqliteOptions = {}) {
     this.path = path;
@@ -132,8 +136,23 @@ export class LocalSqlite {
     return this.statement(sql).run(params as unknown[]).changes;
   }
 
+  /**
+   * The first row of `sql` as an array of its column values (in SELECT order), undefined when there
+   * is none. One native call and no row object: `all` goes through libsql's row iterator, and a row
+   * object of many columns (with libsql's `_metadata`) costs more to build and clean than the read.
+   */
+  firstRaw(sql: string, params: readonly unknown[]): unknown[] | undefined {
+    let stmt = this.#rawStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw(true);
+      this.#rawStatements.set(sql, stmt);
+    }
+    return stmt.get(params as unknown[]) as unknown[] | undefined;
+  }
+
   close(): void {
     this.#statements.clear();
+    this.#rawStatements.clear();
     this.db.close();
   }
 }

@@ -49,6 +49,11 @@ export interface SqlBackend extends SqlExec {
   batch(statements: readonly SqlStatement[]): Promise<number[]>;
   /** Local files only: the connection (for VACUUM and other statements outside transactions). */
   readonly local?: LocalSqlite;
+  /**
+   * Local files only: the first row of a read as an array of column values (undefined: no row), under
+   * the connection lock like {@link SqlExec.all}, without building a row object.
+   */
+  firstRaw?(sql: string, params: readonly unknown[]): Promise<unknown[] | undefined>;
 }
 
 class LocalTxExec implements SqlExec {
@@ -64,6 +69,26 @@ class LocalTxExec implements SqlExec {
   }
 }
 
+/** Runs the synchronous read `read` under the connection lock: now when the lock is free. */
+function locked<T>(sqlite: LocalSqlite, read: () => T): Promise<T> {
+  const run = () => {
+    try {
+      return read();
+    } finally {
+      sqlite.lock.release();
+    }
+  };
+  // Uncontended: read now, synchronously.
+  if (sqlite.lock.tryAcquire()) {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  return sqlite.lock.acquire().then(run);
+}
+
 /** Backend over a local libsql file: every statement and transaction holds the connection lock. */
 export function localBackend(sqlite: LocalSqlite): SqlBackend {
   const tx = new LocalTxExec(sqlite);
@@ -72,22 +97,10 @@ export function localBackend(sqlite: LocalSqlite): SqlBackend {
     dialect: 'sqlite',
     local: sqlite,
     all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
-      const read = () => {
-        try {
-          return sqlite.all<R>(sql, params);
-        } finally {
-          sqlite.lock.release();
-        }
-      };
-      // Uncontended: read now, synchronously.
-      if (sqlite.lock.tryAcquire()) {
-        try {
-          return Promise.resolve(read());
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      }
-      return sqlite.lock.acquire().then(read);
+      return locked(sqlite, () => sqlite.all<R>(sql, params));
+    },
+    firstRaw(sql: string, params: readonly unknown[]): Promise<unknown[] | undefined> {
+      return locked(sqlite, () => sqlite.firstRaw(sql, params));
     },
     // Writes go through group commit: batches of the same tick share one transaction.
     async run(sql: string, params: readonly unknown[]) {
