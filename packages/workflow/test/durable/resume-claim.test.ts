@@ -147,6 +147,18 @@ describe('suspend + resume round trip on a libsql file', () => {
     expect(loaded?.events).toEqual(await store.readEvents(r.runId, 0, types));
     expect(loaded?.steps.map((s) => `${s.path}:${s.status}`).sort()).toEqual(['ask:suspended', 'prep:success']);
     expect(await store.loadRun?.('no-such-run', types)).toBeUndefined();
+    // Any list of types, quotes in them included, and more lists than get literal statements.
+    await store.appendEvents(r.runId, [
+      { type: "it's", at: 1 },
+      { type: 'x\n"y"', at: 2 },
+    ]);
+    for (let i = 0; i < 12; i++) {
+      const some = ["it's", 'x\n"y"', 'run:start', ...Array.from({ length: i }, (_, j) => `other:${j}`)].slice(i % 3);
+      const got = await store.loadRun?.(r.runId, some);
+      expect(got?.events).toEqual(await store.readEvents(r.runId, 0, some));
+      expect(got?.events.length).toBe(3 - (i % 3));
+    }
+    expect((await store.loadRun?.(r.runId, []))?.events).toEqual([]);
     await store.close();
   });
 

@@ -38,16 +38,40 @@ function localStatement(types: number): string {
   let text = localSql.get(types);
   if (text === undefined) {
     const typeParams = Array.from({ length: types }, (_, i) => `?${i + 2}`).join(', ');
-    const eventFilter = types > 0 ? ` AND type IN (${typeParams})` : ' AND 0';
-    text =
-      `SELECT ${RUN_COLUMNS},` +
-      ` (SELECT json_group_array(json_array(${STEP_COLUMNS}) ORDER BY started_at, attempt, path) FROM weft_steps WHERE run_id = ?1) AS steps_json,` +
-      ` (SELECT json_group_array(json_array(${SUSPENSION_COLUMNS}) ORDER BY created_at, path) FROM weft_suspensions WHERE run_id = ?1) AS suspensions_json,` +
-      ` (SELECT json_group_array(json_array(${EVENT_COLUMNS}) ORDER BY seq) FROM weft_events WHERE run_id = ?1${eventFilter}) AS events_json` +
-      ' FROM weft_runs WHERE id = ?1';
+    text = localText(types > 0 ? ` AND type IN (${typeParams})` : ' AND 0');
     localSql.set(types, text);
   }
   return text;
+}
+
+function localText(eventFilter: string): string {
+  return (
+    `SELECT ${RUN_COLUMNS},` +
+    ` (SELECT json_group_array(json_array(${STEP_COLUMNS}) ORDER BY started_at, attempt, path) FROM weft_steps WHERE run_id = ?1) AS steps_json,` +
+    ` (SELECT json_group_array(json_array(${SUSPENSION_COLUMNS}) ORDER BY created_at, path) FROM weft_suspensions WHERE run_id = ?1) AS suspensions_json,` +
+    ` (SELECT json_group_array(json_array(${EVENT_COLUMNS}) ORDER BY seq) FROM weft_events WHERE run_id = ?1${eventFilter}) AS events_json` +
+    ' FROM weft_runs WHERE id = ?1'
+  );
+}
+
+const LITERAL_LISTS = 8;
+const localLiteralSql = new Map<string, string>();
+/**
+ * The statement and its parameters for `types`. The engine asks for one fixed list (its history
+ * events): the first few lists get their types written into the text as quoted literals, so a read
+ * binds one parameter instead of eleven (~3 µs of the read's ~20 here); any further list binds them.
+ */
+function localRead(runId: string, types: string[]): { text: string; params: unknown[] } {
+  const key = JSON.stringify(types);
+  let text = localLiteralSql.get(key);
+  if (text === undefined && localLiteralSql.size < LITERAL_LISTS && !types.some((t) => t.includes('\0'))) {
+    const list = types.map((t) => `'${t.replaceAll("'", "''")}'`).join(', ');
+    text = localText(types.length > 0 ? ` AND type IN (${list})` : ' AND 0');
+    localLiteralSql.set(key, text);
+  }
+  return text === undefined
+    ? { text: localStatement(types.length), params: [runId, ...types] }
+    : { text, params: [runId] };
 }
 
 const pgSql = new Map<number, string>();
@@ -117,7 +141,8 @@ function localRowOf(values: unknown[]): LocalRow {
 export async function loadRun(sql: SqlBackend, runId: string, types: string[]): Promise<LoadedRun | undefined> {
   if (sql.firstRaw) {
     // A local file: the one row raw (no row object of 19 columns built, then rebuilt here).
-    const values = await sql.firstRaw(localStatement(types.length), [runId, ...types]);
+    const { text, params } = localRead(runId, types);
+    const values = await sql.firstRaw(text, params);
     return values ? loadedOf(localRowOf(values), runId) : undefined;
   }
   if (sql.dialect === 'postgres') {
