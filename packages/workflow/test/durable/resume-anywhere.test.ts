@@ -65,7 +65,7 @@ describe.each(targets)('resume anywhere: $name', ({ url, env }) => {
     expect(results.filter((r) => r.thrown?.name === 'RunNotSuspendedError')).toHaveLength(1);
     // The gate ran when it suspended and once more, in the process that won the claim.
     expect(executions(a.runId)).toEqual({ prep: 1, ask: 2, after: 1 });
-  }, 20_000);
+  });
 
   it('resumes two suspended parallel branches one at a time in separate processes', async () => {
     const a = await child('start', 'two-branches', '{}');
