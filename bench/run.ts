@@ -35,8 +35,10 @@ const quick = args.includes('--quick');
 const dir = join(import.meta.dirname, 'suites');
 
 // A child: run one cell of one suite, write its rows to the given file.
-if (args[0] === '--child') {
-  const [, suite, cell, out] = args;
+// `--child` may come after `--quick` (the flags are not positional): take the three values after it.
+const childAt = args.indexOf('--child');
+if (childAt >= 0) {
+  const [suite, cell, out] = args.slice(childAt + 1);
   const mod = (await import(pathToFileURL(join(dir, `${suite}.ts`)).href)) as SuiteModule;
   const rows = await mod.default({ quick, ...(cell && cell !== '-' ? { cell } : {}) });
   writeFileSync(out as string, JSON.stringify(rows));
