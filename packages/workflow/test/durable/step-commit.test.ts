@@ -26,6 +26,8 @@ const Database = createRequire(import.meta.url)('libsql') as {
 // Every statement run on libsql connections is recorded while `capture` runs (prepared statements
 // are cached by the store, so the hook wraps every statement prepared in this file).
 let recording: string[] | undefined;
+/** Values bound to each step-commit statement while recording (a merged statement: all its rows'). */
+let bound: number[] | undefined;
 const original = Database.prototype.prepare;
 beforeAll(() => {
   Database.prototype.prepare = function (this: unknown, text: string) {
@@ -33,6 +35,7 @@ beforeAll(() => {
     const run = st.run.bind(st);
     st.run = (...a: unknown[]) => {
       recording?.push(text.replace(/\s+/g, ' ').split(' (')[0] as string);
+      if (text.startsWith('INSERT INTO weft_step_commits')) bound?.push((a.flat() as unknown[]).length);
       return run(...a);
     };
     return st;
@@ -110,6 +113,68 @@ describe('step commit as one statement (libsql file)', () => {
       [5, 'e3', 'b', 3],
       [6, 'e4', 'b', 4],
     ]);
+    await store.close();
+  });
+
+  it("a step's success without error or event data binds 13 values, and stores what the full statement does", async () => {
+    const store = createStore({ url: `file:${join(tmp.dir, `s${++n}.db`)}` });
+    await store.init();
+    await store.createRun(run('r1'), [{ type: 'run:start', at: 1 }]);
+    bound = [];
+    const commits = [
+      // The lean statement: a success, one event without data.
+      { step: step('r1', 'a'), events: [{ type: 'step:success', path: 'a', at: 4 }], leaseOwner: 'me' },
+      // The full one: an event with data, an error, no event, two events.
+      { step: step('r1', 'b'), events: [{ type: 'step:success', path: 'b', data: { d: 1 }, at: 5 }], leaseOwner: 'me' },
+      {
+        step: { ...step('r1', 'c', 'failed'), error: { name: 'Error', message: 'no' } },
+        events: [{ type: 'step:failed', path: 'c', at: 6 }],
+        leaseOwner: 'me',
+      },
+      { step: step('r1', 'd', 'running') },
+      {
+        step: step('r1', 'e'),
+        events: [
+          { type: 'x', path: 'e', at: 7 },
+          { type: 'step:success', path: 'e', at: 8 },
+        ],
+      },
+    ];
+    try {
+      for (const c of commits) await store.commitStep(c);
+    } finally {
+      const counts = bound;
+      bound = undefined;
+      expect(counts).toEqual([13, 19, 19, 19, 19]);
+    }
+    expect(await store.listSteps('r1')).toMatchObject([
+      { path: 'a', status: 'success', input: { in: 'a' }, output: { out: 'a' }, startedAt: 2, endedAt: 3 },
+      { path: 'b', status: 'success', output: { out: 'b' } },
+      { path: 'c', status: 'failed', error: { message: 'no' } },
+      { path: 'd', status: 'running' },
+      { path: 'e', status: 'success' },
+    ]);
+    const steps = await store.listSteps('r1');
+    expect(steps[0]?.error).toBeUndefined();
+    const events = await store.readEvents('r1');
+    expect(events.map((e) => [e.seq, e.type, e.path ?? null, e.data ?? null, e.at])).toEqual([
+      [1, 'run:start', null, null, 1],
+      [2, 'step:success', 'a', null, 4],
+      [3, 'step:success', 'b', { d: 1 }, 5],
+      [4, 'step:failed', 'c', null, 6],
+      [5, 'x', 'e', null, 7],
+      [6, 'step:success', 'e', null, 8],
+    ]);
+    // The lean statement is fenced like the full one.
+    await store.createRun(run('r2', 'other'));
+    await expect(
+      store.commitStep({
+        step: step('r2', 'a'),
+        events: [{ type: 'step:success', path: 'a', at: 4 }],
+        leaseOwner: 'me',
+      }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await store.listSteps('r2')).toEqual([]);
     await store.close();
   });
 

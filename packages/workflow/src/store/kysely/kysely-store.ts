@@ -52,6 +52,7 @@ import {
   toStep,
   toSuspension,
   toTimer,
+  type ValueWhere,
 } from './rows.js';
 import { deleteRun, listRuns, purgeRuns } from './housekeeping.js';
 import { InflightTracker } from './inflight.js';
@@ -71,6 +72,7 @@ import {
   RUN_PATCH_COLUMNS,
   runNotFound,
   STEP_COMMIT,
+  STEP_COMMIT_LEAN,
   STEP_COMMIT_EVENTS,
   STEP_COMMIT_LEASE_LOST,
   eventsInsertAt,
@@ -79,6 +81,52 @@ import {
   SUSPENSION_UPSERT,
   TIMER_UPSERT,
 } from './statements.js';
+
+/**
+ * The step-commit statement (libsql view, migration 0011) of a step row (`stepParams`, in
+ * STEP_COLUMNS order) and its first two events, seqs from `seq`: {@link STEP_COMMIT_LEAN} for a
+ * success without error or event data, else {@link STEP_COMMIT} with every value bound.
+ */
+function stepCommitStatement(
+  stepParams: readonly unknown[],
+  owner: string | undefined,
+  seq: number,
+  events: readonly Omit<EventRecord, 'seq' | 'runId'>[],
+  eventData: readonly (string | null)[],
+): SqlStatement {
+  const e = events[0];
+  if (e !== undefined && events.length === 1 && eventData[0] === null && stepParams[6] === null) {
+    const p = stepParams;
+    return {
+      sql: STEP_COMMIT_LEAN,
+      params: [p[0], p[1], p[2], p[3], p[4], p[5], p[7], p[8], owner ?? null, seq, e.type, e.path ?? null, e.at],
+      rows: 0,
+    };
+  }
+  const params: unknown[] = [...stepParams, owner ?? null, events.length > 0 ? seq : null];
+  for (let i = 0; i < STEP_COMMIT_EVENTS; i++) {
+    const ev = events[i];
+    if (ev) params.push(ev.type, ev.path ?? null, eventData[i] ?? null, ev.at);
+    else params.push(null, null, null, null);
+  }
+  return { sql: STEP_COMMIT, params, rows: 0 };
+}
+
+/**
+ * A libsql commit's failure as the store reports it: the step-commit trigger's fence abort is a lost
+ * lease of `owner`, a foreign-key violation a run that does not exist; anything else is returned as is.
+ */
+function sqliteCommitError(error: unknown, runId: string, owner: string | undefined): unknown {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  const text = typeof message === 'string' ? message : '';
+  if (owner !== undefined && text.includes(STEP_COMMIT_LEASE_LOST))
+    return new LeaseLostError(runId, owner, { cause: error });
+  if (/FOREIGN KEY/i.test(text)) return runNotFound(runId, error);
+  return error;
+}
+
+/** A new run's row (the hot path: one constant text, one cached prepared statement). */
+const RUN_INSERT = `INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(16)})`;
 
 /** A {@link Store} backed by a SQL database through kysely. */
 export interface KyselyStore extends Store {
@@ -223,8 +271,9 @@ export class KyselyStoreImpl implements KyselyStore {
     return this.#pgGroup;
   }
 
-  #enc(value: unknown, where: Record<string, unknown>): string | null {
-    return encode(value, this.#settings.maxValueBytes, where);
+  /** JSON of a value to store; `where` (and `field`) only name it in the error of one that cannot be. */
+  #enc(value: unknown, where: ValueWhere, field?: string): string | null {
+    return encode(value, this.#settings.maxValueBytes, where, field);
   }
 
   // ---- runs ----
@@ -237,9 +286,9 @@ export class KyselyStoreImpl implements KyselyStore {
       run.workflowId,
       run.definitionHash,
       run.status,
-      this.#enc(run.input, { ...where, field: 'input' }),
-      this.#enc(run.output, { ...where, field: 'output' }),
-      this.#enc(run.error, { ...where, field: 'error' }),
+      this.#enc(run.input, where, 'input'),
+      this.#enc(run.output, where, 'output'),
+      this.#enc(run.error, where, 'error'),
       run.parentRunId ?? null,
       run.leaseOwner ?? null,
       run.leaseExpiresAt ?? null,
@@ -250,13 +299,13 @@ export class KyselyStoreImpl implements KyselyStore {
       run.forkedFrom?.step ?? null,
       run.traceparent ?? null,
     ];
-    const insert = `INSERT INTO weft_runs (${RUN_COLUMNS}) VALUES (${placeholders(16)})`;
+    const insert = RUN_INSERT;
     const appended =
       events && events.length > 0
         ? eventsInsert(
             run.id,
             events,
-            events.map((e, i) => this.#enc(e.data, { runId: run.id, event: e.type, index: i })),
+            events.map((e, i) => this.#enc(e.data, () => ({ runId: run.id, event: e.type, index: i }))),
           )
         : undefined;
     try {
@@ -339,7 +388,7 @@ export class KyselyStoreImpl implements KyselyStore {
       if (!column) continue;
       const value = patch[key];
       sets.push(`${column} = ?`);
-      params.push(JSON_COLUMNS.has(column) ? this.#enc(value, { runId, field: key }) : (value ?? null));
+      params.push(JSON_COLUMNS.has(column) ? this.#enc(value, () => ({ runId, field: key })) : (value ?? null));
     }
     return { sets, params };
   }
@@ -359,7 +408,7 @@ export class KyselyStoreImpl implements KyselyStore {
     const knownSeq = events && events.length > 0 ? this.#lastSeq.get(runId) : undefined;
     if (patch.status !== undefined && FINISHED.includes(patch.status)) this.#lastSeq.forget(runId);
     else if (events && events.length > 0) this.#lastSeq.forget(runId);
-    const data = events?.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
+    const data = events?.map((e, i) => this.#enc(e.data, () => ({ runId, event: e.type, index: i })));
     let text: string;
     if (sets.length === 0) {
       // Nothing to set: still a compare-and-set "touch" so the result says whether it applies.
@@ -430,7 +479,83 @@ export class KyselyStoreImpl implements KyselyStore {
 
   // ---- steps ----
 
-  async commitStep(commit: StepCommit): Promise<void> {
+  commitStep(commit: StepCommit): Promise<void> {
+    // A libsql file's common commit (a step's start or end, the run's final patch): straight to
+    // group commit, with no turn of the event loop before the statement is queued.
+    if (
+      this.#stepView &&
+      this.#initialized &&
+      !this.#closed &&
+      commit.suspension === undefined &&
+      commit.timer === undefined &&
+      commit.resolvedSuspensionPath === undefined &&
+      (commit.events?.length ?? 0) <= STEP_COMMIT_EVENTS
+    ) {
+      const known = commit.events?.length ? this.#lastSeq.get(commit.step.runId) : 0;
+      if (known !== undefined) {
+        try {
+          return this.#commitLocal(commit, known);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    return this.#commitStep(commit);
+  }
+
+  /**
+   * {@link commitStep} on a libsql file when this store knows the run's last event seq (`known`)
+   * and the commit has no suspension, timer or more than two events: one step-commit statement
+   * (plus the run patch), queued synchronously. A seq taken meanwhile by another writer retries
+   * through the general path, which reads the seq again.
+   */
+  #commitLocal(commit: StepCommit, known: number): Promise<void> {
+    const { step } = commit;
+    const runId = step.runId;
+    const where = { runId, path: step.path, attempt: step.attempt };
+    const stepParams = [
+      runId,
+      step.path,
+      step.attempt,
+      step.status,
+      this.#enc(step.input, where, 'input'),
+      this.#enc(step.output, where, 'output'),
+      this.#enc(step.error, where, 'error'),
+      step.startedAt,
+      step.endedAt ?? null,
+    ];
+    const events = commit.events ?? [];
+    const eventData = events.map((e, i) =>
+      e.data === undefined ? null : this.#enc(e.data, () => ({ runId, event: e.type, index: i })),
+    );
+    const patch = commit.run ? this.#runPatch(runId, commit.run as Record<string, unknown>) : undefined;
+    const owner = commit.leaseOwner;
+    const statements: SqlStatement[] = [stepCommitStatement(stepParams, owner, known + 1, events, eventData)];
+    if (patch && patch.sets.length > 0) {
+      statements.push({
+        sql: `UPDATE weft_runs SET ${patch.sets.join(', ')} WHERE id = ?`,
+        params: [...patch.params, runId],
+      });
+    }
+    // Every statement reads and writes only this run's rows: group commit may merge them with other runs'.
+    for (const st of statements) st.key = runId;
+    // Reserved now, synchronously, as the general path does (see #commitStepStatement).
+    if (events.length > 0) this.#lastSeq.set(runId, known + events.length);
+    return this.#sql.batch(statements).then(
+      () => {
+        const status = commit.run?.status;
+        if (status !== undefined && FINISHED.includes(status)) this.#lastSeq.forget(runId);
+        if (events.length > 0) this.#events.committed(runId);
+      },
+      (error: unknown) => {
+        this.#lastSeq.forget(runId);
+        if (isSeqTaken(error)) return this.#commitStep(commit);
+        throw sqliteCommitError(error, runId, owner);
+      },
+    );
+  }
+
+  async #commitStep(commit: StepCommit): Promise<void> {
     const sql = await this.#exec();
     const { step } = commit;
     const where = { runId: step.runId, path: step.path, attempt: step.attempt };
@@ -439,14 +564,16 @@ export class KyselyStoreImpl implements KyselyStore {
       step.path,
       step.attempt,
       step.status,
-      this.#enc(step.input, { ...where, field: 'input' }),
-      this.#enc(step.output, { ...where, field: 'output' }),
-      this.#enc(step.error, { ...where, field: 'error' }),
+      this.#enc(step.input, where, 'input'),
+      this.#enc(step.output, where, 'output'),
+      this.#enc(step.error, where, 'error'),
       step.startedAt,
       step.endedAt ?? null,
     ];
     const events = commit.events ?? [];
-    const eventData = events.map((e, i) => this.#enc(e.data, { runId: step.runId, event: e.type, index: i }));
+    const eventData = events.map((e, i) =>
+      e.data === undefined ? null : this.#enc(e.data, () => ({ runId: step.runId, event: e.type, index: i })),
+    );
     const suspension = commit.suspension;
     const suspensionParams = suspension
       ? [
@@ -578,15 +705,9 @@ export class KyselyStoreImpl implements KyselyStore {
         // consecutive seqs in the order they are submitted, which is the order they commit in.
         this.#lastSeq.set(runId, last + events.length);
       }
-      const params: unknown[] = [...stepParams, owner ?? null, events.length > 0 ? last + 1 : null];
-      for (let i = 0; i < STEP_COMMIT_EVENTS; i++) {
-        const e = events[i];
-        if (e) params.push(e.type, e.path ?? null, eventData[i] ?? null, e.at);
-        else params.push(null, null, null, null);
-      }
       // rows: 0 — SQLite counts no change for an INSERT into a view (the trigger's writes are not the
       // statement's own); a lost lease aborts the statement instead.
-      const statements: SqlStatement[] = [{ sql: STEP_COMMIT, params, rows: 0 }];
+      const statements: SqlStatement[] = [stepCommitStatement(stepParams, owner, last + 1, events, eventData)];
       if (events.length > STEP_COMMIT_EVENTS) {
         statements.push(
           eventsInsertAt(
@@ -641,9 +762,9 @@ export class KyselyStoreImpl implements KyselyStore {
       } catch (error) {
         const e = error as { code?: string; message?: string };
         if (pgFence !== undefined && e.code === '22012') throw new LeaseLostError(runId, pgFence, { cause: error });
-        if (owner !== undefined && e.message?.includes(STEP_COMMIT_LEASE_LOST))
-          throw new LeaseLostError(runId, owner, { cause: error });
-        if (e.code === '23503' || /FOREIGN KEY/i.test(e.message ?? '')) throw runNotFound(runId, error);
+        if (e.code === '23503') throw runNotFound(runId, error);
+        const translated = sqliteCommitError(error, runId, owner);
+        if (translated !== error) throw translated;
         if (e.code === '23505' && attempt < 5 && statements.some((s) => s.sql.startsWith(EVENTS_INSERT_PREFIX)))
           continue;
         throw error;
@@ -752,7 +873,7 @@ export class KyselyStoreImpl implements KyselyStore {
   async appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
     if (events.length === 0) return;
     const sql = await this.#exec();
-    const data = events.map((e, i) => this.#enc(e.data, { runId, event: e.type, index: i }));
+    const data = events.map((e, i) => this.#enc(e.data, () => ({ runId, event: e.type, index: i })));
     const last = events[events.length - 1] as Omit<EventRecord, 'seq' | 'runId'>;
     this.#lastSeq.forget(runId);
     await this.#batch(sql, runId, [eventsInsert(runId, events, data)], undefined, () =>

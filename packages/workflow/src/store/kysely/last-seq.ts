@@ -7,7 +7,7 @@
  * the meantime (another process appending to the run, a resume elsewhere), and the commit is then
  * retried with the seq read from the table. An entry is known only from this store's own writes
  * (a run it created, or a seq it read), dropped after any failed write, when the run finishes and
- * when it is deleted; at most `max` runs are held (the oldest entries go first; a suspended run's
+ * when it is deleted; at most `max` runs are held (the entries first written go first; a suspended run's
  * entry saves a read when it is resumed in this process).
  */
 export class LastSeq {
@@ -23,9 +23,11 @@ export class LastSeq {
   }
 
   set(runId: string, seq: number): void {
-    this.#last.delete(runId);
+    // An entry keeps its place (first written, first dropped): updating a key in place costs the
+    // map no delete and no growth, where moving it to the end on every step commit did.
+    const known = this.#last.has(runId);
     this.#last.set(runId, seq);
-    if (this.#last.size > this.#max) {
+    if (!known && this.#last.size > this.#max) {
       const oldest = this.#last.keys().next();
       if (!oldest.done) this.#last.delete(oldest.value);
     }

@@ -11,16 +11,23 @@ import type {
 } from '../store.js';
 import { CorruptRowError, StoreValueError } from './errors.js';
 
+/**
+ * Where a value belongs, for the error message of a value that cannot be stored: the record's keys,
+ * and the field (`field` is added to `where` only when there is an error to report, so the hot path
+ * allocates nothing for it).
+ */
+export type ValueWhere = Record<string, unknown> | (() => Record<string, unknown>);
+
 /** JSON-encodes `value` (undefined → NULL), enforcing `maxBytes`. */
-export function encode(value: unknown, maxBytes: number, where: Record<string, unknown>): string | null {
+export function encode(value: unknown, maxBytes: number, at: ValueWhere, field?: string): string | null {
   if (value === undefined) return null;
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch (cause) {
     throw new StoreValueError(
-      `Expected a JSON-serializable value at ${describe(where)}, but JSON.stringify failed: ${(cause as Error).message}. Return plain data (no BigInt, cycles or class instances with state).`,
-      where,
+      `Expected a JSON-serializable value at ${describe(whereOf(at, field))}, but JSON.stringify failed: ${(cause as Error).message}. Return plain data (no BigInt, cycles or class instances with state).`,
+      whereOf(at, field),
       cause,
     );
   }
@@ -30,12 +37,17 @@ export function encode(value: unknown, maxBytes: number, where: Record<string, u
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > maxBytes) {
       throw new StoreValueError(
-        `Expected a value of at most ${maxBytes} bytes at ${describe(where)}, but it is ${bytes} bytes of JSON. Store large payloads elsewhere (object storage, a file) and return a reference, or raise createStore({ maxValueBytes }).`,
-        { ...where, bytes, maxBytes },
+        `Expected a value of at most ${maxBytes} bytes at ${describe(whereOf(at, field))}, but it is ${bytes} bytes of JSON. Store large payloads elsewhere (object storage, a file) and return a reference, or raise createStore({ maxValueBytes }).`,
+        { ...whereOf(at, field), bytes, maxBytes },
       );
     }
   }
   return text;
+}
+
+function whereOf(at: ValueWhere, field: string | undefined): Record<string, unknown> {
+  const w = typeof at === 'function' ? at() : at;
+  return field === undefined ? w : { ...w, field };
 }
 
 function describe(where: Record<string, unknown>): string {

@@ -26,8 +26,15 @@ export const RUN_PATCH_COLUMNS: Record<string, string> = {
 };
 export const JSON_COLUMNS = new Set(['input', 'output', 'error']);
 
+const placeholderTexts: string[] = [];
+/** `?, ?, …` for `n` parameters (each text made once: the hot path asks for the same few). */
 export function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
+  let text = placeholderTexts[n];
+  if (text === undefined) {
+    text = n > 0 ? `?${', ?'.repeat(n - 1)}` : '';
+    if (n < 1024) placeholderTexts[n] = text;
+  }
+  return text;
 }
 
 export function cursorOf(run: RunRecord): string {
@@ -105,6 +112,13 @@ export const STEP_UPSERT_FENCED = `INSERT INTO weft_steps (${STEP_COLUMNS}) SELE
  * is the first's + 1). A lone statement autocommits: no BEGIN/COMMIT.
  */
 export const STEP_COMMIT = `INSERT INTO weft_step_commits (${STEP_COLUMNS}, lease_owner, e1_seq, e1_type, e1_path, e1_data, e1_at, e2_type, e2_path, e2_data, e2_at) VALUES (${placeholders(19)})`;
+/**
+ * {@link STEP_COMMIT} of the most common commit, a step's success: no error and one event without
+ * data. The NULLs are written into the text instead of bound (13 parameters instead of 19: the step's
+ * 9 but `error`, the lease owner or null, the event's seq, type, path and at): binding costs the
+ * libsql driver about 0.1 µs a parameter, a twentieth of a commit's JS.
+ */
+export const STEP_COMMIT_LEAN = `INSERT INTO weft_step_commits (${STEP_COLUMNS}, lease_owner, e1_seq, e1_type, e1_path, e1_data, e1_at, e2_type, e2_path, e2_data, e2_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, NULL)`;
 /** The message the step-commit trigger aborts with when the fence fails (the run is another owner's). */
 export const STEP_COMMIT_LEASE_LOST = 'WEFT_LEASE_LOST';
 /** Events a {@link STEP_COMMIT} statement holds; the rest go in an events INSERT after it. */
