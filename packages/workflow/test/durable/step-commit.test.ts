@@ -283,6 +283,53 @@ describe('step commit as one statement (libsql file)', () => {
     await b.close();
   });
 
+  it('commits of one run keep call order when the general path (awaits first) and the synchronous one mix', async () => {
+    // The live order of a run's events is the order its writes were called in: a step commit that
+    // reserves its seqs synchronously must not go ahead of an earlier write still awaiting its seqs
+    // (an append, a run update with events, a commit with three events or a suspension).
+    const file = join(tmp.dir, `s${++n}.db`);
+    const a = createStore({ url: `file:${file}` });
+    await a.init();
+    await a.createRun(run('r1'), [{ type: 'run:start', at: 1 }]);
+    const three = [1, 2, 3].map((i) => ({ type: `g${i}`, at: 2 }));
+    let k = 0;
+    const fast = (type: string) =>
+      a.commitStep({ step: step('r1', `s${++k}`), events: [{ type, at: 2 }], leaseOwner: 'me' });
+    // Each general write between two synchronous commits, called in one tick.
+    await Promise.all([fast('f1'), a.appendEvents('r1', [{ type: 'append', at: 2 }]), fast('f2')]);
+    await Promise.all([
+      fast('f3'),
+      a.commitStep({ step: step('r1', 'g'), events: three, leaseOwner: 'me' }),
+      fast('f4'),
+    ]);
+    await Promise.all([
+      fast('f5'),
+      a.updateRun('r1', { updatedAt: 5 }, ['running'], [{ type: 'update', at: 2 }]),
+      fast('f6'),
+    ]);
+    // A run with no write pending takes the synchronous path again.
+    await fast('f7');
+    const events = await a.readEvents('r1');
+    expect(events.map((e) => e.type)).toEqual([
+      'run:start',
+      'f1',
+      'append',
+      'f2',
+      'f3',
+      'g1',
+      'g2',
+      'g3',
+      'f4',
+      'f5',
+      'update',
+      'f6',
+      'f7',
+    ]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect((await a.listSteps('r1')).length).toBe(8);
+    await a.close();
+  });
+
   it('a schema without migration 0011 (migrate: false) commits through the plain statements', async () => {
     const file = join(tmp.dir, `s${++n}.db`);
     const first = createStore({ url: `file:${file}` });

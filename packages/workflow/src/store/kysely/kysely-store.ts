@@ -393,7 +393,31 @@ export class KyselyStoreImpl implements KyselyStore {
     return { sets, params };
   }
 
-  async updateRun(
+  updateRun(
+    runId: string,
+    patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
+    expect?: RunStatus[],
+    events?: Omit<EventRecord, 'seq' | 'runId'>[],
+    leaseOwner?: string,
+  ): Promise<boolean> {
+    if (!events || events.length === 0) return this.#updateRun(runId, patch, expect, events, leaseOwner);
+    // Its events take their seqs after an await: a step commit queued meanwhile must not go first.
+    return this.#ordered(runId, () => this.#updateRun(runId, patch, expect, events, leaseOwner));
+  }
+
+  /**
+   * `write` of `runId`, which takes its event seqs only after an await: until it ends, the run's
+   * step commits take the general path (after it, in call order) instead of reserving seqs ahead of it.
+   */
+  #ordered<T>(runId: string, write: () => Promise<T>): Promise<T> {
+    this.#lastSeq.begin(runId);
+    const end = () => this.#lastSeq.end(runId);
+    const done = write();
+    done.then(end, end);
+    return done;
+  }
+
+  async #updateRun(
     runId: string,
     patch: Partial<Omit<RunRecord, 'id' | 'createdAt'>>,
     expect?: RunStatus[],
@@ -491,7 +515,9 @@ export class KyselyStoreImpl implements KyselyStore {
       commit.resolvedSuspensionPath === undefined &&
       (commit.events?.length ?? 0) <= STEP_COMMIT_EVENTS
     ) {
-      const known = commit.events?.length ? this.#lastSeq.get(commit.step.runId) : 0;
+      const runId = commit.step.runId;
+      // Not ahead of an earlier write of the run still to take its seqs (see #ordered).
+      const known = this.#lastSeq.held(runId) ? undefined : commit.events?.length ? this.#lastSeq.get(runId) : 0;
       if (known !== undefined) {
         try {
           return this.#commitLocal(commit, known);
@@ -500,7 +526,7 @@ export class KyselyStoreImpl implements KyselyStore {
         }
       }
     }
-    return this.#commitStep(commit);
+    return this.#ordered(commit.step.runId, () => this.#commitStep(commit));
   }
 
   /**
@@ -870,8 +896,12 @@ export class KyselyStoreImpl implements KyselyStore {
 
   // ---- events ----
 
-  async appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
-    if (events.length === 0) return;
+  appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#ordered(runId, () => this.#appendEvents(runId, events));
+  }
+
+  async #appendEvents(runId: string, events: Omit<EventRecord, 'seq' | 'runId'>[]): Promise<void> {
     const sql = await this.#exec();
     const data = events.map((e, i) => this.#enc(e.data, () => ({ runId, event: e.type, index: i })));
     const last = events[events.length - 1] as Omit<EventRecord, 'seq' | 'runId'>;

@@ -12,6 +12,8 @@
  */
 export class LastSeq {
   readonly #last = new Map<string, number>();
+  /** Per run, how many of its writes have begun and take their seqs only after an await. */
+  readonly #pending = new Map<string, number>();
   readonly #max: number;
 
   constructor(max = 10_000) {
@@ -31,6 +33,26 @@ export class LastSeq {
       const oldest = this.#last.keys().next();
       if (!oldest.done) this.#last.delete(oldest.value);
     }
+  }
+
+  /**
+   * Whether a write of `runId` that takes its seqs only after an await has begun and not ended: a
+   * commit that reserves seqs synchronously must not go ahead of it (its events came first live).
+   */
+  held(runId: string): boolean {
+    return this.#pending.has(runId);
+  }
+
+  /** A write of `runId` that takes its seqs after an await has begun: until {@link end}, it is {@link held}. */
+  begin(runId: string): void {
+    this.#pending.set(runId, (this.#pending.get(runId) ?? 0) + 1);
+  }
+
+  /** The write {@link begin} announced has ended (committed or failed). */
+  end(runId: string): void {
+    const n = (this.#pending.get(runId) ?? 1) - 1;
+    if (n > 0) this.#pending.set(runId, n);
+    else this.#pending.delete(runId);
   }
 
   forget(runId: string): void {
