@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEngine, createStore, createWorker, step, workflow } from '../../src/index.js';
+import { claimParams, claimStatement } from '../../src/store/kysely/statements.js';
 import { dropSchema, PG_URL, tmpDir, uniqueSchema } from './helpers/stores.js';
 
 const tmp = tmpDir('weft-plans-');
@@ -170,10 +171,22 @@ describe('query plans: postgres', () => {
       await explain('suspensions of a run', 'SELECT * FROM weft_suspensions WHERE run_id = $1', [id]);
       await explain('timers of a run', 'SELECT * FROM weft_timers WHERE run_id = $1', [id]);
       await explain('due timers', 'SELECT * FROM weft_timers WHERE due_at <= $1 ORDER BY due_at LIMIT 10', [0]);
+      // The claim's two walks (statements.ts claimStatement), and the whole statement.
+      await explain(
+        'claim: queued runs',
+        "SELECT id, created_at FROM weft_runs WHERE status = 'queued' AND available_at IS NULL ORDER BY created_at, id LIMIT 10",
+        [],
+      );
+      await explain(
+        'claim: expired leases',
+        "SELECT id, created_at FROM weft_runs WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= $1) ORDER BY created_at, id LIMIT 10",
+        [0],
+      );
+      let n = 0;
       await explain(
         'claim',
-        "SELECT id FROM weft_runs WHERE (status = 'queued' OR status = 'running') AND ((status = 'queued' AND available_at IS NULL) OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= $1))) ORDER BY created_at, id LIMIT 10",
-        [0],
+        claimStatement('postgres', 0).replace(/\?/g, () => `$${++n}`),
+        claimParams('postgres', { owner: 'me', expiresAt: 1, now: 0, include: [], exclude: [], limit: 10 }),
       );
       await explain(
         "an owner's leased runs",

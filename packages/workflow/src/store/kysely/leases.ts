@@ -10,7 +10,7 @@ import { runsClaimed } from './pg-outcome.js';
 import { settle } from './pg-resilience.js';
 import { type RunRow, toRun } from './rows.js';
 import type { SqlBackend } from './sql-exec.js';
-import { claimStatement, placeholders } from './statements.js';
+import { claimParams, claimStatement, placeholders } from './statements.js';
 
 /**
  * A claimed row as a record. A corrupt JSON column must not poison the whole claim (the other runs
@@ -33,11 +33,15 @@ const byAge = (a: RunRecord, b: RunRecord) => a.createdAt - b.createdAt || (a.id
 export async function claimRuns(sql: SqlBackend, options: ClaimOptions): Promise<RunRecord[]> {
   const now = options.now ?? Date.now();
   if (options.limit <= 0 || (options.workflowIds && options.workflowIds.length === 0)) return [];
-  const params: unknown[] = [options.owner, now + options.leaseMs, now, now];
   const exclude = options.excludeWorkflowIds ?? [];
-  if (options.workflowIds) params.push(...options.workflowIds);
-  params.push(...exclude);
-  params.push(Math.floor(options.limit));
+  const params = claimParams(sql.dialect, {
+    owner: options.owner,
+    expiresAt: now + options.leaseMs,
+    now,
+    include: options.workflowIds ?? [],
+    exclude,
+    limit: options.limit,
+  });
   // Postgres: a claim whose connection dropped is settled by finding the rows it leased.
   const rows = await settle(
     () => sql.all<RunRow>(claimStatement(sql.dialect, options.workflowIds?.length ?? 0, exclude.length), params),
@@ -65,14 +69,17 @@ export async function claimRunsLimited(
     );
     const room = Math.min(Math.floor(options.limit), options.maxRunning - Number(counted[0]?.n ?? 0));
     if (room <= 0) return [];
-    return tx.all<RunRow>(claimStatement(sql.dialect, 1), [
-      options.owner,
-      now + options.leaseMs,
-      now,
-      now,
-      options.workflowId,
-      room,
-    ]);
+    return tx.all<RunRow>(
+      claimStatement(sql.dialect, 1),
+      claimParams(sql.dialect, {
+        owner: options.owner,
+        expiresAt: now + options.leaseMs,
+        now,
+        include: [options.workflowId],
+        exclude: [],
+        limit: room,
+      }),
+    );
   });
   return rows.map(claimed).sort(byAge);
 }

@@ -53,8 +53,18 @@ export function parseCursor(cursor: string): { createdAt: number; id: string } {
 const claimSql = new Map<string, string>();
 /**
  * The claim statement (atomic UPDATE … RETURNING), with optional `workflow_id IN (…)` and
- * `workflow_id NOT IN (…)` filters of `include` and `exclude` ids. Queued runs with `available_at`
- * (flow-controlled: keys, priorities, debounce) are left to the flow claim (src/flow-control).
+ * `workflow_id NOT IN (…)` filters of `include` and `exclude` ids; its parameters come from
+ * {@link claimParams}. Queued runs with `available_at` (flow-controlled: keys, priorities, debounce)
+ * are left to the flow claim (src/flow-control).
+ *
+ * Postgres: the oldest queued runs and the oldest running runs whose lease expired are found by two
+ * separate walks of the in-flight index (each `ORDER BY created_at, id LIMIT n FOR UPDATE SKIP
+ * LOCKED`), and the oldest `n` of their union are claimed — the same runs, in the same order, as
+ * one scan of the OR'd condition, without one walk filtering the other's rows. (A branch can lock
+ * up to `n` rows the statement then leaves unclaimed; they are unlocked when it commits, and a
+ * concurrent claimer only skips them, as it skips any row being claimed.) The ids are matched with
+ * `id = ANY(ARRAY(…))`, so the update goes through the primary key: with `id IN (…)` the planner
+ * may hash-join the ids against a sequential scan of the whole table, history included.
  */
 export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, exclude = 0): string {
   const key = `${dialect}:${include}:${exclude}`;
@@ -63,13 +73,43 @@ export function claimStatement(dialect: 'sqlite' | 'postgres', include: number, 
     const filter =
       (include > 0 ? ` AND workflow_id IN (${placeholders(include)})` : '') +
       (exclude > 0 ? ` AND workflow_id NOT IN (${placeholders(exclude)})` : '');
-    const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    text = `UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+    const set = "UPDATE weft_runs SET status = 'running', lease_owner = ?, lease_expires_at = ?, updated_at = ?";
+    if (dialect === 'postgres') {
+      const branch = (condition: string) =>
+        `SELECT id, created_at FROM (SELECT id, created_at FROM weft_runs WHERE ${condition}${filter}
+        ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED)`;
+      text = `${set}
+      WHERE id = ANY(ARRAY(SELECT id FROM (${branch("status = 'queued' AND available_at IS NULL")} AS queued
+        UNION ALL ${branch("status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)")} AS expired) AS claimable
+      ORDER BY created_at, id LIMIT ?)) RETURNING ${RUN_COLUMNS}`;
+    } else {
+      text = `${set}
       WHERE id IN (SELECT id FROM weft_runs WHERE ${INFLIGHT} AND ((status = 'queued' AND available_at IS NULL) OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)))${filter}
-      ORDER BY created_at, id LIMIT ?${lock}) RETURNING ${RUN_COLUMNS}`;
+      ORDER BY created_at, id LIMIT ?) RETURNING ${RUN_COLUMNS}`;
+    }
     if (include + exclude <= 32) claimSql.set(key, text);
   }
   return text;
+}
+
+/** The parameters of {@link claimStatement}, in its placeholders' order. */
+export function claimParams(
+  dialect: 'sqlite' | 'postgres',
+  claim: {
+    owner: string;
+    expiresAt: number;
+    now: number;
+    include: readonly string[];
+    exclude: readonly string[];
+    limit: number;
+  },
+): unknown[] {
+  const filter = [...claim.include, ...claim.exclude];
+  const limit = Math.floor(claim.limit);
+  const set = [claim.owner, claim.expiresAt, claim.now];
+  return dialect === 'postgres'
+    ? [...set, ...filter, limit, claim.now, ...filter, limit, limit]
+    : [...set, claim.now, ...filter, limit];
 }
 
 export const SUSPENSION_UPSERT = `INSERT INTO weft_suspensions (${SUSPENSION_COLUMNS}) VALUES (${placeholders(6)})
