@@ -11,6 +11,7 @@ import { kysely } from './kysely-module.js';
 import { type KyselyStore, KyselyStoreImpl } from './kysely-store.js';
 import { type LibsqlClientLike, LibsqlClientDialect, LocalLibsqlDialect } from './libsql-dialect.js';
 import { LocalSqlite } from './local-sqlite.js';
+import { startBackgroundCheckpoint } from './wal-checkpointer.js';
 import { pgBackend } from './pg-backend.js';
 import { localFeed } from './event-feed.js';
 import { pgFeed } from './pg-listen.js';
@@ -66,6 +67,24 @@ export interface UrlStoreOptions extends CommonStoreOptions {
   cacheSizeKiB?: number;
   /** libsql files: bytes of the file read through mmap (default 268435456 = 256 MiB; 0 turns mmap off). */
   mmapSizeBytes?: number;
+  /**
+   * libsql files: where WAL checkpoints (copying committed pages from the `-wal` file into the
+   * database file, with its fsyncs) run.
+   * - `'background'` (default): a worker thread with its own connection to the file runs a PASSIVE
+   *   checkpoint once {@link walCheckpointPages} WAL pages wait to be copied, and a RESTART one once
+   *   the WAL holds 8× that (so it stays bounded); commits never run a checkpoint. The worker does not
+   *   keep the process alive and ends on `close()`; if it fails, the inline checkpoint comes back.
+   * - `'inline'`: SQLite's automatic checkpoint, run by the commit that crosses
+   *   {@link walCheckpointPages} pages (that commit waits for the copy and the fsyncs).
+   *
+   * Durability is the same either way (docs/durability.md). `:memory:` has no WAL: ignored.
+   */
+  walCheckpoint?: 'background' | 'inline';
+  /**
+   * libsql files: WAL pages that start a checkpoint (default 1000 with `walCheckpoint: 'background'`,
+   * 10,000 with `'inline'`, which is also used if the background worker fails).
+   */
+  walCheckpointPages?: number;
   /** Postgres: schema for the tables (created if missing; set as the connections' search_path). */
   schema?: string;
   /**
@@ -168,10 +187,21 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
     }
     // The file is the store's: kysely (made on first use of store.db) only borrows the connection.
     const local = sqlite;
+    let checkpoint: ReturnType<typeof backgroundCheckpoint>;
+    try {
+      checkpoint = path === ':memory:' ? undefined : backgroundCheckpoint(local, options);
+    } catch (error) {
+      local.close();
+      throw error;
+    }
     return new KyselyStoreImpl({
       ...common,
       db: () => new (kysely().Kysely)({ dialect: new LocalLibsqlDialect(local) }),
-      onClose: async () => local.close(),
+      onClose: async () => {
+        // The worker first: its connection must not be the file's last one (that one checkpoints).
+        await checkpoint?.close();
+        local.close();
+      },
       backend: withSqliteErrors(localBackend(sqlite), path),
       translate: (e) => sqliteUnavailable(e, path),
       // Every store on this file in this process shares the signal; other processes are polled.
@@ -189,6 +219,35 @@ export function createStore(options: CreateStoreOptions = {}): KyselyStore {
     `Expected a store URL like file:.weft/weft.db, :memory:, libsql://host, http(s)://host or postgres://…, got "${url}".`,
     { url },
   );
+}
+
+/** Default WAL pages between inline (automatic) checkpoints; see docs/durability.md. */
+const INLINE_CHECKPOINT_PAGES = 10_000;
+/** Default WAL pages waiting to be copied that start a background checkpoint. */
+const BACKGROUND_CHECKPOINT_PAGES = 1000;
+
+/** Starts the background checkpoint of a file store unless `walCheckpoint: 'inline'`. */
+function backgroundCheckpoint(sqlite: LocalSqlite, options: UrlStoreOptions) {
+  const mode = options.walCheckpoint ?? 'background';
+  if (mode !== 'background' && mode !== 'inline') {
+    throw new StoreConfigError(`Expected walCheckpoint 'background' or 'inline', got ${String(mode)}.`);
+  }
+  const given = options.walCheckpointPages;
+  if (given !== undefined && !(Number.isInteger(given) && given > 0)) {
+    throw new StoreConfigError(`Expected walCheckpointPages to be a positive integer, got ${given}.`);
+  }
+  if (mode === 'inline') {
+    if (given !== undefined) sqlite.db.exec(`PRAGMA wal_autocheckpoint = ${given}`);
+    return undefined;
+  }
+  const pages = given ?? BACKGROUND_CHECKPOINT_PAGES;
+  return startBackgroundCheckpoint(sqlite, {
+    pages,
+    restartPages: pages * 8,
+    synchronous: options.synchronous ?? 'NORMAL',
+    busyTimeoutMs: 50,
+    fallbackPages: given ?? INLINE_CHECKPOINT_PAGES,
+  });
 }
 
 function clientStore(
