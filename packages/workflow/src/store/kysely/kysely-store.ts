@@ -538,22 +538,7 @@ export class KyselyStoreImpl implements KyselyStore {
   #commitLocal(commit: StepCommit, known: number): Promise<void> {
     const { step } = commit;
     const runId = step.runId;
-    const where = { runId, path: step.path, attempt: step.attempt };
-    const stepParams = [
-      runId,
-      step.path,
-      step.attempt,
-      step.status,
-      this.#enc(step.input, where, 'input'),
-      this.#enc(step.output, where, 'output'),
-      this.#enc(step.error, where, 'error'),
-      step.startedAt,
-      step.endedAt ?? null,
-    ];
-    const events = commit.events ?? [];
-    const eventData = events.map((e, i) =>
-      e.data === undefined ? null : this.#enc(e.data, () => ({ runId, event: e.type, index: i })),
-    );
+    const { stepParams, events, eventData } = this.#stepValues(commit);
     const patch = commit.run ? this.#runPatch(runId, commit.run as Record<string, unknown>) : undefined;
     const owner = commit.leaseOwner;
     const statements: SqlStatement[] = [stepCommitStatement(stepParams, owner, known + 1, events, eventData)];
@@ -581,8 +566,8 @@ export class KyselyStoreImpl implements KyselyStore {
     );
   }
 
-  async #commitStep(commit: StepCommit): Promise<void> {
-    const sql = await this.#exec();
+  /** A step commit's step row (STEP_COLUMNS order) and its events' JSON data, encoded once for either path. */
+  #stepValues(commit: StepCommit) {
     const { step } = commit;
     const where = { runId: step.runId, path: step.path, attempt: step.attempt };
     const stepParams = [
@@ -600,6 +585,13 @@ export class KyselyStoreImpl implements KyselyStore {
     const eventData = events.map((e, i) =>
       e.data === undefined ? null : this.#enc(e.data, () => ({ runId: step.runId, event: e.type, index: i })),
     );
+    return { stepParams, events, eventData };
+  }
+
+  async #commitStep(commit: StepCommit): Promise<void> {
+    const sql = await this.#exec();
+    const { step } = commit;
+    const { stepParams, events, eventData } = this.#stepValues(commit);
     const suspension = commit.suspension;
     const suspensionParams = suspension
       ? [
